@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"sgdbias/presets"
+	"sgdbias/sim/problem"
+)
+
+const dataUsage = `Usage: sgdbias data [flags]
+
+Writes the problem a scenario generates (X, y and β*) as JSON
+{"X": [[…]], "y": […], "beta_star": […]} or as CSV with a header x1,…,xd,y,
+to stdout or atomically to --out. The file can be given back with --data.
+
+Flags:
+`
+
+func cmdData(args []string, std stdio) int {
+	fs := newFlagSet("data", dataUsage, std.err)
+	sf := addScenarioFlags(fs)
+	format := fs.String("format", "json", "output format: json or csv (csv has no β*)")
+	out := fs.String("out", "", "write to `FILE` instead of stdout (atomic; an existing file is kept unless --force)")
+	force := fs.Bool("force", false, "with --out: replace an existing file")
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	if sf.data != "" {
+		return usageError(std.err, fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
+	}
+	if *format != "json" && *format != "csv" {
+		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want json or csv", *format))
+	}
+	sc, err := sf.resolve()
+	if err != nil {
+		return usageError(std.err, err)
+	}
+	p, err := sf.buildProblem(sc)
+	if err != nil {
+		return usageError(std.err, err)
+	}
+	if *out == "" {
+		if err := problem.Write(std.out, p, *format); err != nil {
+			fmt.Fprintf(std.err, "sgdbias data: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if err := problem.WriteFileAtomic(*out, p, *format, *force); err != nil {
+		fmt.Fprintf(std.err, "sgdbias data: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(std.err, "wrote %s (n=%d, d=%d, %s)\n", *out, p.N, p.D, *format)
+	return 0
+}
+
+func cmdPresets(args []string, std stdio) int {
+	fs := newFlagSet("presets", "Usage: sgdbias presets\n\nLists the named scenarios and what each shows.\n", std.err)
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	tw := tabwriter.NewWriter(std.out, 0, 0, 2, ' ', 0)
+	for _, name := range presets.Names() {
+		sc, err := presets.Get(name)
+		if err != nil {
+			fmt.Fprintf(std.err, "sgdbias presets: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", name, sc.Title)
+		fmt.Fprintf(tw, "\t%s\n", sc.About)
+	}
+	return tabFlush(tw)
+}
+
+func tabFlush(tw *tabwriter.Writer) int {
+	if err := tw.Flush(); err != nil {
+		return 1
+	}
+	return 0
+}

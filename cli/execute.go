@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"sgdbias/sim"
+	"sgdbias/sim/problem"
+	"sgdbias/sim/theory"
+)
+
+// runPlan is everything a headless execution needs.
+type runPlan struct {
+	prob       *problem.Problem
+	cfg        sim.Config
+	opts       sim.RunOptions // without callbacks; execute adds them
+	references bool
+}
+
+// runOutcome is one algorithm's result with what the report needs.
+type runOutcome struct {
+	algo      sim.Algo
+	result    sim.RunResult
+	trace     []sim.Sample
+	predicted []float64 // nil when the prediction failed or the run diverged
+	predErr   error
+	err       error // a failure that is not a divergence
+}
+
+// referenceSet holds the theory's solutions, each nil when its solve failed.
+type referenceSet struct {
+	gfLimit, l1Min, l2Min []float64
+	l1Certified           bool
+	errs                  []error
+}
+
+// execute runs every algorithm (and the reference solves) on a pool of
+// runtime.NumCPU() workers. progress receives the mean fraction done.
+func execute(ctx context.Context, plan runPlan, progress func(float64)) ([]runOutcome, referenceSet) {
+	outcomes := make([]runOutcome, len(plan.cfg.Algos))
+	fractions := make([]atomic.Uint64, len(plan.cfg.Algos)) // per-mille done
+	report := func() {
+		if progress == nil {
+			return
+		}
+		var sum uint64
+		for i := range fractions {
+			sum += fractions[i].Load()
+		}
+		progress(float64(sum) / 1000 / float64(len(fractions)))
+	}
+	var refs referenceSet
+	jobs := make(chan func())
+	var wg sync.WaitGroup
+	for range max(1, runtime.NumCPU()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for job := range jobs {
+				job()
+			}
+		}()
+	}
+	if plan.references {
+		jobs <- func() { refs = solveReferences(plan.prob, plan.cfg.Init) }
+	}
+	for i, a := range plan.cfg.Algos {
+		jobs <- func() {
+			outcomes[i] = runOne(ctx, plan, a, func(f float64) {
+				fractions[i].Store(uint64(1000 * f))
+				report()
+			})
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return outcomes, refs
+}
+
+// runOne runs one algorithm to the horizon and predicts its limit.
+func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64)) runOutcome {
+	out := runOutcome{algo: a}
+	m, err := sim.NewMethod(a, plan.prob, plan.cfg)
+	if err != nil {
+		out.err = err
+		return out
+	}
+	opts := plan.opts
+	opts.OnSample = func(s sim.Sample) { out.trace = append(out.trace, s) }
+	opts.OnProgress = progress
+	out.result, out.err = sim.Run(ctx, m, sim.NewSampler(plan.prob, plan.cfg.Init), opts)
+	progress(1)
+	if out.err == nil && out.result.Diverged == nil {
+		out.predicted, out.predErr = sim.NewPredictor(plan.prob).Predict(m)
+	}
+	return out
+}
+
+// solveReferences computes the GF limit argmin φ_α, min-ℓ₁ and min-ℓ₂.
+func solveReferences(p *problem.Problem, in sim.Init) referenceSet {
+	var refs referenceSet
+	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
+	if res, err := solver.PhiArgmin(in.LogAlpha(), nil, nil); err == nil {
+		refs.gfLimit = res.Beta
+	} else {
+		refs.errs = append(refs.errs, err)
+	}
+	if res, err := solver.MinL1(); err == nil {
+		refs.l1Min, refs.l1Certified = res.Beta, res.Certified
+	} else {
+		refs.errs = append(refs.errs, err)
+	}
+	if b, err := solver.MinL2(); err == nil {
+		refs.l2Min = b
+	} else {
+		refs.errs = append(refs.errs, err)
+	}
+	return refs
+}

@@ -1,0 +1,321 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"sgdbias/internal/atomicfile"
+	"sgdbias/presets"
+	"sgdbias/sim"
+	"sgdbias/sim/theory"
+)
+
+const runUsage = `Usage: sgdbias run [flags]
+
+Runs one scenario headless: the chosen algorithms from the same data and
+initialisation to a horizon (--time T, --steps K, or until the training loss
+is below --tol), then prints each run's final metrics and predicted limit,
+and the theory's references (GF limit argmin φ_α, min-ℓ₁, min-ℓ₂).
+α is in the seed paper's convention: β = w₊² − w₋², w₊(0) = w₋(0) = α.
+
+Every flag not given takes the preset's value; the defaults shown are those
+of the default preset, paper.
+
+Exit status: 0 success, 1 a run diverged or failed, 2 bad usage or input.
+
+Flags:
+`
+
+// runFlags are the flags of `sgdbias run` beyond the scenario.
+type runFlags struct {
+	scenario *scenarioFlags
+	time     float64
+	steps    int64
+	tol      float64
+	format   string
+	trace    string
+	noRefs   bool
+	samples  int
+	spacing  string
+	noTiming bool
+	quiet    bool
+}
+
+func newRunFlags(fs *flag.FlagSet) *runFlags {
+	f := &runFlags{scenario: addScenarioFlags(fs)}
+	fs.Float64Var(&f.time, "time", f.scenario.values.Time, "run to continuous time `T` (discrete methods: T/γ steps)")
+	fs.Int64Var(&f.steps, "steps", 0, "run `K` steps (GF: to time K·γ)")
+	fs.Float64Var(&f.tol, "tol", 0, "stop a run as soon as its training loss is ≤ `TOL` (within the horizon)")
+	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
+	fs.StringVar(&f.trace, "trace", "", "write the sampled metric series of every run as CSV to `FILE`")
+	fs.BoolVar(&f.noRefs, "no-references", false, "skip the GF-limit, min-ℓ₁ and min-ℓ₂ solves")
+	fs.IntVar(&f.samples, "samples", 200, "number of metric samples per run over the horizon (2…100000)")
+	fs.StringVar(&f.spacing, "spacing", "log", "sample spacing in time: log or lin")
+	fs.BoolVar(&f.noTiming, "no-timing", false, "omit wall_seconds and steps_per_second, so the output is byte-identical between runs")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
+	return f
+}
+
+// horizon layers --time/--steps/--tol over the scenario's horizon.
+func (f *runFlags) horizon(fs *flag.FlagSet, sc presets.Scenario) (sim.Horizon, error) {
+	h := sim.Horizon{Time: sc.Time, Steps: sc.Steps, Tol: sc.Tol}
+	given := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	if given["time"] {
+		h.Time = f.time
+		if !given["steps"] {
+			h.Steps = 0
+		}
+	}
+	if given["steps"] {
+		h.Steps = f.steps
+		if !given["time"] {
+			h.Time = 0
+		}
+	}
+	if given["tol"] {
+		h.Tol = f.tol
+	}
+	switch {
+	case given["time"] && !(f.time > 0 && f.time <= 1e12):
+		return h, fmt.Errorf("--time: %v is out of range; allowed 0 < T ≤ 1e12", f.time)
+	case given["steps"] && (f.steps < 1 || f.steps > 1e13):
+		return h, fmt.Errorf("--steps: %d is out of range; allowed 1 ≤ K ≤ 1e13", f.steps)
+	case given["tol"] && !(f.tol >= 0 && f.tol < 1e300):
+		return h, fmt.Errorf("--tol: %v is not allowed; want a finite number ≥ 0", f.tol)
+	case h.Time <= 0 && h.Steps <= 0:
+		return h, errors.New("--time or --steps: the horizon is not set; give --time T or --steps K")
+	}
+	return h, nil
+}
+
+func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
+	opts := sim.RunOptions{Horizon: h, Samples: f.samples}
+	if f.samples < 2 || f.samples > 100000 {
+		return opts, fmt.Errorf("--samples: %d is out of range; allowed 2…100000", f.samples)
+	}
+	switch f.spacing {
+	case "log":
+		opts.Spacing = sim.Log
+	case "lin":
+		opts.Spacing = sim.Linear
+	default:
+		return opts, fmt.Errorf("--spacing: %q is not allowed; want log or lin", f.spacing)
+	}
+	switch f.format {
+	case "table", "json", "csv":
+	default:
+		return opts, fmt.Errorf("--format: %q is not allowed; want table, json or csv", f.format)
+	}
+	return opts, nil
+}
+
+// cmdRun implements `sgdbias run`.
+func cmdRun(ctx context.Context, args []string, std stdio) int {
+	fs := newFlagSet("run", runUsage, std.err)
+	f := newRunFlags(fs)
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	plan, sc, err := f.plan(fs)
+	if err != nil {
+		return usageError(std.err, err)
+	}
+	bar := newProgressBar(std.err, f.quiet)
+	outcomes, refs := execute(ctx, plan, bar.set)
+	bar.done()
+	if err := ctx.Err(); err != nil {
+		fmt.Fprintln(std.err, "sgdbias run: interrupted; no output written")
+		return 130
+	}
+	addStableStepHints(plan, outcomes, refs)
+	report := jsonReport{Config: buildConfigJSON(sc, f.scenario, plan.prob, plan.cfg, plan.opts)}
+	for _, o := range outcomes {
+		report.Runs = append(report.Runs, buildRunJSON(o, !f.noTiming))
+	}
+	if plan.references {
+		report.References = buildReferencesJSON(refs, plan.prob)
+	}
+	if f.trace != "" {
+		if err := writeTrace(f.trace, outcomes); err != nil {
+			fmt.Fprintf(std.err, "sgdbias run: --trace: %v\n", err)
+			return 1
+		}
+	}
+	if err := writeReport(std.out, f.format, report); err != nil {
+		fmt.Fprintf(std.err, "sgdbias run: %v\n", err)
+		return 1
+	}
+	return exitStatus(std.err, outcomes)
+}
+
+// plan resolves the flags into a runnable plan.
+func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
+	sc, err := f.scenario.resolve()
+	if err != nil {
+		return runPlan{}, sc, err
+	}
+	h, err := f.horizon(fs, sc)
+	if err != nil {
+		return runPlan{}, sc, err
+	}
+	opts, err := f.runOptions(h)
+	if err != nil {
+		return runPlan{}, sc, err
+	}
+	p, err := f.scenario.buildProblem(sc)
+	if err != nil {
+		return runPlan{}, sc, err
+	}
+	cfg, err := simConfig(sc, p)
+	if err != nil {
+		return runPlan{}, sc, err
+	}
+	return runPlan{prob: p, cfg: cfg, opts: opts, references: !f.noRefs}, sc, nil
+}
+
+// addStableStepHints fills the stable-step estimate of diverged runs. The
+// estimate needs the interpolator GF would reach, solved here if the
+// references were skipped.
+func addStableStepHints(plan runPlan, outcomes []runOutcome, refs referenceSet) {
+	ref := refs.gfLimit
+	for i := range outcomes {
+		d := outcomes[i].result.Diverged
+		if d == nil {
+			continue
+		}
+		if ref == nil {
+			res, err := theory.NewSolver(plan.prob.N, plan.prob.D, plan.prob.X, plan.prob.Y).PhiArgmin(plan.cfg.Init.LogAlpha(), nil, nil)
+			if err == nil {
+				ref = res.Beta
+			}
+		}
+		d.StableStep = sim.StableStep(plan.prob, plan.cfg.Init, d.Algo, plan.cfg.Params.Batch, ref)
+	}
+}
+
+func exitStatus(stderr io.Writer, outcomes []runOutcome) int {
+	code := 0
+	for _, o := range outcomes {
+		switch {
+		case o.err != nil:
+			fmt.Fprintf(stderr, "sgdbias run: %s failed: %v\n", o.algo, o.err)
+			code = 1
+		case o.result.Diverged != nil:
+			fmt.Fprintf(stderr, "sgdbias run: %v\n", o.result.Diverged)
+			code = 1
+		}
+	}
+	return code
+}
+
+func writeReport(w io.Writer, format string, r jsonReport) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	case "csv":
+		return writeRunsCSV(w, r)
+	}
+	return writeTable(w, r)
+}
+
+var runsCSVHeader = []string{"algo", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second"}
+
+func writeRunsCSV(w io.Writer, r jsonReport) error {
+	cw := csv.NewWriter(w)
+	cw.Write(runsCSVHeader)
+	for _, run := range r.Runs {
+		cw.Write([]string{
+			run.Algo, strconv.FormatInt(run.Steps, 10), num(run.Time), num(run.TrainLoss), num(run.L1Norm),
+			optNum(run.TestError), num(run.AlphaGeoMean), num(run.AlphaMin), num(run.AlphaMax),
+			num(run.IntLoss), num(run.GainMean), optNum(run.PredictionError),
+			strconv.FormatBool(run.Converged), strconv.FormatBool(run.Diverged),
+			optNum(run.WallSeconds), optNum(run.StepsPerSecond),
+		})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func optNum(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return num(*v)
+}
+
+func writeTable(w io.Writer, r jsonReport) error {
+	c := r.Config
+	fmt.Fprintf(w, "data %s  n=%d d=%d  seed=%d  α=%g  γ=%g  noise=%g  batch=%d\n\n",
+		c.Data, c.N, c.D, c.Seed, c.Alpha, c.Step, c.Noise, c.Batch)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "algo\tsteps\ttime\ttrain loss\t‖β‖₁\ttest error\tα_t/α (geo)\tpred. error\tsteps/s\tstatus\t")
+	for _, run := range r.Runs {
+		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3e\t%.4f\t%s\t%.4f\t%s\t%s\t%s\t\n",
+			run.Algo, run.Steps, run.Time, run.TrainLoss, run.L1Norm, formatOptional(run.TestError, "%.3e"),
+			run.AlphaGeoMean/c.Alpha, formatOptional(run.PredictionError, "%.2e"),
+			formatOptional(run.StepsPerSecond, "%.3g"), runStatus(run))
+	}
+	tw.Flush()
+	if r.References == nil {
+		return nil
+	}
+	fmt.Fprintln(w, "\nreferences")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "solution\t‖β‖₁\ttest error\t")
+	for _, ref := range []struct {
+		name string
+		r    *jsonReference
+	}{{"GF limit argmin φ_α", r.References.GFLimit}, {"min-ℓ₁ (basis pursuit)", r.References.L1Min}, {"min-ℓ₂", r.References.L2Min}} {
+		if ref.r != nil {
+			fmt.Fprintf(tw, "%s\t%.4f\t%s\t\n", ref.name, ref.r.L1Norm, formatOptional(ref.r.TestError, "%.3e"))
+		}
+	}
+	for _, e := range r.References.Errors {
+		fmt.Fprintf(tw, "failed: %s\t\t\t\n", e)
+	}
+	return tw.Flush()
+}
+
+func runStatus(r jsonRun) string {
+	switch {
+	case r.Diverged:
+		return "diverged"
+	case r.Converged:
+		return "converged"
+	}
+	return "horizon"
+}
+
+var traceHeader = []string{"algo", "time", "step", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean"}
+
+// writeTrace writes every run's samples as one long CSV table, atomically.
+func writeTrace(path string, outcomes []runOutcome) error {
+	return atomicfile.Write(path, true, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write(traceHeader)
+		for _, o := range outcomes {
+			for _, s := range o.trace {
+				te := ""
+				if s.HasTestError {
+					te = num(s.TestError)
+				}
+				cw.Write([]string{string(s.Algo), num(s.Time), strconv.FormatInt(s.Steps, 10), num(s.Loss), num(s.L1),
+					te, num(s.AlphaGeoMean), num(s.AlphaMin), num(s.AlphaMax), num(s.IntLoss), num(s.GainMean)})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}

@@ -1,0 +1,120 @@
+// Package presets holds the named scenarios of sgdbias, stored as JSON files
+// embedded in the binary, and loads user scenarios in the same format.
+package presets
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Scenario is every parameter of a run, with words on what to look at.
+// Zero values mean "not set" so that a scenario can be layered over another.
+type Scenario struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	About string `json:"about"`
+
+	N          int     `json:"n,omitempty"`
+	D          int     `json:"d,omitempty"`
+	S          int     `json:"s,omitempty"`
+	BetaStar   string  `json:"beta_star,omitempty"` // "pm1", "gauss" or a comma list
+	Features   string  `json:"features,omitempty"`  // "iso", "aniso:LO:HI", "var:…"
+	LabelSigma float64 `json:"label_sigma,omitempty"`
+	Seed       uint64  `json:"seed,omitempty"`
+
+	Algos     string  `json:"algos,omitempty"` // comma list of gf, gd, sgf, sgd
+	Alpha     float64 `json:"alpha,omitempty"`
+	Step      float64 `json:"step,omitempty"`
+	Noise     float64 `json:"noise,omitempty"`
+	Batch     int     `json:"batch,omitempty"`
+	Reshuffle bool    `json:"reshuffle,omitempty"`
+
+	Time  float64 `json:"time,omitempty"`
+	Steps int64   `json:"steps,omitempty"`
+	Tol   float64 `json:"tol,omitempty"`
+}
+
+// Default is the scenario used when none is named.
+const Default = "paper"
+
+//go:embed scenarios/*.json
+var files embed.FS
+
+// Names lists the embedded scenarios, sorted.
+func Names() []string {
+	entries, _ := fs.ReadDir(files, "scenarios")
+	var out []string
+	for _, e := range entries {
+		out = append(out, strings.TrimSuffix(e.Name(), ".json"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Get returns the embedded scenario with that name.
+func Get(name string) (Scenario, error) {
+	data, err := files.ReadFile(path.Join("scenarios", name+".json"))
+	if err != nil {
+		return Scenario{}, fmt.Errorf("--preset: unknown preset %q; valid presets: %s", name, strings.Join(Names(), ", "))
+	}
+	return decode(name+".json", data)
+}
+
+// Load reads a user scenario file in the same JSON format.
+func Load(file string) (Scenario, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("--config: %w", err)
+	}
+	return decode(file, data)
+}
+
+// decode parses a scenario strictly: unknown fields and trailing data are
+// errors that name the file and line.
+func decode(file string, data []byte) (Scenario, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var sc Scenario
+	if err := dec.Decode(&sc); err != nil {
+		return Scenario{}, fmt.Errorf("%s:%d: %s", file, lineOf(data, errorOffset(err, dec)), describe(err))
+	}
+	if dec.More() {
+		return Scenario{}, fmt.Errorf("%s:%d: unexpected data after the scenario object", file, lineOf(data, dec.InputOffset()))
+	}
+	return sc, nil
+}
+
+func errorOffset(err error, dec *json.Decoder) int64 {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return syn.Offset
+	case errors.As(err, &typ):
+		return typ.Offset
+	}
+	return dec.InputOffset()
+}
+
+func describe(err error) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Sprintf("field %q: %s is not allowed here; want a %s", typ.Field, typ.Value, typ.Type)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func lineOf(data []byte, offset int64) int {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	return 1 + bytes.Count(data[:offset], []byte("\n"))
+}

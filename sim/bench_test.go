@@ -1,0 +1,57 @@
+package sim_test
+
+import (
+	"fmt"
+	"testing"
+
+	"sgdbias/sim"
+)
+
+// sampleEvery is how often the benchmarks take a metric sample, as a real
+// run with a few hundred samples over 10⁵–10⁶ steps does.
+const sampleEvery = 1000
+
+// BenchmarkStep measures one step of each algorithm, with metric sampling
+// amortised as in real runs. Report steps/s = 1e9 / (ns/op).
+func BenchmarkStep(b *testing.B) {
+	sizes := [][2]int{{40, 100}, {100, 1000}, {400, 4000}}
+	for _, size := range sizes {
+		p := sparseProblem(b, size[0], size[1], 5, 1)
+		for _, a := range sim.AllAlgos {
+			for _, batch := range batchesFor(a, size[0]) {
+				name := fmt.Sprintf("%s/n=%d,d=%d", a, size[0], size[1])
+				if a == sim.SGD {
+					name = fmt.Sprintf("%s/b=%d/n=%d,d=%d", a, batch, size[0], size[1])
+				}
+				b.Run(name, func(b *testing.B) {
+					m, err := sim.NewMethod(a, p, sim.Config{
+						Init:   sim.UniformInit(0.1, p.D),
+						Params: sim.Params{Step: 1e-4, Noise: 1e-4, Batch: batch},
+						Seed:   1,
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					s := sim.NewSampler(p, sim.UniformInit(0.1, p.D))
+					b.ReportAllocs()
+					k := 0
+					for b.Loop() {
+						if err := m.Step(); err != nil {
+							b.Fatal(err)
+						}
+						if k++; k%sampleEvery == 0 {
+							_ = s.Measure(m)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func batchesFor(a sim.Algo, n int) []int {
+	if a == sim.SGD {
+		return []int{1, 10}
+	}
+	return []int{1}
+}

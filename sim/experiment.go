@@ -1,0 +1,149 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"sgdbias/sim/problem"
+	"sgdbias/sim/theory"
+)
+
+// Config is everything that fixes a set of runs on one problem.
+type Config struct {
+	Algos  []Algo
+	Init   Init
+	Params Params
+	// Seed fixes every random draw of SGD and SGF (the problem has its own).
+	Seed  uint64
+	GFTol GFTolerance
+}
+
+// NewMethod builds one algorithm from the shared configuration.
+func NewMethod(a Algo, p *problem.Problem, cfg Config) (Method, error) {
+	switch a {
+	case GF:
+		tol := cfg.GFTol
+		if tol == (GFTolerance{}) {
+			tol = DefaultGFTolerance
+		}
+		return NewGF(p, cfg.Init, cfg.Params, tol)
+	case GD:
+		return NewGD(p, cfg.Init, cfg.Params)
+	case SGF:
+		return NewSGF(p, cfg.Init, cfg.Params, cfg.Seed)
+	case SGD:
+		return NewSGD(p, cfg.Init, cfg.Params, cfg.Seed)
+	}
+	return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd", a)
+}
+
+// Experiment runs several methods from the same problem and initialisation
+// in lockstep on one time axis. It is owned by one goroutine.
+type Experiment struct {
+	Problem *problem.Problem
+	Config  Config
+	Methods []Method
+}
+
+// NewExperiment builds every method of cfg.Algos on p.
+func NewExperiment(p *problem.Problem, cfg Config) (*Experiment, error) {
+	if len(cfg.Algos) == 0 {
+		return nil, errors.New("--algo: no algorithm selected; allowed gf, gd, sgf, sgd")
+	}
+	e := &Experiment{Problem: p, Config: cfg}
+	for _, a := range cfg.Algos {
+		m, err := NewMethod(a, p, cfg)
+		if err != nil {
+			return nil, err
+		}
+		e.Methods = append(e.Methods, m)
+	}
+	return e, nil
+}
+
+// AdvanceTo brings every method that has not diverged to time t. A method
+// that diverges stops where it is (see Method.Err); the others go on.
+func (e *Experiment) AdvanceTo(t float64) {
+	for _, m := range e.Methods {
+		if m.Err() == nil {
+			_ = m.AdvanceTo(t) // a divergence is kept in m.Err()
+		}
+	}
+}
+
+// SetParams changes the live parameters of every method between steps.
+func (e *Experiment) SetParams(p Params) error {
+	if err := p.Validate(e.Problem.N); err != nil {
+		return err
+	}
+	for _, m := range e.Methods {
+		if err := m.SetParams(p); err != nil {
+			return err
+		}
+	}
+	e.Config.Params = p
+	return nil
+}
+
+// Reset restarts every method from the initialisation with the same seeds.
+func (e *Experiment) Reset() {
+	for _, m := range e.Methods {
+		m.Reset()
+	}
+}
+
+// StableStep estimates the largest stable step of a discrete method as
+// 2/S (§5). S is the larger of the sharpness at initialisation,
+// max|g(0)| + 4·max α²·λ_max(H), and at the interpolator ref (the GF limit,
+// when known): 2λ_max(DHD), D = diag((β²+4α⁴)^{1/4}). For SGD the
+// per-sample curvature 2‖Dxᵢ‖²/b is included, since a single sample can
+// throw the iterate out. It is an estimate for a hint, not a guarantee.
+func StableStep(p *problem.Problem, in Init, algo Algo, batch int, ref []float64) float64 {
+	logAlpha := in.LogAlpha()
+	s := initialSharpness(p, logAlpha)
+	if ref != nil {
+		s = math.Max(s, theory.Sharpness(p.N, p.D, p.X, ref, logAlpha))
+		if algo == SGD && batch > 0 {
+			s = math.Max(s, 2*maxWeightedRowNorm2(p, ref, logAlpha)/float64(batch))
+		}
+	}
+	if !(s > 0) || math.IsInf(s, 0) {
+		return 0
+	}
+	return 2 / s
+}
+
+// initialSharpness bounds the largest Hessian eigenvalue of the loss in w at
+// w± = α: the Hessian is [[diag g + 2αHα, −2αHα], [−2αHα, −diag g + 2αHα]]
+// with g = g(0) = −Xᵀy/n.
+func initialSharpness(p *problem.Problem, logAlpha []float64) float64 {
+	g := make([]float64, p.D)
+	transposeTimes(p, -1/float64(p.N), p.Y, g)
+	var gmax, a2max float64
+	for j, v := range g {
+		gmax = math.Max(gmax, math.Abs(v))
+		a2max = math.Max(a2max, math.Exp(2*logAlpha[j]))
+	}
+	// λ_max(H) is the sharpness 2λ_max(DHD) at β = 0 with D = I, i.e. α = 1/√2.
+	unit := make([]float64, p.D)
+	for j := range unit {
+		unit[j] = -0.5 * math.Ln2
+	}
+	lambdaH := theory.Sharpness(p.N, p.D, p.X, make([]float64, p.D), unit) / 2
+	return gmax + 4*a2max*lambdaH
+}
+
+// maxWeightedRowNorm2 is max_i ‖D xᵢ‖² with D² = diag(√(β²+4α⁴)).
+func maxWeightedRowNorm2(p *problem.Problem, beta, logAlpha []float64) float64 {
+	var best float64
+	for i := 0; i < p.N; i++ {
+		var s float64
+		for j, x := range p.Row(i) {
+			a2 := math.Exp(2 * logAlpha[j])
+			s += x * x * math.Sqrt(beta[j]*beta[j]+4*a2*a2)
+		}
+		best = math.Max(best, s)
+	}
+	return best
+}

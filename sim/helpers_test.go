@@ -1,0 +1,80 @@
+package sim_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"sgdbias/sim"
+	"sgdbias/sim/problem"
+)
+
+// sparseProblem builds y = Xβ* with x_i ~ N(0, I_d) and β* = ±1 on the first
+// s coordinates, independently of the problem package's generator.
+func sparseProblem(t testing.TB, n, d, s int, seed uint64) *problem.Problem {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 99))
+	p := &problem.Problem{N: n, D: d, X: make([]float64, n*d), Y: make([]float64, n), BetaStar: make([]float64, d)}
+	for j := 0; j < s; j++ {
+		p.BetaStar[j] = float64(1 - 2*rng.IntN(2))
+	}
+	for i := range p.X {
+		p.X[i] = rng.NormFloat64()
+	}
+	for i := 0; i < n; i++ {
+		for j, x := range p.Row(i) {
+			p.Y[i] += x * p.BetaStar[j]
+		}
+	}
+	p.Finish()
+	return p
+}
+
+func newMethod(t testing.TB, a sim.Algo, p *problem.Problem, alpha, step float64, seed uint64) sim.Method {
+	t.Helper()
+	m, err := sim.NewMethod(a, p, sim.Config{
+		Init:   sim.UniformInit(alpha, p.D),
+		Params: sim.Params{Step: step, Noise: step, Batch: 1},
+		Seed:   seed,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func relDist(a, b []float64) float64 { return sim.RelativeDistance(a, b) }
+
+func residualNorm(p *problem.Problem, beta []float64) float64 {
+	var s float64
+	for i := 0; i < p.N; i++ {
+		r := -p.Y[i]
+		for j, x := range p.Row(i) {
+			r += x * beta[j]
+		}
+		s += r * r
+	}
+	return math.Sqrt(s)
+}
+
+func effectiveAlpha(m sim.Method) []float64 {
+	la := make([]float64, len(m.State().Beta))
+	m.LogEffectiveInit(la)
+	for j := range la {
+		la[j] = math.Exp(la[j])
+	}
+	return la
+}
+
+func mustAdvance(t testing.TB, m sim.Method, time float64) {
+	t.Helper()
+	if err := m.AdvanceTo(time); err != nil {
+		t.Fatalf("%s: %v", m.Algo(), err)
+	}
+}
+
+// lossOf is L(β) = ‖Xβ − y‖²/(4n), computed independently of the engine.
+func lossOf(p *problem.Problem, beta []float64) float64 {
+	r := residualNorm(p, beta)
+	return r * r / (4 * float64(p.N))
+}

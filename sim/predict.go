@@ -1,0 +1,68 @@
+package sim
+
+import (
+	"math"
+
+	"sgdbias/sim/problem"
+	"sgdbias/sim/theory"
+)
+
+// Predictor computes the limit a method is heading to, from its current
+// state: argmin { φ_{α_t}(β) − ⟨z̃_t, β⟩ : Xβ = y } (§4 mirror structure, §5
+// tilt). It warm-starts each solve from the previous dual vector, so a live
+// run can ask every few hundred steps for a few Newton steps' cost.
+type Predictor struct {
+	prob     *problem.Problem
+	solver   *theory.Solver
+	logAlpha []float64
+	tilt     []float64
+	nu       []float64 // dual of the last solve, the next warm start
+}
+
+// NewPredictor prepares a predictor for one method on p.
+func NewPredictor(p *problem.Problem) *Predictor {
+	return &Predictor{
+		prob:     p,
+		solver:   theory.NewSolver(p.N, p.D, p.X, p.Y),
+		logAlpha: make([]float64, p.D),
+		tilt:     make([]float64, p.D),
+	}
+}
+
+// Predict returns the predicted limit β̂ of m from its current state.
+func (pr *Predictor) Predict(m Method) ([]float64, error) {
+	m.LogEffectiveInit(pr.logAlpha)
+	m.Tilt(pr.tilt)
+	res, err := pr.solver.PhiArgmin(pr.logAlpha, pr.tilt, pr.nu)
+	if err != nil {
+		pr.nu = nil // a failed warm start must not poison the next solve
+		return nil, err
+	}
+	pr.nu = res.Nu
+	return res.Beta, nil
+}
+
+// Measure fills the sample's prediction error from β̂.
+func (pr *Predictor) Measure(m Method, s *Sample) ([]float64, error) {
+	pred, err := pr.Predict(m)
+	if err != nil {
+		return nil, err
+	}
+	s.PredictionError = RelativeDistance(m.State().Beta, pred)
+	s.HasPrediction = true
+	return pred, nil
+}
+
+// RelativeDistance is ‖a − b‖₂/‖b‖₂ (‖a − b‖₂ when b = 0).
+func RelativeDistance(a, b []float64) float64 {
+	var num, den float64
+	for j := range a {
+		e := a[j] - b[j]
+		num += e * e
+		den += b[j] * b[j]
+	}
+	if den == 0 {
+		return math.Sqrt(num)
+	}
+	return math.Sqrt(num / den)
+}

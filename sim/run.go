@@ -1,0 +1,157 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"math"
+	"time"
+)
+
+// Horizon says when a headless run stops: at Time, after Steps steps (GF:
+// at time Steps·γ), or as soon as the training loss is ≤ Tol, whichever
+// comes first. Zero fields are unused; at least Time or Steps must be set.
+type Horizon struct {
+	Time  float64
+	Steps int64
+	Tol   float64
+}
+
+// SampleSpacing chooses where on the time axis metric samples are taken.
+type SampleSpacing int
+
+// Linear samples at equal time intervals; Log at equal ratios, which
+// resolves the plateaus of small initialisations.
+const (
+	Linear SampleSpacing = iota
+	Log
+)
+
+// RunOptions control a headless run of one method.
+type RunOptions struct {
+	Horizon Horizon
+	Samples int // number of metric samples over the horizon (≥ 2)
+	Spacing SampleSpacing
+	// OnSample receives every metric sample, the last one included. May be nil.
+	OnSample func(Sample)
+	// OnProgress receives the fraction of the horizon done. May be nil.
+	OnProgress func(float64)
+}
+
+// RunResult is the outcome of a headless run.
+type RunResult struct {
+	Final Sample
+	// Beta is β at the end, or at the last finite sample for a diverged run.
+	Beta     []float64
+	LogAlpha []float64 // ln α_t per coordinate at the end
+	Diverged *DivergenceError
+	// StepSeconds is the wall time spent inside the step loop only.
+	StepSeconds float64
+	Converged   bool // the loss reached Horizon.Tol
+}
+
+// toleranceCheckSteps bounds how many steps pass between two checks of the
+// loss against Horizon.Tol, so that a converged run stops promptly.
+const toleranceCheckSteps = 1024
+
+// Run advances m to the horizon, sampling metrics on the way. It stops early
+// when ctx is cancelled (returning ctx.Err()) and reports a divergence in
+// the result rather than as an error.
+func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
+	end := opt.Horizon.Time
+	if opt.Horizon.Steps > 0 {
+		end = float64(opt.Horizon.Steps) * m.Params().Step
+		if opt.Horizon.Time > 0 {
+			end = math.Min(end, opt.Horizon.Time)
+		}
+	}
+	if !(end > 0) {
+		return RunResult{}, errors.New("run: the horizon needs --time > 0 or --steps > 0")
+	}
+	times := SampleTimes(end, m.Params().Step, opt.Samples, opt.Spacing)
+	var res RunResult
+	res.Beta = make([]float64, len(m.State().Beta))
+	last := s.Measure(m)
+	emit(opt, &res, m, last)
+	for _, target := range times {
+		if err := advanceChunked(ctx, m, s, target, opt.Horizon.Tol, &res); err != nil || res.Diverged != nil {
+			return res, err
+		}
+		emit(opt, &res, m, s.Measure(m))
+		if opt.OnProgress != nil {
+			opt.OnProgress(math.Min(1, m.State().Time/end))
+		}
+		if res.Converged {
+			break
+		}
+	}
+	return res, nil
+}
+
+// advanceChunked advances m to target in chunks of at most
+// toleranceCheckSteps steps, checking the tolerance and cancellation between
+// chunks and timing only the stepping itself.
+func advanceChunked(ctx context.Context, m Method, s *Sampler, target, tol float64, res *RunResult) error {
+	for next := m.State().Time; next < target; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		next = math.Min(target, next+toleranceCheckSteps*m.Params().Step)
+		start := time.Now()
+		err := m.AdvanceTo(next)
+		res.StepSeconds += time.Since(start).Seconds()
+		var div *DivergenceError
+		if errors.As(err, &div) {
+			res.Diverged = div
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if tol > 0 && s.Loss(m) <= tol {
+			res.Converged = true
+			return nil
+		}
+	}
+	return nil
+}
+
+// emit records a finite sample as the latest result and passes it on.
+func emit(opt RunOptions, res *RunResult, m Method, smp Sample) {
+	if !smp.Finite() {
+		return
+	}
+	res.Final = smp
+	copy(res.Beta, m.State().Beta)
+	if res.LogAlpha == nil {
+		res.LogAlpha = make([]float64, len(res.Beta))
+	}
+	m.LogEffectiveInit(res.LogAlpha)
+	if opt.OnSample != nil {
+		opt.OnSample(smp)
+	}
+}
+
+// SampleTimes returns the sample times in (0, end], ending at end. Log
+// spacing starts at one step (or at end if that is smaller).
+func SampleTimes(end, step float64, count int, spacing SampleSpacing) []float64 {
+	count = max(count, 2)
+	out := make([]float64, 0, count)
+	if spacing == Log {
+		first := math.Min(step, end)
+		ratio := math.Pow(end/first, 1/float64(count-1))
+		t := first
+		for range count - 1 {
+			out = append(out, t)
+			t *= ratio
+		}
+	} else {
+		for k := 1; k < count; k++ {
+			out = append(out, end*float64(k)/float64(count))
+		}
+	}
+	return append(out, end)
+}
+
+// Loss is the full-batch training loss of m now.
+func (s *Sampler) Loss(m Method) float64 {
+	return residual(s.prob, m.State().Beta, s.resid)
+}

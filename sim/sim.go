@@ -1,0 +1,146 @@
+// Package sim is the simulation engine of sgdbias: gradient flow (GF), gradient
+// descent (GD), stochastic gradient descent (SGD) and the seed paper's stochastic
+// gradient flow (SGF) on a 2-layer diagonal linear network β = w₊⊙w₊ − w₋⊙w₋,
+// all from the same problem and initialisation, on one continuous time axis.
+//
+// The mathematics and its checks are in theory.md; section numbers in comments
+// refer to it. Every method stores w₊ and w₋ (or their logarithms) rather than
+// β, so that the effective initialisation α_t = √|w₊w₋| and the mirror tilt can
+// be read off the state exactly (§2, §4, §5).
+//
+// A Method is owned by one goroutine; nothing here locks. Live parameters
+// (step, noise, batch) change between steps through SetParams; a change of α,
+// data or seed is a new Method.
+package sim
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Algo names one of the training algorithms.
+type Algo string
+
+// The algorithms, in the order they are listed and plotted.
+const (
+	GF  Algo = "gf"
+	GD  Algo = "gd"
+	SGF Algo = "sgf"
+	SGD Algo = "sgd"
+)
+
+// AllAlgos lists every algorithm in display order.
+var AllAlgos = []Algo{GF, GD, SGF, SGD}
+
+// Describe says in a few words what the algorithm is.
+func (a Algo) Describe() string {
+	switch a {
+	case GF:
+		return "gradient flow (adaptive Dormand–Prince 5(4))"
+	case GD:
+		return "gradient descent, step γ"
+	case SGF:
+		return "stochastic gradient flow (seed paper's SDE, log-Euler–Maruyama, dt = γ)"
+	case SGD:
+		return "stochastic gradient descent, step γ, batch b"
+	}
+	return "unknown"
+}
+
+// Stochastic reports whether the algorithm draws random numbers.
+func (a Algo) Stochastic() bool { return a == SGF || a == SGD }
+
+// ParseAlgos parses a comma-separated list such as "gf,sgf" (or "all").
+func ParseAlgos(s string) ([]Algo, error) {
+	if strings.TrimSpace(s) == "all" {
+		return append([]Algo(nil), AllAlgos...), nil
+	}
+	var out []Algo
+	seen := map[Algo]bool{}
+	for _, f := range strings.Split(s, ",") {
+		a := Algo(strings.ToLower(strings.TrimSpace(f)))
+		if !validAlgo(a) {
+			return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd (comma-separated) or all", f)
+		}
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func validAlgo(a Algo) bool {
+	for _, b := range AllAlgos {
+		if a == b {
+			return true
+		}
+	}
+	return false
+}
+
+// Params are the parameters that may change live, between steps, without
+// losing the trajectory.
+type Params struct {
+	// Step is γ: the step of GD and SGD, and the time step of SGF's
+	// integrator, so that the discrete methods advance time t = kγ.
+	Step float64
+	// Noise is the SGF temperature γ in the seed paper's SDE (§4); 0 gives GF.
+	Noise float64
+	// Batch is SGD's minibatch size b, 1 ≤ b ≤ n.
+	Batch int
+	// Reshuffle makes SGD walk through a fresh permutation each epoch
+	// instead of drawing each batch uniformly at random.
+	Reshuffle bool
+}
+
+// Validate checks the parameters against a problem with n samples.
+func (p Params) Validate(n int) error {
+	if !(p.Step > 0) || math.IsInf(p.Step, 0) {
+		return fmt.Errorf("--step: %v is not allowed; the step size γ must be a finite number > 0", p.Step)
+	}
+	if !(p.Noise >= 0) || math.IsInf(p.Noise, 0) {
+		return fmt.Errorf("--noise: %v is not allowed; the SGF noise scale must be a finite number ≥ 0", p.Noise)
+	}
+	if p.Batch < 1 || p.Batch > n {
+		return fmt.Errorf("--batch: %d is out of range; allowed 1 ≤ b ≤ n (=%d)", p.Batch, n)
+	}
+	return nil
+}
+
+// Init is the initialisation w₊(0) = w₋(0) = α, per coordinate (§1).
+type Init struct {
+	Alpha []float64
+}
+
+// UniformInit returns α·1 in dimension d.
+func UniformInit(alpha float64, d int) Init {
+	a := make([]float64, d)
+	for j := range a {
+		a[j] = alpha
+	}
+	return Init{Alpha: a}
+}
+
+// Validate checks that α is finite and positive in every coordinate.
+func (in Init) Validate(d int) error {
+	if len(in.Alpha) != d {
+		return fmt.Errorf("--alpha: %d values given, want 1 or d (=%d)", len(in.Alpha), d)
+	}
+	for j, a := range in.Alpha {
+		if !(a > 0) || math.IsInf(a, 0) {
+			return fmt.Errorf("--alpha: α[%d] = %v is not allowed; α must be finite and > 0", j, a)
+		}
+	}
+	return nil
+}
+
+// LogAlpha returns ln α per coordinate.
+func (in Init) LogAlpha() []float64 {
+	out := make([]float64, len(in.Alpha))
+	for j, a := range in.Alpha {
+		out[j] = math.Log(a)
+	}
+	return out
+}

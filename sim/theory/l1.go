@@ -1,0 +1,304 @@
+package theory
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Basis pursuit from the φ_α solver (theory.md §3, §7): as α → 0 the φ_α
+// argmin tends to the minimum-ℓ₁ interpolator and its dual ν, scaled by
+// 2/ln(1/α), to a basis-pursuit dual (for small α, ∇φ_α(β) ≈
+// ½·ln(1/α)·sign(β) + ¼·ln|β|·sign(β)). MinL1 solves at α = 1e-12, polishes
+// the identified support by least squares and certifies optimality by a dual
+// vector; if that fails it retries at smaller α, then takes simplex pivots.
+var l1LogAlphas = []float64{-12 * math.Ln10, -24 * math.Ln10, -48 * math.Ln10, -96 * math.Ln10, -192 * math.Ln10}
+
+// Tolerances of the ℓ₁ certificate.
+const (
+	// L1DualTol is the largest accepted ‖Xᵀν‖_∞ − 1 and relative duality gap.
+	L1DualTol = 1e-9
+	// l1ResidualTol bounds the relative residual of the polished solution.
+	l1ResidualTol = 1e-10
+	// l1ZeroTol: polished entries below l1ZeroTol·‖β‖_∞ are off the support.
+	l1ZeroTol = 1e-9
+)
+
+// L1Result is the minimum-ℓ₁ interpolator with its optimality certificate.
+type L1Result struct {
+	Beta []float64 // min ‖β‖₁ s.t. Xβ = y (zero off Support)
+	// Nu is the dual certificate: X_Sᵀν = sign(β_S), and ‖Xᵀν‖_∞ ≤ 1 up to
+	// MaxDualViolation, so ⟨y, ν⟩/(1+MaxDualViolation) ≤ min ‖β‖₁ ≤ ‖Beta‖₁.
+	Nu      []float64
+	Support []int // increasing
+	// Certified is true when MaxDualViolation ≤ L1DualTol, DualGap ≤
+	// L1DualTol and the residual and sign checks pass.
+	Certified        bool
+	MaxDualViolation float64 // max(0, ‖Xᵀν‖_∞ − 1)
+	DualGap          float64 // |‖β‖₁ − ⟨y,ν⟩| / max(1, ‖β‖₁)
+	Residual         float64 // ‖Xβ − y‖₂
+	Alpha            float64 // the α whose φ_α argmin gave the support
+	// Pivots counts the simplex pivots taken from that support (0 when the
+	// support read off the argmin was certified as it was).
+	Pivots int
+}
+
+// MinL1 returns argmin { ‖β‖₁ : Xβ = y } (basis pursuit) with a dual
+// certificate. It walks α down the schedule l1LogAlphas, each solve
+// warm-started from the previous one, and tries to polish and certify at each
+// α; if none certifies, it falls back to simplex pivots from the support of
+// the smallest-α argmin (l1simplex.go). When nothing certifies it returns the
+// best attempt with Certified = false; it returns an error only if the φ_α
+// solves fail or no candidate interpolates y.
+func (s *Solver) MinL1() (L1Result, error) {
+	if s.yNorm == 0 {
+		return L1Result{Beta: make([]float64, s.d), Nu: make([]float64, s.n), Certified: true}, nil
+	}
+	lnAlpha := make([]float64, s.d)
+	var best L1Result
+	var prev PhiResult
+	var prevLn float64
+	var solveErr error
+	consider := func(cand L1Result, ln float64) bool {
+		cand.Alpha = math.Exp(ln)
+		if best.Beta == nil || cand.Certified || cand.MaxDualViolation < best.MaxDualViolation {
+			best = cand
+		}
+		return cand.Certified
+	}
+	for k, ln := range l1LogAlphas {
+		for j := range lnAlpha {
+			lnAlpha[j] = ln
+		}
+		var warm []float64
+		if k > 0 {
+			// ν ≈ ½·ln(1/α)·ν_BP + O(1): rescale to the new α.
+			warm = scaled(prev.Nu, ln/prevLn)
+		}
+		res, err := s.PhiArgmin(lnAlpha, nil, warm)
+		if err != nil {
+			solveErr = err
+			break
+		}
+		for _, nuHat := range s.bpDualGuesses(res, ln, prev, prevLn, k > 0) {
+			if cand, ok := s.polishAndCertify(res.Beta, nuHat); ok && consider(cand, ln) {
+				return best, nil
+			}
+		}
+		prev, prevLn = res, ln
+	}
+	if prev.Beta != nil {
+		if cand, ok := s.simplexPolish(prev.Beta); ok {
+			consider(cand, prevLn)
+		}
+	}
+	if best.Beta == nil {
+		if solveErr != nil {
+			return L1Result{}, solveErr
+		}
+		return L1Result{}, notConverged("no support read off the φ_α argmin down to α = %.3g interpolates y", math.Exp(prevLn))
+	}
+	return best, nil
+}
+
+// simplexPolish runs simplex pivots from the support read off betaAlpha.
+func (s *Solver) simplexPolish(betaAlpha []float64) (L1Result, bool) {
+	order := byMagnitude(betaAlpha)
+	support := sortedCopy(order[:min(s.n, len(order))])
+	betaS, ok := s.leastSquaresOn(support)
+	if !ok {
+		return L1Result{}, false
+	}
+	support, betaS = dropZeros(support, betaS)
+	if betaS, ok = s.leastSquaresOn(support); !ok {
+		return L1Result{}, false
+	}
+	beta, nu, pivots, ok := s.simplexFromSupport(support, betaS, order, maxSimplexPivots(s.n))
+	if !ok {
+		return L1Result{}, false
+	}
+	res, ok := s.polishAndCertify(beta, nu)
+	res.Pivots = pivots
+	return res, ok
+}
+
+func maxSimplexPivots(n int) int { return 5*n + 50 }
+
+// bpDualGuesses returns candidate basis-pursuit duals from the φ_α dual:
+// ν·2/ln(1/α) (§7), and, given the solve at a larger α, the secant
+// 2(ν₂ − ν₁)/(ln(1/α₂) − ln(1/α₁)), which cancels the O(1) part of ν and is
+// much closer to ν_BP.
+func (s *Solver) bpDualGuesses(res PhiResult, ln float64, prev PhiResult, prevLn float64, havePrev bool) [][]float64 {
+	guesses := [][]float64{scaled(res.Nu, -2/ln)}
+	if havePrev {
+		secant := make([]float64, s.n)
+		for i := range secant {
+			secant[i] = 2 * (res.Nu[i] - prev.Nu[i]) / (prevLn - ln)
+		}
+		guesses = append([][]float64{secant}, guesses...)
+	}
+	return guesses
+}
+
+func scaled(v []float64, f float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = f * x
+	}
+	return out
+}
+
+// polishAndCertify takes the n largest |β_j| of a small-α argmin as a
+// superset of the support, solves X_S β_S = y there, drops the entries that
+// come out zero and solves again, checks the residual and that the signs
+// agree with the φ_α argmin, and certifies with nuHat projected onto
+// {ν : X_Sᵀν = sign(β_S)}. ok is false when the support does not interpolate.
+func (s *Solver) polishAndCertify(betaAlpha, nuHat []float64) (L1Result, bool) {
+	support := largestEntries(betaAlpha, s.n)
+	betaS, ok := s.leastSquaresOn(support)
+	if !ok {
+		return L1Result{}, false
+	}
+	support, betaS = dropZeros(support, betaS)
+	if betaS, ok = s.leastSquaresOn(support); !ok {
+		return L1Result{}, false
+	}
+	beta := make([]float64, s.d)
+	signsAgree := true
+	for k, j := range support {
+		beta[j] = betaS[k]
+		signsAgree = signsAgree && math.Signbit(betaS[k]) == math.Signbit(betaAlpha[j]) && betaS[k] != 0
+	}
+	residual := s.residualNorm(beta)
+	if residual > l1ResidualTol*math.Max(1, s.yNorm) {
+		return L1Result{}, false
+	}
+	res := L1Result{Beta: beta, Support: support, Residual: residual}
+	res.Nu = s.projectDual(nuHat, support, betaS)
+	res.MaxDualViolation, res.DualGap = s.certificate(beta, res.Nu)
+	res.Certified = signsAgree && res.MaxDualViolation <= L1DualTol && res.DualGap <= L1DualTol
+	return res, true
+}
+
+// largestEntries returns the indices of the (at most) k largest |v_j| > 0,
+// in increasing order.
+func largestEntries(v []float64, k int) []int {
+	order := byMagnitude(v)
+	return sortedCopy(order[:min(k, len(order))])
+}
+
+// byMagnitude returns the indices of the nonzero entries of v by decreasing |v_j|.
+func byMagnitude(v []float64) []int {
+	idx := make([]int, 0, len(v))
+	for j, x := range v {
+		if x != 0 {
+			idx = append(idx, j)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(math.Abs(v[b]), math.Abs(v[a])) })
+	return idx
+}
+
+func sortedCopy(idx []int) []int {
+	out := slices.Clone(idx)
+	slices.Sort(out)
+	return out
+}
+
+func dropZeros(support []int, betaS []float64) ([]int, []float64) {
+	var maxAbs float64
+	for _, b := range betaS {
+		maxAbs = math.Max(maxAbs, math.Abs(b))
+	}
+	var keptS []int
+	var keptB []float64
+	for k, b := range betaS {
+		if math.Abs(b) > l1ZeroTol*maxAbs {
+			keptS, keptB = append(keptS, support[k]), append(keptB, b)
+		}
+	}
+	return keptS, keptB
+}
+
+// columns returns X_S as an n×|S| matrix.
+func (s *Solver) columns(support []int) *mat.Dense {
+	xs := mat.NewDense(s.n, len(support), nil)
+	for i := 0; i < s.n; i++ {
+		for k, j := range support {
+			xs.Set(i, k, s.x[i*s.d+j])
+		}
+	}
+	return xs
+}
+
+// leastSquaresOn solves min ‖X_S β_S − y‖ by QR (|S| ≤ n).
+func (s *Solver) leastSquaresOn(support []int) ([]float64, bool) {
+	if len(support) == 0 || len(support) > s.n {
+		return nil, false
+	}
+	var qr mat.QR
+	qr.Factorize(s.columns(support))
+	var sol mat.Dense
+	if err := qr.SolveTo(&sol, false, mat.NewDense(s.n, 1, append([]float64(nil), s.y...))); err != nil {
+		return nil, false
+	}
+	out := mat.Col(nil, 0, &sol)
+	return out, allFinite(out)
+}
+
+// projectDual returns the point of {ν : X_Sᵀν = sign(β_S)} closest to nuHat:
+// ν = nuHat − δ with δ the minimum-norm solution of X_Sᵀδ = X_Sᵀ·nuHat − sign.
+func (s *Solver) projectDual(nuHat []float64, support []int, betaS []float64) []float64 {
+	xs := s.columns(support)
+	c := mat.NewVecDense(len(support), nil)
+	c.MulVec(xs.T(), mat.NewVecDense(s.n, append([]float64(nil), nuHat...)))
+	for k, b := range betaS {
+		c.SetVec(k, c.AtVec(k)-math.Copysign(1, b))
+	}
+	var qr mat.QR
+	qr.Factorize(xs)
+	var delta mat.VecDense
+	nu := append([]float64(nil), nuHat...)
+	if err := qr.SolveVecTo(&delta, true, c); err != nil {
+		return nu
+	}
+	for i := range nu {
+		nu[i] -= delta.AtVec(i)
+	}
+	return nu
+}
+
+// certificate returns max(0, ‖Xᵀν‖_∞ − 1) and |‖β‖₁ − ⟨y,ν⟩|/max(1,‖β‖₁).
+func (s *Solver) certificate(beta, nu []float64) (violation, gap float64) {
+	var maxCorr float64
+	for j := 0; j < s.d; j++ {
+		var c float64
+		for i := 0; i < s.n; i++ {
+			c += s.x[i*s.d+j] * nu[i]
+		}
+		maxCorr = math.Max(maxCorr, math.Abs(c))
+	}
+	var l1, yNu float64
+	for _, b := range beta {
+		l1 += math.Abs(b)
+	}
+	for i, yi := range s.y {
+		yNu += yi * nu[i]
+	}
+	return math.Max(0, maxCorr-1), math.Abs(l1-yNu) / math.Max(1, l1)
+}
+
+// residualNorm returns ‖Xβ − y‖₂.
+func (s *Solver) residualNorm(beta []float64) float64 {
+	r := make([]float64, s.n)
+	for i := range r {
+		var sum float64
+		for j, xij := range s.x[i*s.d : (i+1)*s.d] {
+			sum += xij * beta[j]
+		}
+		r[i] = sum - s.y[i]
+	}
+	return vecNorm(r)
+}

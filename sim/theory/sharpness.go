@@ -1,0 +1,72 @@
+package theory
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Sharpness returns the largest Hessian eigenvalue of the loss in (w₊, w₋) at
+// an interpolator β reached with effective initialisation α (theory.md §5):
+// 2·λ_max(D·H·D), D = diag((β² + 4α⁴)^{1/4}), H = XᵀX/n. GD with step γ is
+// linearly stable there only if γ < 2/sharpness.
+//
+// D·H·D = (XD)ᵀ(XD)/n has the same nonzero eigenvalues as the n×n matrix
+// X·D²·Xᵀ/n, which is what is decomposed (n < d). D² = √(β² + 4α⁴) is formed
+// as hypot(β, 2α²), so tiny α never underflows through α⁴. For non-finite
+// inputs (a diverged run) it returns math.MaxFloat64: no step is stable.
+func Sharpness(n, d int, X, beta, lnAlpha []float64) float64 {
+	if n <= 0 || d <= 0 || len(X) != n*d || len(beta) != d || len(lnAlpha) != d {
+		panic("theory: Sharpness: inconsistent dimensions")
+	}
+	if !allFinite(X) || !allFinite(beta) || !allFinite(lnAlpha) {
+		return math.MaxFloat64
+	}
+	dSquared := make([]float64, d)
+	for j, b := range beta {
+		dSquared[j] = math.Hypot(b, 2*math.Exp(2*lnAlpha[j]))
+	}
+	scaledX := mat.NewDense(n, d, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			scaledX.Set(i, j, X[i*d+j]*math.Sqrt(dSquared[j]))
+		}
+	}
+	gram := mat.NewSymDense(n, nil)
+	gram.SymOuterK(1/float64(n), scaledX)
+	var eig mat.EigenSym
+	if !eig.Factorize(gram, false) {
+		return 2 * largestEigenvalue(gram)
+	}
+	values := eig.Values(nil)
+	sharpness := 2 * values[len(values)-1]
+	if math.IsInf(sharpness, 0) || math.IsNaN(sharpness) {
+		return math.MaxFloat64
+	}
+	return sharpness
+}
+
+// largestEigenvalue is a power-iteration fallback for a PSD matrix, used only
+// if the symmetric eigensolver fails.
+func largestEigenvalue(a *mat.SymDense) float64 {
+	n := a.SymmetricDim()
+	v := mat.NewVecDense(n, nil)
+	for i := 0; i < n; i++ {
+		v.SetVec(i, 1/math.Sqrt(float64(n))+1e-3*float64(i%7))
+	}
+	var av mat.VecDense
+	lambda := 0.0
+	for range 10000 {
+		av.MulVec(a, v)
+		next := mat.Norm(&av, 2)
+		if next == 0 || math.IsInf(next, 0) || math.IsNaN(next) {
+			return math.MaxFloat64
+		}
+		v.ScaleVec(1/next, &av)
+		if math.Abs(next-lambda) <= 1e-14*next {
+			return next
+		}
+		lambda = next
+	}
+	return lambda
+}
