@@ -17,6 +17,9 @@ type runPlan struct {
 	cfg        sim.Config
 	opts       sim.RunOptions // without callbacks; execute adds them
 	references bool
+	// predictSamples asks for the distance to the predicted limit at every
+	// sample, not only at the end.
+	predictSamples bool
 }
 
 // runOutcome is one algorithm's result with what the report needs.
@@ -90,10 +93,14 @@ func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64
 	opts := plan.opts
 	opts.OnSample = func(s sim.Sample) { out.trace = append(out.trace, s) }
 	opts.OnProgress = progress
+	predictor := sim.NewPredictor(plan.prob)
+	if plan.predictSamples {
+		opts.Predictor = predictor
+	}
 	out.result, out.err = sim.Run(ctx, m, sim.NewSampler(plan.prob, plan.cfg.Init), opts)
 	progress(1)
 	if out.err == nil && out.result.Diverged == nil {
-		out.predicted, out.predErr = sim.NewPredictor(plan.prob).Predict(m)
+		out.predicted, out.predErr = predictor.Predict(m)
 	}
 	return out
 }

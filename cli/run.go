@@ -46,6 +46,7 @@ type runFlags struct {
 	spacing  string
 	noTiming bool
 	quiet    bool
+	predict  string
 }
 
 func newRunFlags(fs *flag.FlagSet) *runFlags {
@@ -60,6 +61,7 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.StringVar(&f.spacing, "spacing", "log", "sample spacing in time: log or lin")
 	fs.BoolVar(&f.noTiming, "no-timing", false, "omit wall_seconds and steps_per_second, so the output is byte-identical between runs")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
+	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
 }
 
@@ -108,6 +110,11 @@ func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
 		opts.Spacing = sim.Linear
 	default:
 		return opts, fmt.Errorf("--spacing: %q is not allowed; want log or lin", f.spacing)
+	}
+	switch f.predict {
+	case "auto", "always", "never":
+	default:
+		return opts, fmt.Errorf("--predict: %q is not allowed; want auto, always or never", f.predict)
 	}
 	switch f.format {
 	case "table", "json", "csv":
@@ -178,7 +185,9 @@ func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
 	if err != nil {
 		return runPlan{}, sc, err
 	}
-	return runPlan{prob: p, cfg: cfg, opts: opts, references: !f.noRefs}, sc, nil
+	n, d := float64(p.N), float64(p.D)
+	predict := f.predict == "always" || (f.predict == "auto" && n*n*d <= 2e6)
+	return runPlan{prob: p, cfg: cfg, opts: opts, references: !f.noRefs, predictSamples: predict}, sc, nil
 }
 
 // addStableStepHints fills the stable-step estimate of diverged runs. The
@@ -248,6 +257,13 @@ func writeRunsCSV(w io.Writer, r jsonReport) error {
 
 func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
+func optional(v float64, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return num(v)
+}
+
 func optNum(v *float64) string {
 	if v == nil {
 		return ""
@@ -298,7 +314,7 @@ func runStatus(r jsonRun) string {
 	return "horizon"
 }
 
-var traceHeader = []string{"algo", "time", "step", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean"}
+var traceHeader = []string{"algo", "time", "step", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error"}
 
 // writeTrace writes every run's samples as one long CSV table, atomically.
 func writeTrace(path string, outcomes []runOutcome) error {
@@ -307,12 +323,9 @@ func writeTrace(path string, outcomes []runOutcome) error {
 		cw.Write(traceHeader)
 		for _, o := range outcomes {
 			for _, s := range o.trace {
-				te := ""
-				if s.HasTestError {
-					te = num(s.TestError)
-				}
 				cw.Write([]string{string(s.Algo), num(s.Time), strconv.FormatInt(s.Steps, 10), num(s.Loss), num(s.L1),
-					te, num(s.AlphaGeoMean), num(s.AlphaMin), num(s.AlphaMax), num(s.IntLoss), num(s.GainMean)})
+					optional(s.TestError, s.HasTestError), num(s.AlphaGeoMean), num(s.AlphaMin), num(s.AlphaMax),
+					num(s.IntLoss), num(s.GainMean), optional(s.PredictionError, s.HasPrediction)})
 			}
 		}
 		cw.Flush()

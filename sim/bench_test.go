@@ -55,3 +55,21 @@ func batchesFor(a sim.Algo, n int) []int {
 	}
 	return []int{1}
 }
+
+// BenchmarkStreamX measures the memory bandwidth available to a pass over X
+// with copy (the runtime's vectorised memmove), counting the bytes read and
+// written. A GD step makes two read passes over X (Xβ and Xᵀr), so its
+// bandwidth floor is 2·8·n·d bytes at this rate.
+func BenchmarkStreamX(b *testing.B) {
+	for _, size := range [][2]int{{40, 100}, {100, 1000}, {400, 4000}} {
+		p := sparseProblem(b, size[0], size[1], 5, 1)
+		dst := make([]float64, len(p.X))
+		b.Run(fmt.Sprintf("n=%d,d=%d", size[0], size[1]), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(2 * 8 * len(p.X)))
+			for b.Loop() {
+				copy(dst, p.X)
+			}
+		})
+	}
+}

@@ -140,10 +140,26 @@ func transposeTimes(p *problem.Problem, scale float64, v, out []float64) {
 
 // multiplicativeUpdate applies the discrete update (U) of §2 with x = γ·g:
 // w± ← w±(1 ∓ x), and refreshes β. It returns ‖β‖² so the caller can detect
-// divergence without another pass. It is the inner loop of GD and SGD:
-// unrolled by four with four partial sums, so that the sum's add latency
-// does not serialise the loop (the compiler does not reassociate floats).
+// divergence without another pass. It is the inner loop of GD and SGD: the
+// bulk runs in the AVX2 kernel where there is one (same roundings), the
+// rest in updateGeneric.
 func multiplicativeUpdate(wp, wm, beta, g []float64, gamma float64) float64 {
+	d := len(g)
+	var norm2 float64
+	k := 0
+	if haveAVX2 {
+		k = d &^ 7
+		if k > 0 {
+			norm2 = updateAVX2(wp[:k], wm[:k], beta[:k], g[:k], gamma)
+		}
+	}
+	return norm2 + updateGeneric(wp[k:d], wm[k:d], beta[k:d], g[k:d], gamma)
+}
+
+// updateGeneric is (U) in Go: unrolled by four with four partial sums, so
+// that the sum's add latency does not serialise the loop (the compiler does
+// not reassociate floats).
+func updateGeneric(wp, wm, beta, g []float64, gamma float64) float64 {
 	d := len(g)
 	wp, wm, beta = wp[:d], wm[:d], beta[:d]
 	var s0, s1, s2, s3 float64
@@ -204,9 +220,18 @@ func (c *core) tiltFromWeights(dst, wp, wm []float64) {
 	}
 }
 
-// dot is xᵀy through gonum's assembly kernel.
+// dot is xᵀy: the AVX2 kernel for the bulk where there is one, gonum's
+// assembly for the rest.
 func dot(x, y []float64) float64 {
-	return blas64.Implementation().Ddot(len(x), x, 1, y, 1)
+	var s float64
+	k := 0
+	if haveAVX2 {
+		k = len(x) &^ 15
+		if k > 0 {
+			s = dotAVX2(x[:k], y[:k])
+		}
+	}
+	return s + blas64.Implementation().Ddot(len(x)-k, x[k:], 1, y[k:len(x)], 1)
 }
 
 // axpy sets y += a·x through gonum's assembly kernel.

@@ -35,6 +35,9 @@ type RunOptions struct {
 	OnSample func(Sample)
 	// OnProgress receives the fraction of the horizon done. May be nil.
 	OnProgress func(float64)
+	// Predictor, when set, fills each sample's distance to the predicted
+	// limit (a warm-started solve per sample, outside the timed loop).
+	Predictor *Predictor
 }
 
 // RunResult is the outcome of a headless run.
@@ -70,13 +73,12 @@ func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 	times := SampleTimes(end, m.Params().Step, opt.Samples, opt.Spacing)
 	var res RunResult
 	res.Beta = make([]float64, len(m.State().Beta))
-	last := s.Measure(m)
-	emit(opt, &res, m, last)
+	emit(opt, &res, m, measure(m, s, opt.Predictor))
 	for _, target := range times {
 		if err := advanceChunked(ctx, m, s, target, opt.Horizon.Tol, &res); err != nil || res.Diverged != nil {
 			return res, err
 		}
-		emit(opt, &res, m, s.Measure(m))
+		emit(opt, &res, m, measure(m, s, opt.Predictor))
 		if opt.OnProgress != nil {
 			opt.OnProgress(math.Min(1, m.State().Time/end))
 		}
@@ -112,6 +114,16 @@ func advanceChunked(ctx context.Context, m Method, s *Sampler, target, tol float
 		}
 	}
 	return nil
+}
+
+// measure takes a sample, with the prediction error when pr is set and its
+// solve succeeds (a failed solve leaves HasPrediction false).
+func measure(m Method, s *Sampler, pr *Predictor) Sample {
+	smp := s.Measure(m)
+	if pr != nil {
+		_, _ = pr.Measure(m, &smp)
+	}
+	return smp
 }
 
 // emit records a finite sample as the latest result and passes it on.

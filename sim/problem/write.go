@@ -2,19 +2,18 @@ package problem
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"sgdbias/internal/atomicfile"
 )
 
 // ErrExists is wrapped by WriteFileAtomic's error when the target exists and
 // force is false, so that callers can tell it with errors.Is.
-var ErrExists = errors.New("file already exists")
+var ErrExists = atomicfile.ErrExists
 
 // Write encodes p in format "json" ({"X": [[…]], "y": […], "beta_star": […]},
 // beta_star only when known) or "csv" (header x1,…,xd,y; β* is not stored).
@@ -100,10 +99,10 @@ func FormatFromPath(path string) (string, error) {
 	return "", fmt.Errorf("%s: cannot tell the format from the extension; want .json or .csv", path)
 }
 
-// WriteFileAtomic writes p to path in format ("" means from the extension):
-// to a temporary file in the same directory, synced, then renamed, so that
-// path never holds a partial problem. An existing file is replaced only when
-// force is true; otherwise the error wraps ErrExists.
+// WriteFileAtomic writes p to path in format ("" means from the extension)
+// through atomicfile, so that path never holds a partial problem. An
+// existing file is replaced only when force is true; otherwise the error
+// wraps ErrExists.
 func WriteFileAtomic(path string, p *Problem, format string, force bool) error {
 	if format == "" {
 		var err error
@@ -111,79 +110,5 @@ func WriteFileAtomic(path string, p *Problem, format string, force bool) error {
 			return err
 		}
 	}
-	mode := fs.FileMode(0o644)
-	if info, err := os.Stat(path); err == nil {
-		if !force {
-			return existsError(path)
-		}
-		mode = info.Mode().Perm() // replacing keeps the permissions
-	}
-	tmpName, err := writeTemp(path, p, format, mode)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmpName) // a no-op once renamed
-	if err := publish(tmpName, path, force); err != nil {
-		return err
-	}
-	syncDir(filepath.Dir(path))
-	return nil
-}
-
-func existsError(path string) error {
-	return fmt.Errorf("%s: %w; refusing to overwrite it without force", path, ErrExists)
-}
-
-// writeTemp writes and syncs p into a new temporary file beside path and
-// returns its name.
-func writeTemp(path string, p *Problem, format string, mode fs.FileMode) (string, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return "", err
-	}
-	err = Write(tmp, p, format)
-	if err == nil {
-		err = tmp.Chmod(mode)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if closeErr := tmp.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return tmp.Name(), nil
-}
-
-// publish moves the finished temporary file to path. Without force it uses a
-// hard link, which fails if path appeared meanwhile instead of replacing it;
-// on file systems without hard links it falls back to check-then-rename.
-func publish(tmpName, path string, force bool) error {
-	if !force {
-		err := os.Link(tmpName, path)
-		switch {
-		case err == nil:
-			return nil
-		case errors.Is(err, fs.ErrExist):
-			return existsError(path)
-		}
-		if _, statErr := os.Lstat(path); statErr == nil {
-			return existsError(path)
-		}
-	}
-	return os.Rename(tmpName, path)
-}
-
-// syncDir makes the rename durable. It is best effort: some file systems and
-// platforms refuse to sync a directory, and the data itself is already synced.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	d.Close()
+	return atomicfile.Write(path, force, func(w io.Writer) error { return Write(w, p, format) })
 }

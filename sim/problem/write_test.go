@@ -98,7 +98,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := WriteFileAtomic(path, second, "json", false)
-	if !errors.Is(err, ErrExists) || err.Error() != path+": file already exists; refusing to overwrite it without force" {
+	if !errors.Is(err, ErrExists) || err.Error() != path+": file already exists; refusing to overwrite it" {
 		t.Fatalf("overwrite without force: %v", err)
 	}
 	if q, err := Load(path); err != nil || q.Y[0] != 1 {
