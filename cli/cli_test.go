@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sgdbias/presets"
 )
 
 // invoke runs the command line and returns stdout, stderr and the status.
@@ -116,7 +118,7 @@ func TestBadInputExitsTwoWithAMessage(t *testing.T) {
 		{[]string{"run", "--alpha", "-1"}, "--alpha: -1 is not allowed"},
 		{[]string{"run", "--step", "0"}, "--step: 0 is not allowed"},
 		{[]string{"run", "--batch", "41"}, "--batch: 41 is out of range; allowed 1 ≤ b ≤ n (=40)"},
-		{[]string{"run", "--preset", "nope"}, `--preset: unknown preset "nope"; valid presets: paper`},
+		{[]string{"run", "--preset", "nope"}, `--preset: unknown preset "nope"; valid presets: anisotropic, gain-shape`},
 		{[]string{"run", "--format", "xml"}, `--format: "xml" is not allowed`},
 		{[]string{"run", "--time", "-3"}, "--time: -3 is out of range"},
 		{[]string{"run", "--beta-star", "1,x"}, "--beta-star"},
@@ -270,4 +272,24 @@ func FuzzRunFlags(f *testing.F) {
 			t.Fatalf("NaN/Inf printed: %s", out)
 		}
 	})
+}
+
+// Every preset builds a valid problem and runs its algorithms without diverging.
+func TestEveryPresetRuns(t *testing.T) {
+	for _, name := range presets.Names() {
+		out, errs, code := invoke(t, "run", "--preset", name, "--steps", "30", "--no-references", "--format", "json", "--samples", "3")
+		if code != 0 {
+			t.Errorf("%s: exit %d: %s", name, code, errs)
+			continue
+		}
+		var r jsonReport
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, run := range r.Runs {
+			if run.Diverged || run.Steps == 0 {
+				t.Errorf("%s/%s: diverged=%v steps=%d", name, run.Algo, run.Diverged, run.Steps)
+			}
+		}
+	}
 }

@@ -34,6 +34,8 @@ type jsonConfig struct {
 	Noise       float64  `json:"noise"`
 	Batch       int      `json:"batch"`
 	Reshuffle   bool     `json:"reshuffle"`
+	LabelNoise  float64  `json:"label_noise"`
+	Momentum    float64  `json:"momentum"`
 	Time        float64  `json:"time,omitempty"`
 	Steps       int64    `json:"steps,omitempty"`
 	Tol         float64  `json:"tol,omitempty"`
@@ -94,6 +96,7 @@ func buildConfigJSON(sc presets.Scenario, sf *scenarioFlags, p *problem.Problem,
 	c := jsonConfig{
 		Data: p.Source, N: p.N, D: p.D, Seed: sc.Seed, Alpha: sc.Alpha,
 		Step: cfg.Params.Step, Noise: cfg.Params.Noise, Batch: cfg.Params.Batch, Reshuffle: cfg.Params.Reshuffle,
+		LabelNoise: cfg.Params.LabelNoise, Momentum: cfg.Params.Momentum,
 		Time: opts.Horizon.Time, Steps: opts.Horizon.Steps, Tol: opts.Horizon.Tol,
 		Samples: opts.Samples, Spacing: spacingName(opts.Spacing),
 		GFRelTol: sim.DefaultGFTolerance.Rel, GFAbsTol: sim.DefaultGFTolerance.Abs,

@@ -278,7 +278,7 @@ func writeTable(w io.Writer, r jsonReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "algo\tsteps\ttime\ttrain loss\t‖β‖₁\ttest error\tα_t/α (geo)\tpred. error\tsteps/s\tstatus\t")
 	for _, run := range r.Runs {
-		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3e\t%.4f\t%s\t%.4f\t%s\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3e\t%.4f\t%s\t%.4g\t%s\t%s\t%s\t\n",
 			run.Algo, run.Steps, run.Time, run.TrainLoss, run.L1Norm, formatOptional(run.TestError, "%.3e"),
 			run.AlphaGeoMean/c.Alpha, formatOptional(run.PredictionError, "%.2e"),
 			formatOptional(run.StepsPerSecond, "%.3g"), runStatus(run))

@@ -39,12 +39,14 @@ func addScenarioFlags(fs *flag.FlagSet) *scenarioFlags {
 	fs.StringVar(&v.Features, "features", v.Features, "feature covariance: iso, aniso (variances log-spaced 0.1…10), aniso:LO:HI or var:v1,…,vd")
 	fs.Float64Var(&v.LabelSigma, "label-sigma", v.LabelSigma, "std of the fixed label noise of generated data")
 	fs.Uint64Var(&v.Seed, "seed", v.Seed, "seed of the data and of every sampling and noise draw")
-	fs.StringVar(&v.Algos, "algo", v.Algos, "algorithms, comma-separated: gf, gd, sgf, sgd, or all")
+	fs.StringVar(&v.Algos, "algo", v.Algos, "algorithms, comma-separated: gf, gd, sgf, sgd, lnsgd (label-noise SGD), hb (heavy ball), or all (the first four)")
 	fs.Float64Var(&v.Alpha, "alpha", v.Alpha, "initialisation scale α > 0: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)")
 	fs.Float64Var(&v.Step, "step", v.Step, "step size γ of GD and SGD (and SGF's time step)")
 	fs.Float64Var(&v.Noise, "noise", v.Noise, "SGF noise scale (temperature γ of the SDE); defaults to --step")
 	fs.IntVar(&v.Batch, "batch", v.Batch, "SGD batch size b, 1 ≤ b ≤ n")
 	fs.BoolVar(&v.Reshuffle, "reshuffle", v.Reshuffle, "SGD: walk through a fresh permutation each epoch instead of sampling batches uniformly")
+	fs.Float64Var(&v.LabelNoise, "label-noise", v.LabelNoise, "lnsgd: variance δ of the fresh label noise added at every step")
+	fs.Float64Var(&v.Momentum, "momentum", v.Momentum, "hb: heavy-ball momentum μ, 0 ≤ μ < 1")
 	return f
 }
 
@@ -71,8 +73,13 @@ func (f *scenarioFlags) resolve() (presets.Scenario, error) {
 	override(given, "noise", &base.Noise, v.Noise)
 	override(given, "batch", &base.Batch, v.Batch)
 	override(given, "reshuffle", &base.Reshuffle, v.Reshuffle)
+	override(given, "label-noise", &base.LabelNoise, v.LabelNoise)
+	override(given, "momentum", &base.Momentum, v.Momentum)
 	if given["s"] && !given["beta-star"] && strings.Contains(base.BetaStar, ",") {
 		base.BetaStar = "pm1" // a preset's list fixes s; a new s asks for drawn values
+	}
+	if given["beta-star"] && !given["s"] && strings.Contains(base.BetaStar, ",") {
+		base.S = 0 // a given list fixes s
 	}
 	// The noise scale follows the step unless it was set on its own.
 	if !given["noise"] && (base.Noise == 0 || base.Noise == presetStep) {
@@ -166,10 +173,11 @@ func simConfig(sc presets.Scenario, p *problem.Problem) (sim.Config, error) {
 		return sim.Config{}, fmt.Errorf("--alpha: %v is not allowed; α must be a finite number > 0", sc.Alpha)
 	}
 	cfg := sim.Config{
-		Algos:  algos,
-		Init:   sim.UniformInit(sc.Alpha, p.D),
-		Params: sim.Params{Step: sc.Step, Noise: sc.Noise, Batch: sc.Batch, Reshuffle: sc.Reshuffle},
-		Seed:   sc.Seed,
+		Algos: algos,
+		Init:  sim.UniformInit(sc.Alpha, p.D),
+		Params: sim.Params{Step: sc.Step, Noise: sc.Noise, Batch: sc.Batch, Reshuffle: sc.Reshuffle,
+			LabelNoise: sc.LabelNoise, Momentum: sc.Momentum},
+		Seed: sc.Seed,
 	}
 	if err := cfg.Params.Validate(p.N); err != nil {
 		return cfg, err

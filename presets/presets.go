@@ -36,6 +36,10 @@ type Scenario struct {
 	Noise     float64 `json:"noise,omitempty"`
 	Batch     int     `json:"batch,omitempty"`
 	Reshuffle bool    `json:"reshuffle,omitempty"`
+	// LabelNoise is the variance δ of LNSGD's fresh label noise; Momentum is
+	// HB's μ.
+	LabelNoise float64 `json:"label_noise,omitempty"`
+	Momentum   float64 `json:"momentum,omitempty"`
 
 	Time  float64 `json:"time,omitempty"`
 	Steps int64   `json:"steps,omitempty"`
@@ -84,7 +88,7 @@ func decode(file string, data []byte) (Scenario, error) {
 	dec.DisallowUnknownFields()
 	var sc Scenario
 	if err := dec.Decode(&sc); err != nil {
-		return Scenario{}, fmt.Errorf("%s:%d: %s", file, lineOf(data, errorOffset(err, dec)), describe(err))
+		return Scenario{}, fmt.Errorf("%s:%d: %s", file, lineOf(data, errorOffset(err, dec, data)), describe(err))
 	}
 	if dec.More() {
 		return Scenario{}, fmt.Errorf("%s:%d: unexpected data after the scenario object", file, lineOf(data, dec.InputOffset()))
@@ -92,7 +96,9 @@ func decode(file string, data []byte) (Scenario, error) {
 	return sc, nil
 }
 
-func errorOffset(err error, dec *json.Decoder) int64 {
+// errorOffset finds where in data a decoding error is. The decoder reports
+// an unknown field only after the whole object, so that key is looked up.
+func errorOffset(err error, dec *json.Decoder, data []byte) int64 {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -100,6 +106,11 @@ func errorOffset(err error, dec *json.Decoder) int64 {
 		return syn.Offset
 	case errors.As(err, &typ):
 		return typ.Offset
+	}
+	if key, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if at := bytes.Index(data, []byte(key)); at >= 0 {
+			return int64(at)
+		}
 	}
 	return dec.InputOffset()
 }

@@ -60,10 +60,12 @@ type core struct {
 	lastLoss float64 // last finite training loss seen, for the divergence report
 	resid    []float64
 	grad     []float64
-	// The time of a fixed-step method is segmentStart + k·γ over the steps
-	// k since the step last changed, so that it does not drift by summing γ.
+	// The time of a fixed-step method is segmentStart + k·dt over the steps
+	// k since its time step dt last changed, so that it does not drift by
+	// summing dt.
 	segmentStart float64
 	segmentSteps int64
+	segmentDt    float64
 	// spanCoef is c with G_t = Xᵀc: the accumulated (stochastic) gradient
 	// Σγg (plus SGF's noise increments) lies in span(Xᵀ) and fixes the mirror
 	// coordinate (§4, §5). Keeping its n coefficients instead of G itself
@@ -99,18 +101,21 @@ func (c *core) SetParams(p Params) error {
 	if err := p.Validate(c.prob.N); err != nil {
 		return err
 	}
-	if p.Step != c.params.Step {
-		c.segmentStart, c.segmentSteps = c.state.Time, 0
-	}
 	c.params = p
 	return nil
 }
 
 // tick counts one fixed step of size γ.
-func (c *core) tick() {
+func (c *core) tick() { c.tickBy(c.params.Step) }
+
+// tickBy counts one step that advances time by dt.
+func (c *core) tickBy(dt float64) {
+	if dt != c.segmentDt {
+		c.segmentStart, c.segmentSteps, c.segmentDt = c.state.Time, 0, dt
+	}
 	c.state.Steps++
 	c.segmentSteps++
-	c.state.Time = c.segmentStart + float64(c.segmentSteps)*c.params.Step
+	c.state.Time = c.segmentStart + float64(c.segmentSteps)*dt
 }
 
 // resetCore zeroes the trajectory; the caller restores its own weights.
@@ -118,7 +123,7 @@ func (c *core) resetCore() {
 	clear(c.state.Beta)
 	clear(c.spanCoef)
 	c.state.Time, c.state.Steps, c.state.IntLoss = 0, 0, 0
-	c.segmentStart, c.segmentSteps = 0, 0
+	c.segmentStart, c.segmentSteps, c.segmentDt = 0, 0, 0
 	c.err, c.lastLoss = nil, 0
 }
 

@@ -34,8 +34,12 @@ func NewMethod(a Algo, p *problem.Problem, cfg Config) (Method, error) {
 		return NewSGF(p, cfg.Init, cfg.Params, cfg.Seed)
 	case SGD:
 		return NewSGD(p, cfg.Init, cfg.Params, cfg.Seed)
+	case LNSGD:
+		return NewLabelNoiseSGD(p, cfg.Init, cfg.Params, cfg.Seed)
+	case HB:
+		return NewHeavyBall(p, cfg.Init, cfg.Params)
 	}
-	return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd", a)
+	return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb", a)
 }
 
 // Experiment runs several methods from the same problem and initialisation
@@ -104,7 +108,7 @@ func StableStep(p *problem.Problem, in Init, algo Algo, batch int, ref []float64
 	s := initialSharpness(p, logAlpha)
 	if ref != nil {
 		s = math.Max(s, theory.Sharpness(p.N, p.D, p.X, ref, logAlpha))
-		if algo == SGD && batch > 0 {
+		if (algo == SGD || algo == LNSGD) && batch > 0 {
 			s = math.Max(s, 2*maxWeightedRowNorm2(p, ref, logAlpha)/float64(batch))
 		}
 	}

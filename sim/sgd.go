@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"math/rand/v2"
 
 	"sgdbias/sim/problem"
@@ -9,16 +10,20 @@ import (
 // Random streams: each stochastic algorithm draws from its own PCG stream of
 // the run's seed, so enabling one algorithm never changes another's draws.
 const (
-	streamSGD uint64 = 0x5347_4400 // "SGD"
-	streamSGF uint64 = 0x5347_4600 // "SGF"
+	streamSGD   uint64 = 0x5347_4400 // "SGD"
+	streamSGF   uint64 = 0x5347_4600 // "SGF"
+	streamLNSGD uint64 = 0x4c4e_5347 // "LNSG"
 )
 
 // sgdMethod is minibatch SGD on w±: the update (U) with the minibatch
 // gradient g = X_Bᵀr_B/b (§2). Batches are drawn uniformly without
 // replacement within a batch, or, with Reshuffle, as consecutive slices of a
-// fresh permutation each epoch.
+// fresh permutation each epoch. As LNSGD it adds fresh label noise
+// ε ~ N(0, δ) to every sampled label (§6).
 type sgdMethod struct {
 	core
+	algo    Algo
+	stream  uint64
 	wp, wm  []float64
 	seed    uint64
 	rng     *rand.Rand
@@ -27,27 +32,46 @@ type sgdMethod struct {
 }
 
 // NewSGD returns minibatch SGD from the initialisation in; seed fixes the
-// sampling.
+// sampling. Params.LabelNoise is ignored.
 func NewSGD(p *problem.Problem, in Init, params Params, seed uint64) (Method, error) {
+	params.LabelNoise = 0
+	return newSGD(SGD, streamSGD, p, in, params, seed)
+}
+
+// NewLabelNoiseSGD returns SGD with fresh label noise of variance
+// Params.LabelNoise at every step (§6); with batch n it is label-noise GD.
+func NewLabelNoiseSGD(p *problem.Problem, in Init, params Params, seed uint64) (Method, error) {
+	return newSGD(LNSGD, streamLNSGD, p, in, params, seed)
+}
+
+func newSGD(a Algo, stream uint64, p *problem.Problem, in Init, params Params, seed uint64) (Method, error) {
 	c, err := newCore(p, in, params)
 	if err != nil {
 		return nil, err
 	}
 	m := &sgdMethod{
-		core: c, wp: make([]float64, p.D), wm: make([]float64, p.D),
+		core: c, algo: a, stream: stream, wp: make([]float64, p.D), wm: make([]float64, p.D),
 		seed: seed, perm: make([]int, p.N),
 	}
 	m.Reset()
 	return m, nil
 }
 
-func (m *sgdMethod) Algo() Algo { return SGD }
+func (m *sgdMethod) Algo() Algo { return m.algo }
+
+// SetParams keeps plain SGD free of label noise whatever it is given.
+func (m *sgdMethod) SetParams(p Params) error {
+	if m.algo == SGD {
+		p.LabelNoise = 0
+	}
+	return m.core.SetParams(p)
+}
 
 func (m *sgdMethod) Reset() {
 	m.resetCore()
 	copy(m.wp, m.alpha)
 	copy(m.wm, m.alpha)
-	m.rng = rand.New(rand.NewPCG(m.seed, streamSGD))
+	m.rng = rand.New(rand.NewPCG(m.seed, m.stream))
 	for i := range m.perm {
 		m.perm[i] = i
 	}
@@ -86,8 +110,9 @@ func (m *sgdMethod) Step() error {
 		// The common case, written out: one row, no gradient buffer.
 		i := m.rng.IntN(m.prob.N)
 		row := m.prob.Row(i)
-		r := dot(row, m.state.Beta) - m.prob.Y[i]
-		lossEstimate = r * r / 4
+		clean := dot(row, m.state.Beta) - m.prob.Y[i]
+		lossEstimate = clean * clean / 4
+		r := clean - m.labelNoise()
 		norm2 = multiplicativeUpdate(m.wp, m.wm, m.state.Beta, row, gamma*r)
 		m.spanCoef[i] += gamma * r
 	} else {
@@ -95,27 +120,37 @@ func (m *sgdMethod) Step() error {
 		norm2 = multiplicativeUpdate(m.wp, m.wm, m.state.Beta, m.grad, gamma)
 	}
 	if !m.noteLoss(lossEstimate) {
-		return m.fail(SGD)
+		return m.fail(m.algo)
 	}
 	m.state.IntLoss += lossEstimate * gamma
 	m.tick()
 	if diverged(norm2) {
-		return m.fail(SGD)
+		return m.fail(m.algo)
 	}
 	return nil
 }
 
-// batchGradient sets grad = X_Bᵀr_B/b, adds γr_B/b to the span
-// coefficients, and returns the minibatch loss ‖r_B‖²/(4b), an unbiased
-// estimate of L(β).
+// labelNoise draws the fresh label noise ε ~ N(0, δ) of one sample, 0 for
+// plain SGD (without a draw, so that SGD's stream is only batch indices).
+func (m *sgdMethod) labelNoise() float64 {
+	if m.params.LabelNoise == 0 {
+		return 0
+	}
+	return math.Sqrt(m.params.LabelNoise) * m.rng.NormFloat64()
+}
+
+// batchGradient sets grad = X_Bᵀr_B/b (with label noise for LNSGD), adds
+// γr_B/b to the span coefficients, and returns the clean minibatch loss
+// ‖r_B‖²/(4b), an unbiased estimate of L(β).
 func (m *sgdMethod) batchGradient(batch []int, gamma float64) float64 {
 	clear(m.grad)
 	scale := 1 / float64(len(batch))
 	var ss float64
 	for _, i := range batch {
 		row := m.prob.Row(i)
-		r := dot(row, m.state.Beta) - m.prob.Y[i]
-		ss += r * r
+		clean := dot(row, m.state.Beta) - m.prob.Y[i]
+		ss += clean * clean
+		r := clean - m.labelNoise()
 		axpy(r*scale, row, m.grad)
 		m.spanCoef[i] += gamma * r * scale
 	}

@@ -28,10 +28,19 @@ const (
 	GD  Algo = "gd"
 	SGF Algo = "sgf"
 	SGD Algo = "sgd"
+	// LNSGD is SGD with fresh label noise at every step (§6); batch n makes
+	// it label-noise GD.
+	LNSGD Algo = "lnsgd"
+	// HB is full-batch gradient descent with heavy-ball momentum (§6).
+	HB Algo = "hb"
 )
 
 // AllAlgos lists every algorithm in display order.
-var AllAlgos = []Algo{GF, GD, SGF, SGD}
+var AllAlgos = []Algo{GF, GD, SGF, SGD, LNSGD, HB}
+
+// CoreAlgos are the four algorithms of the seed paper's comparison, the ones
+// "all" selects.
+var CoreAlgos = []Algo{GF, GD, SGF, SGD}
 
 // Describe says in a few words what the algorithm is.
 func (a Algo) Describe() string {
@@ -44,24 +53,29 @@ func (a Algo) Describe() string {
 		return "stochastic gradient flow (seed paper's SDE, log-Euler–Maruyama, dt = γ)"
 	case SGD:
 		return "stochastic gradient descent, step γ, batch b"
+	case LNSGD:
+		return "label-noise SGD: fresh label noise of variance δ at every step"
+	case HB:
+		return "gradient descent with heavy-ball momentum μ (time advances γ/(1−μ) per step)"
 	}
 	return "unknown"
 }
 
 // Stochastic reports whether the algorithm draws random numbers.
-func (a Algo) Stochastic() bool { return a == SGF || a == SGD }
+func (a Algo) Stochastic() bool { return a == SGF || a == SGD || a == LNSGD }
 
-// ParseAlgos parses a comma-separated list such as "gf,sgf" (or "all").
+// ParseAlgos parses a comma-separated list such as "gf,sgf"; "all" means
+// the four core algorithms.
 func ParseAlgos(s string) ([]Algo, error) {
 	if strings.TrimSpace(s) == "all" {
-		return append([]Algo(nil), AllAlgos...), nil
+		return append([]Algo(nil), CoreAlgos...), nil
 	}
 	var out []Algo
 	seen := map[Algo]bool{}
 	for _, f := range strings.Split(s, ",") {
 		a := Algo(strings.ToLower(strings.TrimSpace(f)))
 		if !validAlgo(a) {
-			return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd (comma-separated) or all", f)
+			return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb (comma-separated) or all", f)
 		}
 		if !seen[a] {
 			seen[a] = true
@@ -93,6 +107,10 @@ type Params struct {
 	// Reshuffle makes SGD walk through a fresh permutation each epoch
 	// instead of drawing each batch uniformly at random.
 	Reshuffle bool
+	// LabelNoise is the variance δ of the fresh label noise of LNSGD.
+	LabelNoise float64
+	// Momentum is HB's heavy-ball coefficient μ, 0 ≤ μ < 1.
+	Momentum float64
 }
 
 // Validate checks the parameters against a problem with n samples.
@@ -105,6 +123,12 @@ func (p Params) Validate(n int) error {
 	}
 	if p.Batch < 1 || p.Batch > n {
 		return fmt.Errorf("--batch: %d is out of range; allowed 1 ≤ b ≤ n (=%d)", p.Batch, n)
+	}
+	if !(p.LabelNoise >= 0) || math.IsInf(p.LabelNoise, 0) {
+		return fmt.Errorf("--label-noise: %v is not allowed; the label-noise variance δ must be a finite number ≥ 0", p.LabelNoise)
+	}
+	if !(p.Momentum >= 0 && p.Momentum < 1) {
+		return fmt.Errorf("--momentum: %v is out of range; allowed 0 ≤ μ < 1", p.Momentum)
 	}
 	return nil
 }

@@ -1,0 +1,61 @@
+package presets
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestEveryPresetIsComplete(t *testing.T) {
+	names := Names()
+	if len(names) < 7 {
+		t.Fatalf("only %d presets: %v", len(names), names)
+	}
+	for _, name := range names {
+		sc, err := Get(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if sc.Name != name {
+			t.Errorf("%s: the file says its name is %q", name, sc.Name)
+		}
+		sentences := strings.Count(sc.About, ". ") + 1
+		if sc.Title == "" || sentences < 2 || sentences > 6 {
+			t.Errorf("%s: title %q, about with %d sentences; want a title and 2–4 sentences", name, sc.Title, sentences)
+		}
+		if sc.N == 0 || sc.D == 0 || sc.Alpha == 0 || sc.Step == 0 || sc.Batch == 0 || sc.Algos == "" || (sc.Time == 0 && sc.Steps == 0) {
+			t.Errorf("%s: a parameter is missing: %+v", name, sc)
+		}
+	}
+	if _, err := Get(Default); err != nil {
+		t.Fatalf("the default preset %q: %v", Default, err)
+	}
+}
+
+func TestUnknownPresetListsTheValidOnes(t *testing.T) {
+	_, err := Get("nope")
+	if err == nil || !strings.Contains(err.Error(), `unknown preset "nope"`) || !strings.Contains(err.Error(), "paper") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestMalformedScenarioNamesFileLineAndField(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]string{
+		"{\n  \"n\": 40,\n  \"alpha\": \"small\"\n}": `bad.json:3: field "alpha"`,
+		"{\n  \"n\": 40,\n  \"colour\": 1\n}":        `bad.json:3: unknown field "colour"`,
+		"{\n  \"n\": 40,\n  \"d\": 100,\n  \"s\": }": "bad.json:4:",
+		"{\"n\": 1}\n{\"n\": 2}":                     "bad.json:2: unexpected data after the scenario object",
+	}
+	for text, want := range cases {
+		path := filepath.Join(dir, "bad.json")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want it to contain %q", text, err, want)
+		}
+	}
+}
