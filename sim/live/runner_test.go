@@ -1,0 +1,590 @@
+package live
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sgdbias/sim"
+	"sgdbias/sim/problem"
+)
+
+// paper is the seed paper's setting (theory.md §8 check 8) with a fixed
+// step, independent of the shipped preset.
+func paper(algos ...sim.Algo) Scenario {
+	return Scenario{
+		Spec: problem.Spec{N: 40, D: 100, S: 5, Beta: problem.BetaSpec{Kind: "pm1"},
+			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
+		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1,
+		HorizonSteps: 6250,
+	}
+}
+
+func start(t testing.TB, sc Scenario, opt Options) *Runner {
+	t.Helper()
+	r, err := Start(sc, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Stop)
+	return r
+}
+
+// waitFor polls the runner's snapshots until cond holds.
+func waitFor(t testing.TB, r *Runner, what string, cond func(*Snapshot) bool) *Snapshot {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := r.Snapshot()
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; last snapshot: t=%v steps=%d state=%v notice=%q", what, s.Time, s.Steps, s.State, s.Notice.Text)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func send(t testing.TB, r *Runner, cmds ...Command) {
+	t.Helper()
+	for _, c := range cmds {
+		if !r.Send(c) {
+			t.Fatalf("command %v dropped", c)
+		}
+	}
+}
+
+func stepsDone(n int64) func(*Snapshot) bool {
+	return func(s *Snapshot) bool { return s.Steps == n && s.State != Running }
+}
+
+// The runner steps the engine's methods exactly: after K clock steps every
+// discrete run equals the same method advanced on its own, bit for bit,
+// and GF (adaptive, so its steps depend on where it must land) agrees to
+// its tolerance.
+func TestStepMatchesEngine(t *testing.T) {
+	sc := paper(sim.GF, sim.GD, sim.SGF, sim.SGD)
+	r := start(t, sc, Options{Paused: true, ChunkSteps: 7})
+	if len(r.Snapshot().Runs) != len(baseAlgos) {
+		t.Fatalf("%d runs, want the four base ones", len(r.Snapshot().Runs))
+	}
+	send(t, r, Step(123))
+	s := waitFor(t, r, "123 steps", stepsDone(123))
+	if math.Abs(s.Time-123*0.08) > 1e-9 {
+		t.Errorf("clock time %v, want %v", s.Time, 123*0.08)
+	}
+	p, err := problem.Generate(sc.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.Config{Init: sim.UniformInit(sc.Alpha, p.D), Params: sc.Params, Seed: sc.Seed}
+	for _, a := range baseAlgos {
+		m, err := sim.NewMethod(a, p, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.AdvanceTo(s.Time); err != nil {
+			t.Fatal(err)
+		}
+		want := sim.NewSampler(p, cfg.Init).Measure(m)
+		got := s.Run(a).Latest
+		switch a {
+		case sim.GF:
+			if rel := math.Abs(got.Loss-want.Loss) / want.Loss; rel > 1e-6 {
+				t.Errorf("gf: loss %v, engine alone %v (rel %.2g)", got.Loss, want.Loss, rel)
+			}
+		default:
+			if got.Loss != want.Loss || got.L1 != want.L1 || got.AlphaGeoMean != want.AlphaGeoMean || got.Steps != 123 {
+				t.Errorf("%s: runner %+v\nengine alone %+v", a, got, want)
+			}
+		}
+	}
+}
+
+// Two runners fed the same commands publish the same histories: with a
+// fixed chunk the sampled trajectory does not depend on the machine.
+func TestDeterministicHistory(t *testing.T) {
+	var csvs []string
+	for range 2 {
+		r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 5})
+		send(t, r, Step(300))
+		s := waitFor(t, r, "300 steps", stepsDone(300))
+		var b bytes.Buffer
+		if err := s.WriteCSV(&b); err != nil {
+			t.Fatal(err)
+		}
+		csvs = append(csvs, b.String())
+		r.Stop()
+	}
+	if csvs[0] != csvs[1] {
+		t.Error("the same commands gave different histories")
+	}
+}
+
+// A live change keeps the trajectory, takes effect at the next step, and
+// leaves a marker where it happened.
+func TestLiveChangeMarker(t *testing.T) {
+	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 10})
+	send(t, r, Step(50))
+	waitFor(t, r, "50 steps", stepsDone(50))
+	send(t, r, SetParams(sim.Params{Step: 0.04, Noise: 0.08, Batch: 1}), Step(50))
+	s := waitFor(t, r, "100 steps", stepsDone(100))
+	if want := 50*0.08 + 50*0.04; math.Abs(s.Time-want) > 1e-9 {
+		t.Errorf("time %v, want %v", s.Time, want)
+	}
+	if len(s.Markers) != 1 {
+		t.Fatalf("markers %+v, want one", s.Markers)
+	}
+	mk := s.Markers[0]
+	if mk.Steps != 50 || math.Abs(mk.Time-4) > 1e-9 || !strings.Contains(mk.Label, "γ 0.08→0.04") {
+		t.Errorf("marker %+v, want step 50, t 4, γ 0.08→0.04", mk)
+	}
+	if got := s.Run(sim.SGF).Latest.Steps; got != 100 {
+		t.Errorf("sgf took %d steps, want 100", got)
+	}
+	if s.Params.Step != 0.04 {
+		t.Errorf("params %+v, want step 0.04", s.Params)
+	}
+}
+
+// GD and SGD switched on late catch up with the clock and replay the live
+// changes made meanwhile: they end where runs shown from the start end.
+func TestCatchUpReplaysChanges(t *testing.T) {
+	change := SetParams(sim.Params{Step: 0.05, Noise: 0.05, Batch: 2})
+	late := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 6})
+	send(t, late, Step(40))
+	waitFor(t, late, "40 steps", stepsDone(40))
+	send(t, late, change, Step(40))
+	waitFor(t, late, "80 steps", stepsDone(80))
+	send(t, late, ToggleDiscrete())
+	got := waitFor(t, late, "catch-up", func(s *Snapshot) bool {
+		gd, sgd := s.Run(sim.GD), s.Run(sim.SGD)
+		return gd.Enabled && sgd.Enabled && !gd.CatchingUp && !sgd.CatchingUp && gd.Latest.Steps == 80 && sgd.Latest.Steps == 80
+	})
+
+	early := start(t, paper(sim.GF, sim.GD, sim.SGF, sim.SGD), Options{Paused: true, ChunkSteps: 6})
+	send(t, early, Step(40))
+	waitFor(t, early, "40 steps", stepsDone(40))
+	send(t, early, change, Step(40))
+	want := waitFor(t, early, "80 steps", stepsDone(80))
+	for _, a := range []sim.Algo{sim.GD, sim.SGD} {
+		g, w := got.Run(a).Latest, want.Run(a).Latest
+		if g.Loss != w.Loss || g.L1 != w.L1 || g.Time != w.Time {
+			t.Errorf("%s caught up to %+v\nshown from the start: %+v", a, g, w)
+		}
+	}
+}
+
+// Restart-type commands rebuild the runs; bad ones leave a notice and
+// change nothing.
+func TestRestartCommands(t *testing.T) {
+	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 10})
+	send(t, r, Step(20))
+	s0 := waitFor(t, r, "20 steps", stepsDone(20))
+
+	send(t, r, SetAlpha(0.05))
+	s := waitFor(t, r, "new α", func(s *Snapshot) bool { return s.Alpha == 0.05 })
+	if s.Steps != 0 || s.Generation != s0.Generation+1 || len(s.Markers) != 0 {
+		t.Errorf("after SetAlpha: steps %d gen %d markers %d", s.Steps, s.Generation, len(s.Markers))
+	}
+
+	send(t, r, SetProblem(30, 80, 3))
+	s = waitFor(t, r, "new problem", func(s *Snapshot) bool { return s.Problem.N == 30 })
+	if s.Problem.D != 80 || s.Problem.S != 3 || s.Alpha != 0.05 {
+		t.Errorf("after SetProblem: %+v α=%v", s.Problem, s.Alpha)
+	}
+
+	seq := s.Notice.Seq
+	send(t, r, SetProblem(50, 40, 3))
+	s = waitFor(t, r, "refusal", func(s *Snapshot) bool { return s.Notice.Seq > seq })
+	if s.Problem.N != 30 || s.Problem.D != 80 {
+		t.Errorf("a bad problem changed the runs: %+v", s.Problem)
+	}
+
+	send(t, r, NextSeed())
+	s = waitFor(t, r, "seed 2", func(s *Snapshot) bool { return s.Problem.Seed == 2 })
+	if s.Problem.N != 30 {
+		t.Errorf("new seed lost the size: %+v", s.Problem)
+	}
+
+	seq = s.Notice.Seq
+	send(t, r, SetParams(sim.Params{Step: 0.08, Noise: 0.08, Batch: 31}))
+	s = waitFor(t, r, "refused batch", func(s *Snapshot) bool { return s.Notice.Seq > seq })
+	if s.Params.Batch != 1 || !strings.Contains(s.Notice.Text, "batch") {
+		t.Errorf("batch 31 > n: params %+v notice %q", s.Params, s.Notice.Text)
+	}
+
+	send(t, r, Step(5), Restart())
+	s = waitFor(t, r, "restart", func(s *Snapshot) bool { return s.Steps == 0 && s.Generation > 4 })
+	if s.Run(sim.SGF).Latest.Steps != 0 {
+		t.Errorf("restart left sgf at step %d", s.Run(sim.SGF).Latest.Steps)
+	}
+}
+
+// A run that diverges stops with the step and a stable-step hint; the
+// charts' data stay finite.
+func TestDivergence(t *testing.T) {
+	sc := paper(sim.GD)
+	sc.Params.Step, sc.Params.Noise = 5, 5
+	r := start(t, sc, Options{Paused: true, ChunkSteps: 4})
+	send(t, r, Step(40))
+	s := waitFor(t, r, "divergence with hint", func(s *Snapshot) bool {
+		d := s.Run(sim.GD).Diverged
+		return s.State == Diverged && d != nil && d.StableStep > 0 && s.Refs.Ready
+	})
+	d := s.Run(sim.GD).Diverged
+	if d.Step < 1 || d.Step > 40 || d.Gamma != 5 || d.StableStep >= 5 {
+		t.Errorf("divergence %+v", d)
+	}
+	run := s.Run(sim.GD)
+	for _, logTime := range []bool{false, true} {
+		ax := s.TimeAxis(logTime)
+		for _, m := range Metrics {
+			lo, hi := run.Envelope(m, ax, 60)
+			for i := range lo {
+				if !finite(lo[i]) || !finite(hi[i]) {
+					t.Fatalf("%s column %d not finite", m.Name(), i)
+				}
+			}
+		}
+	}
+	if !run.Latest.Finite() {
+		t.Errorf("latest sample not finite: %+v", run.Latest)
+	}
+}
+
+// Flat out, the default scenario converges and the clock stops by itself.
+func TestConverges(t *testing.T) {
+	r := start(t, paper(sim.GF, sim.SGF), Options{Speed: Unlimited})
+	s := waitFor(t, r, "convergence", func(s *Snapshot) bool { return s.State == Converged })
+	for _, run := range s.Enabled() {
+		if run.Latest.Loss > 1e-9 {
+			t.Errorf("%s converged with loss %v", run.Algo, run.Latest.Loss)
+		}
+	}
+	s = waitFor(t, r, "predictions", func(s *Snapshot) bool {
+		for _, run := range s.Enabled() {
+			if run.Prediction == nil || run.Prediction.Steps != run.Latest.Steps {
+				return false
+			}
+		}
+		return true
+	})
+	gf, sgf := s.Run(sim.GF).Prediction, s.Run(sim.SGF).Prediction
+	if !(sgf.TestError < gf.TestError) {
+		t.Errorf("SGF's predicted test error %v is not below GF's %v (seed paper)", sgf.TestError, gf.TestError)
+	}
+	if math.Abs(gf.L1-s.Refs.GFLimitL1) > 1e-6 {
+		t.Errorf("GF's predicted ‖β̂‖₁ %v differs from the GF limit %v", gf.L1, s.Refs.GFLimitL1)
+	}
+}
+
+// A paced clock never runs ahead of its target speed.
+func TestPacing(t *testing.T) {
+	r := start(t, paper(sim.GF, sim.SGF), Options{Speed: 200, ConvergedLoss: -1})
+	t0 := time.Now()
+	time.Sleep(600 * time.Millisecond)
+	s := r.Snapshot()
+	elapsed := time.Since(t0).Seconds()
+	if max := 200*elapsed + 12; float64(s.Steps) > max {
+		t.Errorf("%d steps in %.2f s at 200 steps/s", s.Steps, elapsed)
+	}
+	if s.Steps < 40 {
+		t.Errorf("only %d steps in %.2f s at 200 steps/s", s.Steps, elapsed)
+	}
+	if s.Speed != 200 {
+		t.Errorf("speed %v", s.Speed)
+	}
+}
+
+// Stop ends every goroutine the runner started, whatever it was doing.
+func TestStopLeavesNoGoroutine(t *testing.T) {
+	runtime.GC()
+	before := runtime.NumGoroutine()
+	for i := range 6 {
+		opt := Options{Speed: Unlimited, ConvergedLoss: -1}
+		if i%2 == 1 {
+			opt = Options{Paused: true}
+		}
+		r, err := Start(paper(sim.GF, sim.SGF), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Send(ToggleDiscrete())
+		r.Send(Step(3))
+		time.Sleep(20 * time.Millisecond)
+		r.Stop()
+		r.Stop() // idempotent
+		select {
+		case <-r.Done():
+		default:
+			t.Fatal("Done not closed after Stop")
+		}
+		if r.Send(Pause()) {
+			t.Error("Send after Stop reported success")
+		}
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines after Stop, %d before\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// Concurrent live changes from several senders while readers walk the
+// snapshots: run under the race detector (go test -race).
+func TestRaceConcurrentLiveChanges(t *testing.T) {
+	r := start(t, paper(sim.GF, sim.SGF), Options{Speed: Unlimited, ConvergedLoss: -1})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(g), 9))
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var c Command
+				switch rng.IntN(12) {
+				case 0, 1, 2:
+					c = SetParams(sim.Params{Step: 0.01 + 0.09*rng.Float64(), Noise: 0.1 * rng.Float64(), Batch: 1 + rng.IntN(40)})
+				case 3:
+					c = SetSpeed([]float64{10, 1000, Unlimited}[rng.IntN(3)])
+				case 4:
+					c = TogglePause()
+				case 5:
+					c = Step(1 + rng.IntN(50))
+				case 6:
+					c = ToggleDiscrete()
+				case 7:
+					c = SetAlpha([]float64{0.05, 0.1, 0.2}[rng.IntN(3)])
+				case 8:
+					c = NextSeed()
+				case 9:
+					c = Restart()
+				case 10:
+					c = SetProblem(20+rng.IntN(20), 60+rng.IntN(40), 1+rng.IntN(5))
+				default:
+					c = Resume()
+				}
+				r.Send(c)
+				time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
+			}
+		}()
+	}
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				s := r.Snapshot()
+				for _, logTime := range []bool{false, true} {
+					ax := s.TimeAxis(logTime)
+					for _, run := range s.Enabled() {
+						for _, m := range Metrics {
+							lo, hi := run.Envelope(m, ax, 80)
+							for i := range lo {
+								if !finite(lo[i]) || !finite(hi[i]) {
+									t.Errorf("%s %s: column %d not finite", run.Algo, m.Name(), i)
+									return
+								}
+							}
+						}
+					}
+				}
+				_ = s.WriteCSV(io.Discard)
+				time.Sleep(time.Millisecond)
+			}
+		}()
+	}
+	time.Sleep(1500 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	r.Stop()
+	s := r.Snapshot()
+	if s.Applied == 0 {
+		t.Error("no command was applied")
+	}
+}
+
+// Memory stays flat: ten times more steps leave the heap and the history
+// where they were.
+func TestMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long run")
+	}
+	sc := Scenario{
+		Spec:  problem.Spec{N: 6, D: 14, S: 2, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},
+		Algos: []sim.Algo{sim.GD, sim.SGD}, Alpha: 0.1, Params: sim.Params{Step: 1e-4, Noise: 1e-4, Batch: 1}, Seed: 3,
+	}
+	r := start(t, sc, Options{Speed: Unlimited, ConvergedLoss: -1, PredictEvery: time.Hour})
+	heapAt := func(steps int64) (uint64, *Snapshot) {
+		s := waitFor(t, r, "steps", func(s *Snapshot) bool { return s.Steps >= steps })
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc, s
+	}
+	h1, _ := heapAt(200_000)
+	h2, s := heapAt(2_000_000)
+	for _, run := range s.Enabled() {
+		if run.Buckets() > 2*linBuckets {
+			t.Errorf("%s holds %d buckets", run.Algo, run.Buckets())
+		}
+	}
+	if h2 > h1+1<<20 {
+		t.Errorf("heap grew from %d to %d bytes between 2e5 and 2e6 steps", h1, h2)
+	}
+	t.Logf("heap %d → %d bytes; %d samples in %d buckets", h1, h2, s.Run(sim.GD).Samples(), s.Run(sim.GD).Buckets())
+}
+
+func TestWriteCSV(t *testing.T) {
+	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 3})
+	send(t, r, Step(40))
+	s := waitFor(t, r, "40 steps", stepsDone(40))
+	var b bytes.Buffer
+	if err := s.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows[0]) != 14 || rows[0][0] != "algo" || rows[0][6] != "train_loss_min" {
+		t.Fatalf("header %v", rows[0])
+	}
+	algos := map[string]int{}
+	for _, row := range rows[1:] {
+		algos[row[0]+"/"+row[1]]++
+	}
+	for _, k := range []string{"gf/lin", "gf/log", "sgf/lin", "sgf/log"} {
+		if algos[k] == 0 {
+			t.Errorf("no %s rows in %v", k, algos)
+		}
+	}
+}
+
+func TestCheckProblem(t *testing.T) {
+	for _, c := range []struct {
+		n, d, s int
+		ok      bool
+	}{{40, 100, 5, true}, {0, 10, 1, false}, {10, 10, 1, false}, {10, 20, 0, false}, {10, 20, 21, false}, {501, 1000, 1, false}, {500, 2001, 1, false}, {500, 2000, 1, true}} {
+		if err := CheckProblem(c.n, c.d, c.s); (err == nil) != c.ok {
+			t.Errorf("CheckProblem(%d,%d,%d) = %v", c.n, c.d, c.s, err)
+		}
+	}
+}
+
+// The default speed makes the seed paper's interesting part (the escape,
+// and 99% of the decay of SGF's α_t) take about 20 s.
+func TestDefaultSpeedForPaper(t *testing.T) {
+	sc := paper(sim.GF, sim.SGF)
+	p, err := problem.Generate(sc.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, ok := interestingSteps(sc, p)
+	if !ok || steps < 300 || steps > 550 {
+		t.Fatalf("interesting part ends at step %d (ok %v), want about 410", steps, ok)
+	}
+	speed := DefaultSpeedFor(sc, p)
+	if secs := float64(steps) / speed; secs < 14 || secs > 28 {
+		t.Errorf("at %v steps/s the interesting part takes %.0f s, want about 20", speed, secs)
+	}
+	sc.Params.Noise = 0
+	if steps, ok := interestingSteps(sc, p); !ok || steps < 10 {
+		t.Errorf("without noise: step %d ok %v", steps, ok)
+	}
+	sc.HorizonSteps = 0
+	if got := DefaultSpeedFor(sc, p); got != DefaultSpeed(0) {
+		t.Errorf("no horizon: %v", got)
+	}
+}
+
+func TestSpeedLadder(t *testing.T) {
+	if got := DefaultSpeed(6250); got != 50 {
+		t.Errorf("DefaultSpeed(6250) = %v, want 50 (a fifth of the horizon in 20–25 s)", got)
+	}
+	if got := DefaultSpeed(0); got != 100 {
+		t.Errorf("DefaultSpeed(0) = %v", got)
+	}
+	v := speedLadder[0]
+	for i := 1; i < len(speedLadder); i++ {
+		next := FasterSpeed(v)
+		if next != speedLadder[i] || SlowerSpeed(next) != v {
+			t.Fatalf("ladder walk broke at %v → %v", v, next)
+		}
+		v = next
+	}
+	if !math.IsInf(FasterSpeed(Unlimited), 1) || SlowerSpeed(2) != 2 {
+		t.Error("ladder ends")
+	}
+}
+
+// Loaded data fix n, d and s: SetProblem is refused, a new seed only
+// re-draws the random streams of SGD and SGF.
+func TestLoadedData(t *testing.T) {
+	sc := paper(sim.GF, sim.SGF)
+	p, err := problem.Generate(sc.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Source = "data.json"
+	sc.Data, sc.Spec = p, problem.Spec{}
+	r := start(t, sc, Options{Paused: true, ChunkSteps: 5})
+	s := r.Snapshot()
+	if !s.Problem.Loaded || s.Problem.N != 40 || s.Problem.S != 5 || s.Problem.Source != "data.json" {
+		t.Fatalf("problem info %+v", s.Problem)
+	}
+	seq := s.Notice.Seq
+	send(t, r, SetProblem(20, 50, 2))
+	s = waitFor(t, r, "refusal", func(s *Snapshot) bool { return s.Notice.Seq > seq })
+	if s.Problem.N != 40 || !strings.Contains(s.Notice.Text, "fixed") {
+		t.Errorf("SetProblem on loaded data: %+v, %q", s.Problem, s.Notice.Text)
+	}
+	send(t, r, Step(10))
+	before := waitFor(t, r, "10 steps", stepsDone(10)).Run(sim.SGF).Latest
+	send(t, r, NextSeed(), Step(10))
+	after := waitFor(t, r, "seed 2", func(s *Snapshot) bool { return s.Problem.Seed == 2 && stepsDone(10)(s) }).Run(sim.SGF).Latest
+	if after.Loss == before.Loss {
+		t.Error("a new seed did not change SGF's draws")
+	}
+}
+
+// An algorithm beyond the base four runs when the scenario asks for it.
+func TestExtraAlgorithm(t *testing.T) {
+	extra := sim.Algo("hb")
+	if !slices.Contains(sim.AllAlgos, extra) {
+		t.Skip("the engine has no heavy-ball method")
+	}
+	r := start(t, paper(sim.GF, extra), Options{Paused: true, ChunkSteps: 5})
+	send(t, r, Step(20))
+	s := waitFor(t, r, "20 steps", stepsDone(20))
+	if run := s.Run(extra); run == nil || !run.Enabled || run.Latest.Steps == 0 {
+		t.Fatalf("hb run %+v", run)
+	}
+	if len(s.Runs) != 5 {
+		t.Errorf("%d runs, want 5", len(s.Runs))
+	}
+}

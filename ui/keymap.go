@@ -1,0 +1,93 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key binding of the explorer. One KeyMap is built per
+// program (per session over SSH) and passed down in Common; the help footer
+// and the overlay are generated from it.
+type KeyMap struct {
+	Pause    key.Binding
+	Step     key.Binding
+	Restart  key.Binding
+	NewSeed  key.Binding
+	Faster   key.Binding
+	Slower   key.Binding
+	Next     key.Binding
+	Prev     key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	Increase key.Binding
+	Decrease key.Binding
+	Edit     key.Binding
+	Discrete key.Binding
+	LogTime  key.Binding
+	Focus    key.Binding
+	Export   key.Binding
+	Help     key.Binding
+	Quit     key.Binding
+
+	// While typing a value.
+	Accept key.Binding
+	Cancel key.Binding
+}
+
+// DefaultKeyMap returns the explorer's key bindings.
+func DefaultKeyMap() *KeyMap {
+	return &KeyMap{
+		Pause:    key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/run")),
+		Step:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "one step")),
+		Restart:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+		NewSeed:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "new data seed")),
+		Faster:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
+		Slower:   key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),
+		Next:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/↓", "next parameter")),
+		Prev:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab/↑", "previous parameter")),
+		Down:     key.NewBinding(key.WithKeys("down", "j")),
+		Up:       key.NewBinding(key.WithKeys("up", "k")),
+		Increase: key.NewBinding(key.WithKeys("right"), key.WithHelp("←/→", "scale value")),
+		Decrease: key.NewBinding(key.WithKeys("left")),
+		Edit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "type a value")),
+		Discrete: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "GD/SGD on/off")),
+		LogTime:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log time")),
+		Focus:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "strip: next run")),
+		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export CSV")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Accept:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// ShortHelp is the one-line hint under the screen, in words short enough
+// for 80 columns.
+func (k *KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{
+		short(k.Pause, "space", "run/pause"), short(k.Step, "n", "step"), short(k.Faster, "+/-", "speed"),
+		short(k.Next, "tab", "param"), short(k.Increase, "←/→", "scale"), short(k.Edit, "enter", "type"),
+		short(k.Discrete, "a", "GD/SGD"), short(k.LogTime, "l", "log t"), short(k.Restart, "r", "restart"),
+		short(k.Export, "x", "export"),
+	}
+}
+
+// tailHelp ends the key hint whatever the width.
+func (k *KeyMap) tailHelp() []key.Binding {
+	return []key.Binding{short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
+}
+
+// short is a copy of b with a shorter help text.
+func short(b key.Binding, keys, desc string) key.Binding {
+	b.SetHelp(keys, desc)
+	return b
+}
+
+// FullHelp is the help overlay, in columns.
+func (k *KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Pause, k.Step, k.Faster, k.Slower, k.Restart, k.NewSeed},
+		{k.Next, k.Prev, k.Increase, k.Edit, k.Cancel},
+		{k.Discrete, k.LogTime, k.Focus, k.Export, k.Help, k.Quit},
+	}
+}
+
+// editHelp is the hint while a value is being typed.
+func (k *KeyMap) editHelp() []key.Binding { return []key.Binding{k.Accept, k.Cancel} }

@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+
+	"sgdbias/sim"
+	"sgdbias/sim/live"
+)
+
+func keyRunes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+// press sends one message and runs the returned command when it is quick
+// (a key's command is a tick or an export; ticks are replaced by a refresh).
+func press(m *Model, msg tea.Msg) tea.Cmd {
+	_, cmd := m.Update(msg)
+	return cmd
+}
+
+// An invalid typed value leaves the old one, says why inline, and sends
+// nothing; a valid one is sent.
+func TestEditValue(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, tea.KeyMsg{Type: tea.KeyEnter}) // γ is selected
+	press(m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	press(m, keyRunes("abc"))
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if m.sent != 0 {
+		t.Fatalf("an invalid value was sent")
+	}
+	view := m.View()
+	if !strings.Contains(view, `γ: "abc" is not a number; kept 0.08`) {
+		t.Errorf("no inline message in\n%s", view)
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	press(m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	press(m, keyRunes("-1"))
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if m.sent != 0 || !strings.Contains(m.View(), "kept 0.08") {
+		t.Fatalf("γ = -1 accepted:\n%s", m.View())
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	press(m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	press(m, keyRunes("0.02"))
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if m.sent != 1 {
+		t.Fatalf("a valid value was not sent")
+	}
+	s := waitSnap(t, r, "γ 0.02", func(s *live.Snapshot) bool { return s.Params.Step == 0.02 })
+	if s.Params.Noise != 0.02 {
+		t.Errorf("noise %v did not follow γ", s.Params.Noise)
+	}
+	// Escape cancels an edit.
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	press(m, keyRunes("9"))
+	press(m, tea.KeyMsg{Type: tea.KeyEsc})
+	if m.params.Editing() || m.sent != 1 {
+		t.Error("esc did not cancel the edit")
+	}
+	// A problem the runner could not draw is refused before it is sent.
+	for range 4 {
+		press(m, tea.KeyMsg{Type: tea.KeyTab})
+	}
+	if m.params.sel != pD {
+		t.Fatalf("selected %v, want d", m.params.sel)
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	press(m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	press(m, keyRunes("30"))
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if m.sent != 1 || !strings.Contains(m.View(), "must exceed n") {
+		t.Errorf("d = 30 < n accepted:\n%s", m.View())
+	}
+}
+
+// Keys typed fast arrive as one message of several runes; each counts.
+func TestGroupedKeys(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, keyRunes("nnn"))
+	waitSnap(t, r, "3 steps", func(s *live.Snapshot) bool { return s.Steps == 3 })
+}
+
+// x writes the trajectories to a new file each time, never overwriting.
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	now := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+	m := New(r, Options{Renderer: renderer(termenv.Ascii), ExportDir: dir, Now: func() time.Time { return now }})
+	press(m, tea.WindowSizeMsg{Width: 200, Height: 50})
+	r.Send(live.Step(30))
+	waitSnap(t, r, "30 steps", func(s *live.Snapshot) bool { return s.Steps == 30 })
+	press(m, Refresh())
+	var paths []string
+	for range 2 {
+		cmd := press(m, keyRunes("x"))
+		if cmd == nil {
+			t.Fatal("x gave no command")
+		}
+		msg := cmd().(exportedMsg)
+		if msg.err != nil {
+			t.Fatal(msg.err)
+		}
+		press(m, msg)
+		if !strings.Contains(m.View(), msg.path) {
+			t.Errorf("the file name %s is not shown", msg.path)
+		}
+		paths = append(paths, msg.path)
+	}
+	want := []string{filepath.Join(dir, "sgdbias-20260301-093000.csv"), filepath.Join(dir, "sgdbias-20260301-093000-2.csv")}
+	for i, p := range paths {
+		if p != want[i] {
+			t.Errorf("export %d wrote %s, want %s", i, p, want[i])
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil || len(rows) < 10 || rows[0][0] != "algo" {
+			t.Errorf("%s: %d rows, err %v", p, len(rows), err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("%d files in the export dir, want 2 (no temporary left)", len(entries))
+	}
+}
+
+// Colour goes to colour terminals only: the Ascii profile (NO_COLOR,
+// monochrome) writes no escape sequence; a 256-colour one colours the
+// series, with the same glyphs.
+func TestColourProfiles(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	r.Send(live.Step(50))
+	waitSnap(t, r, "settled", settledAt(50))
+	views := map[termenv.Profile]string{}
+	for _, p := range []termenv.Profile{termenv.Ascii, termenv.ANSI, termenv.ANSI256} {
+		m := New(r, Options{Renderer: renderer(p)})
+		press(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+		views[p] = m.View()
+	}
+	if strings.Contains(views[termenv.Ascii], "\x1b") {
+		t.Error("escape sequences with the Ascii profile")
+	}
+	if !strings.Contains(views[termenv.ANSI256], "\x1b[38;5;202m") {
+		t.Error("SGF's 256-colour code missing with the ANSI256 profile")
+	}
+	if !strings.Contains(views[termenv.ANSI], "\x1b[31m") {
+		t.Error("SGF's basic red missing with the ANSI profile")
+	}
+	for _, v := range views {
+		if !strings.Contains(v, "━") || !strings.Contains(v, "─") {
+			t.Error("series glyphs missing")
+		}
+	}
+}
+
+// NO_COLOR in the environment gives the Ascii profile.
+func TestNoColorEnv(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	t.Setenv("TERM", "xterm-256color")
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if p := DefaultStyles(lipglossRenderer(f)).Color; p {
+		t.Error("colour on with NO_COLOR set")
+	}
+}
+
+// Charts are re-plotted only when their data or size change.
+func TestChartCache(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	waitSnap(t, r, "settled", settledAt(0))
+	press(m, Refresh())
+	plots := m.charts[0].plots
+	for range 5 {
+		_ = m.View()
+		press(m, Refresh())
+	}
+	if m.charts[0].plots != plots {
+		t.Errorf("re-plotted %d times without new data", m.charts[0].plots-plots)
+	}
+	r.Send(live.Step(1))
+	waitSnap(t, r, "1 step", func(s *live.Snapshot) bool { return s.Steps == 1 })
+	press(m, Refresh())
+	if m.charts[0].plots != plots+1 {
+		t.Errorf("new data: %d re-plots, want 1", m.charts[0].plots-plots)
+	}
+	press(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if m.charts[0].plots != plots+2 {
+		t.Errorf("resize: %d re-plots, want 2 in all", m.charts[0].plots-plots)
+	}
+}
+
+// The viewer mode (a student following the presenter) changes nothing.
+func TestReadOnly(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii), ReadOnly: true})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	for _, k := range []tea.Msg{keyRunes(" "), keyRunes("n"), keyRunes("r"), tea.KeyMsg{Type: tea.KeyRight}, keyRunes("a")} {
+		press(m, k)
+	}
+	if m.sent != 0 {
+		t.Errorf("%d commands sent in read-only mode", m.sent)
+	}
+	press(m, keyRunes("l"))
+	if !m.logTime {
+		t.Error("the log-time toggle is local and should work read-only")
+	}
+}

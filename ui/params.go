@@ -1,0 +1,414 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"sgdbias/sim"
+	"sgdbias/sim/live"
+)
+
+// paramID names an editable parameter.
+type paramID int
+
+const (
+	pAlpha paramID = iota
+	pStep
+	pNoise
+	pBatch
+	pN
+	pD
+	pS
+	pSeed
+	numParams
+)
+
+// paramInfo says how a parameter is shown and whether it applies live.
+type paramInfo struct {
+	short, long string
+	live        bool
+}
+
+var paramInfos = [numParams]paramInfo{
+	pAlpha: {"α", "initialisation scale α (w₊(0) = w₋(0) = α, seed paper's convention)", false},
+	pStep:  {"γ", "step size γ of GD/SGD, time step of SGF", true},
+	pNoise: {"noise", "SGF noise scale (temperature); follows γ while equal to it", true},
+	pBatch: {"batch", "SGD batch size b, 1 ≤ b ≤ n", true},
+	pN:     {"n", "number of samples n (new data)", false},
+	pD:     {"d", "dimension d > n (new data)", false},
+	pS:     {"s", "sparsity s of β* (new data)", false},
+	pSeed:  {"seed", "seed of the data and of every random draw", false},
+}
+
+// values are the parameters as the panel shows them.
+type values struct {
+	alpha  float64
+	params sim.Params
+	n, d   int
+	s      int
+	seed   uint64
+}
+
+func valuesOf(s *live.Snapshot) values {
+	return values{alpha: s.Alpha, params: s.Params, n: s.Problem.N, d: s.Problem.D, s: s.Problem.S, seed: s.Problem.Seed}
+}
+
+func (v values) text(p paramID) string {
+	switch p {
+	case pAlpha:
+		return formatParam(v.alpha)
+	case pStep:
+		return formatParam(v.params.Step)
+	case pNoise:
+		return formatParam(v.params.Noise)
+	case pBatch:
+		return strconv.Itoa(v.params.Batch)
+	case pN:
+		return strconv.Itoa(v.n)
+	case pD:
+		return strconv.Itoa(v.d)
+	case pS:
+		return strconv.Itoa(v.s)
+	case pSeed:
+		return strconv.FormatUint(v.seed, 10)
+	}
+	return ""
+}
+
+func formatParam(v float64) string { return shortExp(strconv.FormatFloat(v, 'g', 4, 64)) }
+
+// ParamPanel shows the parameters, marks which apply live and which
+// restart the runs, and edits the selected one.
+type ParamPanel struct {
+	common  *Common
+	width   int
+	height  int
+	sel     paramID
+	vals    values
+	loaded  bool // data from a file: n, d and s are fixed
+	editing bool
+	input   []rune
+	msg     string
+	msgErr  bool
+}
+
+// NewParamPanel returns an empty panel; Sync fills it.
+func NewParamPanel(c *Common) *ParamPanel { return &ParamPanel{common: c, sel: pStep} }
+
+// SetSize sets the panel's size.
+func (p *ParamPanel) SetSize(w, h int) { p.width, p.height = w, h }
+
+// Sync takes the values of a snapshot.
+func (p *ParamPanel) Sync(s *live.Snapshot) {
+	p.vals = valuesOf(s)
+	p.loaded = s.Problem.Loaded
+	if !p.enabled(p.sel) {
+		p.Move(1)
+	}
+}
+
+func (p *ParamPanel) enabled(id paramID) bool {
+	return !(p.loaded && (id == pN || id == pD || id == pS))
+}
+
+// Move selects the next (+1) or previous (−1) parameter.
+func (p *ParamPanel) Move(dir int) {
+	for range numParams {
+		p.sel = (p.sel + paramID(dir) + numParams) % numParams
+		if p.enabled(p.sel) {
+			break
+		}
+	}
+	p.msg = ""
+}
+
+// Editing reports whether a value is being typed.
+func (p *ParamPanel) Editing() bool { return p.editing }
+
+// StartEdit opens the value editor on the selected parameter.
+func (p *ParamPanel) StartEdit() {
+	p.editing = true
+	p.input = []rune(p.vals.text(p.sel))
+	p.msg = ""
+}
+
+// EditKey handles a key while editing. It returns a command to send when
+// a valid value was entered.
+func (p *ParamPanel) EditKey(msg tea.KeyMsg) (live.Command, bool) {
+	k := p.common.Keys
+	switch {
+	case msg.String() == k.Cancel.Keys()[0]:
+		p.editing, p.msg = false, ""
+	case msg.String() == k.Accept.Keys()[0]:
+		p.editing = false
+		text := strings.TrimSpace(string(p.input))
+		nv, err := p.parse(text)
+		if err != nil {
+			p.msg, p.msgErr = fmt.Sprintf("%s: %v; kept %s", paramInfos[p.sel].short, err, p.vals.text(p.sel)), true
+			return live.Command{}, false
+		}
+		return p.commit(nv)
+	case msg.Type == tea.KeyBackspace:
+		if len(p.input) > 0 {
+			p.input = p.input[:len(p.input)-1]
+		}
+	case msg.Type == tea.KeyCtrlU:
+		p.input = nil
+	case msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
+		for _, r := range msg.Runes {
+			if len(p.input) < 24 && r >= ' ' && r < 0x7f {
+				p.input = append(p.input, r)
+			}
+		}
+	}
+	return live.Command{}, false
+}
+
+// parse reads a typed value for the selected parameter.
+func (p *ParamPanel) parse(text string) (values, error) {
+	nv := p.vals
+	switch p.sel {
+	case pAlpha, pStep, pNoise:
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return nv, fmt.Errorf("%q is not a number", text)
+		}
+		switch p.sel {
+		case pAlpha:
+			nv.alpha = f
+		case pStep:
+			if nv.params.Noise == nv.params.Step {
+				nv.params.Noise = f
+			}
+			nv.params.Step = f
+		case pNoise:
+			nv.params.Noise = f
+		}
+	case pSeed:
+		u, err := strconv.ParseUint(text, 10, 64)
+		if err != nil {
+			return nv, fmt.Errorf("%q is not a seed (an integer ≥ 0)", text)
+		}
+		nv.seed = u
+	default:
+		i, err := strconv.Atoi(text)
+		if err != nil {
+			return nv, fmt.Errorf("%q is not an integer", text)
+		}
+		switch p.sel {
+		case pBatch:
+			nv.params.Batch = i
+		case pN:
+			nv.n = i
+		case pD:
+			nv.d = i
+		case pS:
+			nv.s = i
+		}
+	}
+	return nv, nil
+}
+
+// Scale moves the selected value one step up (dir > 0) or down a log ladder.
+func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
+	nv := p.vals
+	switch p.sel {
+	case pAlpha:
+		nv.alpha = ladder(nv.alpha, dir, 1e-12, 1e3)
+	case pStep:
+		if nv.params.Noise == nv.params.Step {
+			nv.params.Noise = ladder(nv.params.Step, dir, 1e-9, 1e3)
+		}
+		nv.params.Step = ladder(nv.params.Step, dir, 1e-9, 1e3)
+	case pNoise:
+		switch {
+		case nv.params.Noise == 0 && dir > 0:
+			nv.params.Noise = 1e-3
+		case nv.params.Noise <= 1e-6 && dir < 0:
+			nv.params.Noise = 0
+		default:
+			nv.params.Noise = ladder(nv.params.Noise, dir, 1e-6, 1e3)
+		}
+	case pBatch:
+		if dir > 0 {
+			nv.params.Batch = min(nv.params.Batch*2, nv.n)
+		} else {
+			nv.params.Batch = max(nv.params.Batch/2, 1)
+		}
+	case pN:
+		nv.n = int(ladder(float64(nv.n), dir, 1, 1e7))
+	case pD:
+		nv.d = int(ladder(float64(nv.d), dir, 2, 1e8))
+	case pS:
+		nv.s = int(ladder(float64(nv.s), dir, 1, 1e8))
+	case pSeed:
+		if dir > 0 {
+			nv.seed++
+		} else if nv.seed > 0 {
+			nv.seed--
+		}
+	}
+	return p.commit(nv)
+}
+
+// commit validates new values and returns the command that applies them;
+// an invalid value leaves the old one and an inline message.
+func (p *ParamPanel) commit(nv values) (live.Command, bool) {
+	name := paramInfos[p.sel].short
+	fail := func(err error) (live.Command, bool) {
+		p.msg, p.msgErr = fmt.Sprintf("%s: %v; kept %s", name, err, p.vals.text(p.sel)), true
+		return live.Command{}, false
+	}
+	if nv == p.vals {
+		p.msg, p.msgErr = fmt.Sprintf("%s: already %s", name, p.vals.text(p.sel)), false
+		return live.Command{}, false
+	}
+	var c live.Command
+	switch p.sel {
+	case pAlpha:
+		if !(nv.alpha > 0) || math.IsInf(nv.alpha, 0) {
+			return fail(fmt.Errorf("%v is not allowed; α must be finite and > 0", nv.alpha))
+		}
+		c = live.SetAlpha(nv.alpha)
+	case pStep, pNoise, pBatch:
+		if err := nv.params.Validate(nv.n); err != nil {
+			return fail(trimFlag(err))
+		}
+		c = live.SetParams(nv.params)
+	case pN, pD, pS:
+		if err := live.CheckProblem(nv.n, nv.d, nv.s); err != nil {
+			return fail(err)
+		}
+		if nv.params.Batch > nv.n {
+			nv.params.Batch = nv.n
+		}
+		c = live.SetProblem(nv.n, nv.d, nv.s)
+	case pSeed:
+		c = live.SetSeed(nv.seed)
+	}
+	p.vals = nv
+	p.msg = ""
+	return c, true
+}
+
+// trimFlag drops the "--flag: " prefix of the engine's messages.
+func trimFlag(err error) error {
+	s := err.Error()
+	if strings.HasPrefix(s, "--") {
+		if i := strings.Index(s, ": "); i > 0 {
+			s = s[i+2:]
+		}
+	}
+	return fmt.Errorf("%s", s)
+}
+
+// ladder returns the next value of the 1-2-5 ladder above (dir > 0) or
+// below v, clamped to [lo, hi].
+func ladder(v float64, dir int, lo, hi float64) float64 {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return lo
+	}
+	e := math.Floor(math.Log10(v))
+	var best float64
+	if dir > 0 {
+		best = math.Inf(1)
+	} else {
+		best = math.Inf(-1)
+	}
+	for k := e - 1; k <= e+1; k++ {
+		for _, m := range []float64{1, 2, 5} {
+			c := m * math.Pow(10, k)
+			c, _ = strconv.ParseFloat(strconv.FormatFloat(c, 'g', 6, 64), 64) // 0.30000000000000004 → 0.3
+			if dir > 0 && c > v*(1+1e-9) && c < best {
+				best = c
+			}
+			if dir < 0 && c < v*(1-1e-9) && c > best {
+				best = c
+			}
+		}
+	}
+	return math.Min(math.Max(best, lo), hi)
+}
+
+// Message is the inline message of the last edit, if any.
+func (p *ParamPanel) Message() (string, bool) { return p.msg, p.msgErr }
+
+// ClearMessage drops the inline message.
+func (p *ParamPanel) ClearMessage() { p.msg = "" }
+
+// View renders the panel: the items line, or the editor, or the inline
+// message; with two lines, the selected parameter's description too.
+func (p *ParamPanel) View() string {
+	st := p.common.Styles
+	var lines []string
+	switch {
+	case p.editing:
+		info := paramInfos[p.sel]
+		lines = append(lines, st.Title.Render(info.short)+" = "+st.Value.Render(string(p.input))+"▏ "+
+			st.Dim.Render("enter apply · esc cancel · "+kindText(info.live)))
+	default:
+		lines = append(lines, p.items())
+	}
+	if p.height >= 2 {
+		if p.msg != "" {
+			lines = append(lines, p.message())
+		} else {
+			info := paramInfos[p.sel]
+			lines = append(lines, st.Dim.Render(info.long+" · "+kindText(info.live)))
+		}
+	} else if p.msg != "" && !p.editing {
+		lines[0] = p.message()
+	}
+	return fitBlock(lines, p.width, p.height)
+}
+
+func (p *ParamPanel) message() string {
+	st := p.common.Styles
+	if p.msgErr {
+		return st.Error.Render("✗ " + p.msg)
+	}
+	return st.Notice.Render(p.msg)
+}
+
+func kindText(live bool) string {
+	if live {
+		return liveGlyph + " live: applies at the next step"
+	}
+	return restartMark + " restart: the runs start again"
+}
+
+// items renders "α 0.1↻  γ 0.01•  …" with the selection marked by ▸ and
+// reverse video (the ▸ survives monochrome).
+func (p *ParamPanel) items() string {
+	st := p.common.Styles
+	var parts []string
+	for id := range numParams {
+		info := paramInfos[id]
+		if !p.enabled(id) {
+			continue
+		}
+		val := p.vals.text(id)
+		if id == pNoise && p.vals.params.Noise == p.vals.params.Step {
+			val = "=γ"
+		}
+		mark := st.Restart.Render(restartMark)
+		if info.live {
+			mark = st.Live.Render(liveGlyph)
+		}
+		item := info.short + " " + val
+		if id == p.sel {
+			parts = append(parts, "▸"+st.Selected.Render(item)+mark)
+		} else {
+			parts = append(parts, " "+st.Label.Render(info.short)+" "+st.Value.Render(val)+mark)
+		}
+	}
+	line := strings.Join(parts, " ")
+	if p.loaded {
+		line += st.Dim.Render("  data fixed (file)")
+	}
+	return line
+}
