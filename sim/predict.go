@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"math"
 
 	"sgdbias/sim/problem"
@@ -29,11 +30,21 @@ func NewPredictor(p *problem.Problem) *Predictor {
 	}
 }
 
+// SetContext makes later solves stop early (with an error) once ctx is done.
+func (pr *Predictor) SetContext(ctx context.Context) { pr.solver.Context = ctx }
+
 // Predict returns the predicted limit β̂ of m from its current state.
 func (pr *Predictor) Predict(m Method) ([]float64, error) {
 	m.LogEffectiveInit(pr.logAlpha)
 	m.Tilt(pr.tilt)
-	res, err := pr.solver.PhiArgmin(pr.logAlpha, pr.tilt, pr.nu)
+	return pr.PredictFrom(pr.logAlpha, pr.tilt)
+}
+
+// PredictFrom returns argmin { φ_α(β) − ⟨tilt, β⟩ : Xβ = y } for a state read
+// earlier (ln α_t and z̃_t per coordinate), so that the solve can run away
+// from the goroutine that steps the method.
+func (pr *Predictor) PredictFrom(logAlpha, tilt []float64) ([]float64, error) {
+	res, err := pr.solver.PhiArgmin(logAlpha, tilt, pr.nu)
 	if err != nil {
 		pr.nu = nil // a failed warm start must not poison the next solve
 		return nil, err

@@ -1,6 +1,7 @@
 package theory
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/blas"
@@ -40,6 +41,9 @@ func (s *Solver) newton(nu []float64, tol float64, maxIter int) (int, error) {
 	s.damping, s.radius = 0, initialRadius
 	iters := 0
 	for cur.resNorm > tol {
+		if s.Context != nil && s.Context.Err() != nil {
+			return iters, fmt.Errorf("theory: solve stopped: %w", s.Context.Err())
+		}
 		if iters >= maxIter {
 			return iters, notConverged("%d Newton steps, residual %.3g > %.3g", iters, cur.resNorm, tol)
 		}

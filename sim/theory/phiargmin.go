@@ -151,6 +151,9 @@ func (s *Solver) continuation(tol float64, budget int) (int, error) {
 		s.predict(prevStage, stage, next, havePrev)
 		k, err := s.newton(s.nu, nextTol, min(stageMaxIter, budget-iters))
 		iters += k
+		if err != nil && s.Context != nil && s.Context.Err() != nil {
+			return iters, err
+		}
 		if err != nil {
 			copy(s.nu, s.nuSaved)
 			ratio = math.Sqrt(ratio)

@@ -1,6 +1,7 @@
 package theory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -288,4 +289,24 @@ func maxOf(v []float64) float64 {
 		m = math.Max(m, x)
 	}
 	return m
+}
+
+// A cancelled context stops a solve at once with an error that says so.
+func TestPhiArgminStopsOnCancel(t *testing.T) {
+	in := gaussianInstance(3, 40, 100, 5, 0)
+	s := in.solver()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.Context = ctx
+	lnAlpha := make([]float64, in.d)
+	for j := range lnAlpha {
+		lnAlpha[j] = math.Log(1e-30)
+	}
+	if _, err := s.PhiArgmin(lnAlpha, nil, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	s.Context = nil
+	if _, err := s.PhiArgmin(lnAlpha, nil, nil); err != nil {
+		t.Fatalf("after the context is cleared: %v", err)
+	}
 }

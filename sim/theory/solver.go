@@ -5,6 +5,7 @@
 package theory
 
 import (
+	"context"
 	"math"
 
 	"gonum.org/v1/gonum/blas"
@@ -35,6 +36,10 @@ type Solver struct {
 	// MaxIter caps the Newton steps of one PhiArgmin call (DefaultMaxIter
 	// when zero).
 	MaxIter int
+	// Context, when set, is checked before every Newton step: a cancelled
+	// solve returns its error (wrapping context.Canceled or
+	// DeadlineExceeded), so a caller that is shutting down need not wait.
+	Context context.Context
 
 	newtonWork
 }
