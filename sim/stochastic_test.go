@@ -11,6 +11,7 @@ import (
 // SGD ends with a lower test error and a lower ‖β‖₁ than GD in ≥ 90% of 12
 // data draws, and its mean α_∞/α is clearly below GD's.
 func TestSGDBeatsGDOnSparseProblems(t *testing.T) {
+	skipInShortMode(t)
 	const draws, alpha, gamma = 12, 0.1, 0.02
 	wins := 0
 	var ratioGD, ratioSGD float64
