@@ -2,7 +2,9 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"sgdbias/presets"
 	"sgdbias/sim/problem"
@@ -60,22 +62,18 @@ func cmdPresets(args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	tw := tabwriter.NewWriter(std.out, 0, 0, 2, ' ', 0)
 	for _, name := range presets.Names() {
 		sc, err := presets.Get(name)
 		if err != nil {
 			fmt.Fprintf(std.err, "sgdbias presets: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", name, sc.Title)
-		fmt.Fprintf(tw, "\t%s\n", sc.About)
+		fmt.Fprintf(std.out, "%s — %s\n", name, sc.Title)
+		for _, line := range strings.Split(ansi.Wordwrap(sc.About, 74, ""), "\n") {
+			fmt.Fprintf(std.out, "    %s\n", line)
+		}
+		fmt.Fprintln(std.out)
 	}
-	return tabFlush(tw)
-}
-
-func tabFlush(tw *tabwriter.Writer) int {
-	if err := tw.Flush(); err != nil {
-		return 1
-	}
+	fmt.Fprintln(std.out, "Use one with: sgdbias --preset NAME (the explorer) or sgdbias run --preset NAME.")
 	return 0
 }
