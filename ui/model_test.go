@@ -154,7 +154,7 @@ func TestColourProfiles(t *testing.T) {
 	if strings.Contains(views[termenv.Ascii], "\x1b") {
 		t.Error("escape sequences with the Ascii profile")
 	}
-	if !strings.Contains(views[termenv.ANSI256], "\x1b[38;5;202m") {
+	if !strings.Contains(views[termenv.ANSI256], "\x1b[38;5;166m") {
 		t.Error("SGF's 256-colour code missing with the ANSI256 profile")
 	}
 	if !strings.Contains(views[termenv.ANSI], "\x1b[31m") {

@@ -87,9 +87,10 @@ const (
 )
 
 // Series colours: 256-colour indices of medium lightness that read on dark
-// and light backgrounds alike; basic ANSI colours on 16-colour terminals.
+// and light backgrounds alike (WCAG contrast ≥ 3.8 against both white and
+// black for each); basic ANSI colours on 16-colour terminals.
 var (
-	color256 = map[sim.Algo]int{sim.GF: 33, sim.SGF: 202, sim.GD: 34, sim.SGD: 163, algoLNSGD: 136, algoHB: 37}
+	color256 = map[sim.Algo]int{sim.GF: 32, sim.SGF: 166, sim.GD: 28, sim.SGD: 163, algoLNSGD: 130, algoHB: 30}
 	color16  = map[sim.Algo]int{sim.GF: 4, sim.SGF: 1, sim.GD: 2, sim.SGD: 5, algoLNSGD: 3, algoHB: 6}
 )
 
@@ -152,7 +153,7 @@ func DefaultStyles(r *lipgloss.Renderer) *Styles {
 	case termenv.ANSI:
 		s.refColor = asciigraph.Gray
 	default:
-		s.refColor = asciigraph.AnsiColor(244)
+		s.refColor = asciigraph.AnsiColor(243)
 	}
 	return s
 }
