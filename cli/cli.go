@@ -41,6 +41,10 @@ Run 'sgdbias COMMAND -h' for the flags of a command.
 func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl+C ends the program at once
+	}()
 	return run(ctx, args, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 }
 

@@ -98,6 +98,19 @@ func (f *runFlags) horizon(fs *flag.FlagSet, sc presets.Scenario) (sim.Horizon, 
 	return h, nil
 }
 
+// checkHorizonTime bounds the continuous time a run reaches, K·γ for --steps,
+// since GF's work grows with it whatever γ is.
+func checkHorizonTime(h sim.Horizon, step float64) error {
+	end := h.Time
+	if h.Steps > 0 && (end == 0 || float64(h.Steps)*step < end) {
+		end = float64(h.Steps) * step
+	}
+	if end > 1e12 {
+		return fmt.Errorf("--steps: %d steps of γ = %g reach time %.3g; allowed up to 1e12 (fewer steps, a smaller γ, or --time)", h.Steps, step, end)
+	}
+	return nil
+}
+
 func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
 	opts := sim.RunOptions{Horizon: h, Samples: f.samples}
 	if f.samples < 2 || f.samples > 100000 {
@@ -181,8 +194,14 @@ func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
 	if err != nil {
 		return runPlan{}, sc, err
 	}
+	if err := sim.CheckScale(p); err != nil {
+		return runPlan{}, sc, fmt.Errorf("%s: %w", p.Source, err)
+	}
 	cfg, err := simConfig(sc, p)
 	if err != nil {
+		return runPlan{}, sc, err
+	}
+	if err := checkHorizonTime(h, cfg.Params.Step); err != nil {
 		return runPlan{}, sc, err
 	}
 	n, d := float64(p.N), float64(p.D)

@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"math"
 	"strings"
 
 	"sgdbias/presets"
@@ -169,8 +168,8 @@ func simConfig(sc presets.Scenario, p *problem.Problem) (sim.Config, error) {
 	if err != nil {
 		return sim.Config{}, err
 	}
-	if !(sc.Alpha > 0) || math.IsInf(sc.Alpha, 0) {
-		return sim.Config{}, fmt.Errorf("--alpha: %v is not allowed; α must be a finite number > 0", sc.Alpha)
+	if !(sc.Alpha >= sim.MinAlpha && sc.Alpha <= sim.MaxAlpha) {
+		return sim.Config{}, fmt.Errorf("--alpha: %v is out of range; allowed %g ≤ α ≤ %g", sc.Alpha, sim.MinAlpha, sim.MaxAlpha)
 	}
 	cfg := sim.Config{
 		Algos: algos,

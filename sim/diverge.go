@@ -20,6 +20,9 @@ type DivergenceError struct {
 }
 
 func (e *DivergenceError) Error() string {
+	if e.Step == 0 && e.LastLoss == 0 {
+		return fmt.Sprintf("%s: the training loss is not finite at the start; the data are too large to train on (rescale X or y)", e.Algo)
+	}
 	msg := fmt.Sprintf("%s diverged at step %d (t = %.4g) with γ = %.3g; last finite training loss %.4g",
 		e.Algo, e.Step, e.Time, e.Gamma, e.LastLoss)
 	if e.StableStep > 0 {

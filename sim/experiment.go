@@ -42,6 +42,27 @@ func NewMethod(a Algo, p *problem.Problem, cfg Config) (Method, error) {
 	return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb", a)
 }
 
+// CheckScale reports data too large to train on: the initial loss
+// ‖y‖²/(4n) or the initial gradient Xᵀy/n overflows float64, so every
+// method would stop at step 0 (rescale X or y).
+func CheckScale(p *problem.Problem) error {
+	var yy float64
+	for _, v := range p.Y {
+		yy += v * v
+	}
+	if math.IsInf(yy/(4*float64(p.N)), 0) {
+		return errors.New("the labels are too large: the initial loss ‖y‖²/(4n) overflows float64; rescale y")
+	}
+	g := make([]float64, p.D)
+	transposeTimes(p, 1/float64(p.N), p.Y, g)
+	for j, v := range g {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return fmt.Errorf("the data are too large: the initial gradient (Xᵀy/n)[%d] overflows float64; rescale X or y", j)
+		}
+	}
+	return nil
+}
+
 // Experiment runs several methods from the same problem and initialisation
 // in lockstep on one time axis. It is owned by one goroutine.
 type Experiment struct {

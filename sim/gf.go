@@ -101,12 +101,24 @@ func (m *gfMethod) Step() error { return m.step(math.Inf(1), math.Inf(1)) }
 
 // AdvanceTo integrates to exactly time t.
 func (m *gfMethod) AdvanceTo(t float64) error {
-	for m.state.Time < t {
+	_, err := m.AdvanceWithin(t, math.MaxInt64)
+	return err
+}
+
+// AdvanceWithin integrates towards time t taking at most maxSteps steps, and
+// reports whether it got there. A caller that must stay responsive (to a
+// cancellation, say) advances in such bounded pieces: a GF step's length is
+// set by the flow, not by γ, so a time chunk alone does not bound the work.
+func (m *gfMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
+	for k := int64(0); m.state.Time < t; k++ {
+		if k == maxSteps {
+			return false, nil
+		}
 		if err := m.step(t-m.state.Time, t); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // step takes one accepted adaptive step no longer than maxStep = target − t.

@@ -69,7 +69,7 @@ func (m *hbMethod) Step() error {
 		m.state.Beta[j] = b
 		norm2 += b * b
 	}
-	dt := gamma / (1 - mu)
+	dt := TimePerStep(HB, m.params)
 	m.state.IntLoss += loss * dt
 	m.tickBy(dt)
 	if diverged(norm2) {
@@ -80,7 +80,7 @@ func (m *hbMethod) Step() error {
 
 // AdvanceTo steps until time t to within half a step of γ/(1−μ).
 func (m *hbMethod) AdvanceTo(t float64) error {
-	for m.state.Time < t-0.5*m.params.Step/(1-m.params.Momentum) {
+	for m.state.Time < t-0.5*TimePerStep(HB, m.params) {
 		if err := m.Step(); err != nil {
 			return err
 		}

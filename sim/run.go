@@ -61,8 +61,9 @@ const toleranceCheckSteps = 1024
 // the result rather than as an error.
 func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
 	end := opt.Horizon.Time
+	dt := TimePerStep(m.Algo(), m.Params())
 	if opt.Horizon.Steps > 0 {
-		end = float64(opt.Horizon.Steps) * m.Params().Step
+		end = float64(opt.Horizon.Steps) * dt
 		if opt.Horizon.Time > 0 {
 			end = math.Min(end, opt.Horizon.Time)
 		}
@@ -70,7 +71,7 @@ func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 	if !(end > 0) {
 		return RunResult{}, errors.New("run: the horizon needs --time > 0 or --steps > 0")
 	}
-	times := SampleTimes(end, m.Params().Step, opt.Samples, opt.Spacing)
+	times := SampleTimes(end, dt, opt.Samples, opt.Spacing)
 	var res RunResult
 	res.Beta = make([]float64, len(m.State().Beta))
 	emit(opt, &res, m, measure(m, s, opt.Predictor))
@@ -99,7 +100,10 @@ func advanceChunked(ctx context.Context, m Method, s *Sampler, target, tol float
 		}
 		next = math.Min(target, next+toleranceCheckSteps*m.Params().Step)
 		start := time.Now()
-		err := m.AdvanceTo(next)
+		reached, err := advanceBounded(m, next)
+		if !reached {
+			next = m.State().Time // the bounded piece stopped short of next
+		}
 		res.StepSeconds += time.Since(start).Seconds()
 		var div *DivergenceError
 		if errors.As(err, &div) {
@@ -124,6 +128,30 @@ func measure(m Method, s *Sampler, pr *Predictor) Sample {
 		_, _ = pr.Measure(m, &smp)
 	}
 	return smp
+}
+
+// TimePerStep is how far one step of algorithm a advances time: γ, or
+// γ/(1−μ) for heavy ball (its effective step, see hbMethod).
+func TimePerStep(a Algo, p Params) float64 {
+	if a == HB {
+		return p.Step / (1 - p.Momentum)
+	}
+	return p.Step
+}
+
+// boundedAdvancer is a method whose work per unit of time is not set by γ
+// (GF), so that a run advances it in pieces of a bounded number of steps.
+type boundedAdvancer interface {
+	AdvanceWithin(t float64, maxSteps int64) (bool, error)
+}
+
+// advanceBounded advances m towards t by at most toleranceCheckSteps steps
+// when m supports it, else all the way, and reports whether it got there.
+func advanceBounded(m Method, t float64) (bool, error) {
+	if b, ok := m.(boundedAdvancer); ok {
+		return b.AdvanceWithin(t, toleranceCheckSteps)
+	}
+	return true, m.AdvanceTo(t)
 }
 
 // emit records a finite sample as the latest result and passes it on.

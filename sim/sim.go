@@ -133,6 +133,15 @@ func (p Params) Validate(n int) error {
 	return nil
 }
 
+// The initialisation scales the engine accepts: below MinAlpha α² is not a
+// normal float64; above MaxAlpha the network starts so far in the kernel
+// regime that α⁴ and the theory solver's constants overflow (the solver is
+// tested to α = 1e3).
+const (
+	MinAlpha = 1e-150
+	MaxAlpha = 1e4
+)
+
 // Init is the initialisation w₊(0) = w₋(0) = α, per coordinate (§1).
 type Init struct {
 	Alpha []float64
@@ -153,8 +162,8 @@ func (in Init) Validate(d int) error {
 		return fmt.Errorf("--alpha: %d values given, want 1 or d (=%d)", len(in.Alpha), d)
 	}
 	for j, a := range in.Alpha {
-		if !(a > 0) || math.IsInf(a, 0) {
-			return fmt.Errorf("--alpha: α[%d] = %v is not allowed; α must be finite and > 0", j, a)
+		if !(a >= MinAlpha && a <= MaxAlpha) {
+			return fmt.Errorf("--alpha: α[%d] = %v is out of range; allowed %g ≤ α ≤ %g", j, a, MinAlpha, MaxAlpha)
 		}
 	}
 	return nil

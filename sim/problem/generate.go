@@ -169,8 +169,8 @@ func (spec Spec) check() (int, error) {
 	if err := spec.Features.check(spec.D); err != nil {
 		return 0, err
 	}
-	if !(spec.LabelSigma >= 0) || math.IsInf(spec.LabelSigma, 0) {
-		return 0, fmt.Errorf("--label-sigma: %v is out of range; allowed 0 ≤ σ < ∞", spec.LabelSigma)
+	if !(spec.LabelSigma >= 0 && spec.LabelSigma <= 1e50) {
+		return 0, fmt.Errorf("--label-sigma: %v is out of range; allowed 0 ≤ σ ≤ 1e50", spec.LabelSigma)
 	}
 	return s, nil
 }

@@ -271,9 +271,10 @@ func TestGenerateRejectsBadSpecs(t *testing.T) {
 			"--features: var has 2 variances, want d (=3)"},
 		{"var negative", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: FeatureSpec{Kind: "aniso", Var: []float64{1, -2, 3}}},
 			"--features: variance 2 (-2) is out of range; allowed 0 < v < ∞"},
-		{"sigma negative", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: -1}, "--label-sigma: -1 is out of range; allowed 0 ≤ σ < ∞"},
-		{"sigma NaN", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: math.NaN()}, "--label-sigma: NaN is out of range; allowed 0 ≤ σ < ∞"},
-		{"sigma Inf", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: math.Inf(1)}, "--label-sigma: +Inf is out of range; allowed 0 ≤ σ < ∞"},
+		{"sigma negative", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: -1}, "--label-sigma: -1 is out of range; allowed 0 ≤ σ ≤ 1e50"},
+		{"sigma NaN", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: math.NaN()}, "--label-sigma: NaN is out of range; allowed 0 ≤ σ ≤ 1e50"},
+		{"sigma Inf", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: math.Inf(1)}, "--label-sigma: +Inf is out of range; allowed 0 ≤ σ ≤ 1e50"},
+		{"sigma huge", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: 1e60}, "--label-sigma: 1e+60 is out of range; allowed 0 ≤ σ ≤ 1e50"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -139,9 +139,17 @@ func (s *Solver) continuation(tol float64, budget int) (int, error) {
 	if err != nil {
 		return iters, fmt.Errorf("continuation, first stage (min α = %g): %w", continuationStartAlpha, err)
 	}
-	maxStep := maxStageLogStep / (-2 * minOf(s.lnAlphaTarget))
+	// The cap on a stage's change of ln α² starts at maxStageLogStep and
+	// grows with easy stages like the ratio does, so that a target as small
+	// as ln α = −1e8 (a long, noisy SGF run) takes tens of stages, not
+	// millions; every stage counts against the budget, so nothing can spin.
+	minStep := maxStageLogStep / (-2 * minOf(s.lnAlphaTarget))
+	maxStep := minStep
 	prevStage, stage, ratio, havePrev := 0.0, first, initialStageRatio, false
-	for stage < 1 {
+	for stages := 0; stage < 1; stages++ {
+		if stages >= budget {
+			return iters, notConverged("continuation: %d stages reached only stage %.4g of 1", stages, stage)
+		}
 		next := math.Min(1, math.Min(stage*ratio, stage+maxStep))
 		nextTol := stageTol
 		if next == 1 {
@@ -157,6 +165,7 @@ func (s *Solver) continuation(tol float64, budget int) (int, error) {
 		if err != nil {
 			copy(s.nu, s.nuSaved)
 			ratio = math.Sqrt(ratio)
+			maxStep = math.Max(minStep, maxStep/2)
 			if ratio < minStageRatio || iters >= budget {
 				return iters, fmt.Errorf("continuation stuck after stage %.4g of 1: %w", stage, err)
 			}
@@ -166,6 +175,7 @@ func (s *Solver) continuation(tol float64, budget int) (int, error) {
 		prevStage, stage, havePrev = stage, next, true
 		if k <= 3 {
 			ratio = math.Min(1.5*ratio, maxStageRatio)
+			maxStep *= 1.5
 		}
 	}
 	return iters, nil

@@ -310,3 +310,28 @@ func TestPhiArgminStopsOnCancel(t *testing.T) {
 		t.Fatalf("after the context is cleared: %v", err)
 	}
 }
+
+// An extremely small α (ln α = −1e5, as a long run with strong SGF noise
+// produces) is solved in a few dozen Newton steps: the continuation's stage
+// length grows with easy stages instead of walking ln α in fixed steps.
+func TestPhiArgminExtremelySmallAlphaIsQuick(t *testing.T) {
+	in := gaussianInstance(3, 40, 100, 5, 0)
+	lnAlpha := make([]float64, in.d)
+	for j := range lnAlpha {
+		lnAlpha[j] = -1e5
+	}
+	res, err := in.solver().PhiArgmin(lnAlpha, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Iterations > 100 {
+		t.Errorf("%d Newton steps, want ≤ 100", res.Iterations)
+	}
+	// At ln α = −1e5 the dual coordinates are ~1e4, so rounding alone puts
+	// the residual near 1e-11 relative; the solver stops at that floor and
+	// reports the residual it reached.
+	r := in.residualNorm(res.Beta)
+	if r > 1e-10*math.Max(1, vecNorm(in.y)) || math.Abs(r-res.Residual) > 0.5*r+1e-13 {
+		t.Errorf("residual %.3g (reported %.3g)", r, res.Residual)
+	}
+}
