@@ -29,6 +29,7 @@ same data and initialisation, with the theory's predicted limits beside them.
 Usage:
   sgdbias [flags]            open the explorer on the default scenario
   sgdbias run [flags]        run a scenario headless and print its results
+  sgdbias sweep [flags]      run a grid of scenarios over several data seeds
   sgdbias data [flags]       write a generated problem as JSON or CSV
   sgdbias presets            list the named scenarios
   sgdbias version            print the version
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, std stdio) int {
 	switch args[0] {
 	case "run":
 		return cmdRun(ctx, args[1:], std)
+	case "sweep":
+		return cmdSweep(ctx, args[1:], std)
 	case "data":
 		return cmdData(args[1:], std)
 	case "presets":
