@@ -42,28 +42,6 @@ var AllAlgos = []Algo{GF, GD, SGF, SGD, LNSGD, HB}
 // "all" selects.
 var CoreAlgos = []Algo{GF, GD, SGF, SGD}
 
-// Describe says in a few words what the algorithm is.
-func (a Algo) Describe() string {
-	switch a {
-	case GF:
-		return "gradient flow (adaptive Dormand–Prince 5(4))"
-	case GD:
-		return "gradient descent, step γ"
-	case SGF:
-		return "stochastic gradient flow (seed paper's SDE, log-Euler–Maruyama, dt = γ)"
-	case SGD:
-		return "stochastic gradient descent, step γ, batch b"
-	case LNSGD:
-		return "label-noise SGD: fresh label noise of variance δ at every step"
-	case HB:
-		return "gradient descent with heavy-ball momentum μ (time advances γ/(1−μ) per step)"
-	}
-	return "unknown"
-}
-
-// Stochastic reports whether the algorithm draws random numbers.
-func (a Algo) Stochastic() bool { return a == SGF || a == SGD || a == LNSGD }
-
 // ParseAlgos parses a comma-separated list such as "gf,sgf"; "all" means
 // the four core algorithms.
 func ParseAlgos(s string) ([]Algo, error) {
