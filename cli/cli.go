@@ -30,6 +30,7 @@ Usage:
   sgdbias [flags]            open the explorer on the default scenario
   sgdbias run [flags]        run a scenario headless and print its results
   sgdbias sweep [flags]      run a grid of scenarios over several data seeds
+  sgdbias serve [flags]      serve the explorer over SSH (lecture mode)
   sgdbias data [flags]       write a generated problem as JSON or CSV
   sgdbias presets            list the named scenarios
   sgdbias version            print the version
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, std stdio) int {
 		return cmdRun(ctx, args[1:], std)
 	case "sweep":
 		return cmdSweep(ctx, args[1:], std)
+	case "serve":
+		return cmdServe(ctx, args[1:], std)
 	case "data":
 		return cmdData(args[1:], std)
 	case "presets":
@@ -69,7 +72,7 @@ func run(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprint(std.out, mainUsage)
 		return 0
 	}
-	fmt.Fprintf(std.err, "sgdbias: unknown command %q; allowed: run, data, presets, version, help\n\n%s", args[0], mainUsage)
+	fmt.Fprintf(std.err, "sgdbias: unknown command %q; allowed: run, sweep, serve, data, presets, version, help\n\n%s", args[0], mainUsage)
 	return 2
 }
 

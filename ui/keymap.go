@@ -23,6 +23,9 @@ type KeyMap struct {
 	LogTime  key.Binding
 	Focus    key.Binding
 	Export   key.Binding
+	Save     key.Binding
+	Fork     key.Binding
+	Follow   key.Binding
 	Help     key.Binding
 	Quit     key.Binding
 
@@ -51,6 +54,9 @@ func DefaultKeyMap() *KeyMap {
 		LogTime:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log time")),
 		Focus:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "strip: next run")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export CSV")),
+		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save scenario")),
+		Fork:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "your own copy")),
+		Follow:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow presenter")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Accept:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
@@ -65,7 +71,15 @@ func (k *KeyMap) ShortHelp() []key.Binding {
 		short(k.Pause, "space", "run/pause"), short(k.Step, "n", "step"), short(k.Faster, "+/-", "speed"),
 		short(k.Next, "tab", "param"), short(k.Increase, "←/→", "scale"), short(k.Edit, "enter", "type"),
 		short(k.Discrete, "a", "GD/SGD"), short(k.LogTime, "l", "log t"), short(k.Restart, "r", "restart"),
-		short(k.Export, "x", "export"),
+		short(k.Export, "x", "export"), short(k.Save, "s", "save"),
+	}
+}
+
+// followHelp is the key hint while following the presenter.
+func (k *KeyMap) followHelp() []key.Binding {
+	return []key.Binding{
+		short(k.Fork, "f", "own copy"), short(k.LogTime, "l", "log t"), short(k.Focus, "c", "strip"),
+		short(k.Export, "x", "export"), short(k.Save, "s", "save"),
 	}
 }
 
@@ -85,8 +99,18 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Step, k.Faster, k.Slower, k.Restart, k.NewSeed},
 		{k.Next, k.Prev, k.Increase, k.Edit, k.Cancel},
-		{k.Discrete, k.LogTime, k.Focus, k.Export, k.Help, k.Quit},
+		{k.Discrete, k.LogTime, k.Focus, k.Export, k.Save, k.Help, k.Quit},
 	}
+}
+
+// stageHelp is the help overlay of a session that can follow a stage: the
+// keymap's, plus f and F.
+type stageHelp struct{ *KeyMap }
+
+func (k stageHelp) FullHelp() [][]key.Binding {
+	cols := k.KeyMap.FullHelp()
+	cols[1] = append(cols[1], k.Fork, k.Follow)
+	return cols
 }
 
 // editHelp is the hint while a value is being typed.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,10 +41,37 @@ type Options struct {
 	// ReadOnly disables every key that changes the simulation (a viewer
 	// following someone else's runs).
 	ReadOnly bool
-	// ExportDir is where x writes CSV files (default: the current directory).
+	// ExportDir is where x writes CSV files and s saves scenarios (default:
+	// the current directory).
 	ExportDir string
+	// Confine keeps saved scenarios inside ExportDir: the typed name must be
+	// a plain file name (remote sessions).
+	Confine bool
+	// NoExport, when not empty, turns x and s off and is the reason shown.
+	NoExport string
 	// Now is the clock used to name exported files (default time.Now).
 	Now func() time.Time
+
+	// Stage, when set, is a simulation someone else drives (the presenter's,
+	// in lecture mode). The session starts following it read-only under a
+	// banner; f forks a private copy of its current state, F follows again.
+	Stage Stage
+	// Status, when set, is called at every refresh for a note on the mode
+	// line (e.g. how many sessions follow the presenter).
+	Status func() string
+	// FrameInterval, when set, is the least time between two refreshes (the
+	// server stretches it when many sessions share the machine).
+	FrameInterval func() time.Duration
+}
+
+// Stage is a simulation many sessions follow (see Options.Stage).
+type Stage interface {
+	Engine
+	// Fork starts a private engine from the stage's current state and
+	// parameters; it may take a moment (the runs are replayed).
+	Fork() (Engine, error)
+	// Drop stops an engine returned by Fork.
+	Drop(Engine)
 }
 
 // Model is the explorer's root model.
@@ -60,6 +89,12 @@ type Model struct {
 	showHelp bool
 	tooSmall bool
 	quitting bool
+
+	following bool   // watching opt.Stage read-only
+	private   Engine // the fork, while not following
+	forking   bool
+	forkedAt  float64
+	save      savePrompt
 
 	header *Header
 	params *ParamPanel
@@ -92,6 +127,9 @@ func New(eng Engine, opt Options) *Model {
 		opt.ExportDir = "."
 	}
 	m := &Model{common: NewCommon(opt.Renderer), eng: eng, opt: opt, logTime: opt.LogTime}
+	if opt.Stage != nil {
+		m.eng, m.following = opt.Stage, true
+	}
 	c := &m.common
 	m.header = &Header{common: c}
 	m.params = NewParamPanel(c)
@@ -104,7 +142,7 @@ func New(eng Engine, opt Options) *Model {
 	m.status = &StatusLine{common: c}
 	m.help = help.New()
 	m.help.Styles = c.Styles.Help
-	if s := eng.Snapshot(); s != nil {
+	if s := m.eng.Snapshot(); s != nil {
 		m.take(s)
 	}
 	return m
@@ -119,6 +157,18 @@ type refreshMsg struct{}
 // Refresh is a message that makes the explorer read the engine's latest
 // snapshot now instead of at its next tick.
 func Refresh() tea.Msg { return refreshMsg{} }
+
+// NoticeMsg shows a notice in the status line (e.g. a server's message).
+type NoticeMsg struct {
+	Text  string
+	IsErr bool
+}
+
+// forkedMsg brings the private engine made by f.
+type forkedMsg struct {
+	eng Engine
+	err error
+}
 
 // exportedMsg reports the end of an export.
 type exportedMsg struct {
@@ -155,15 +205,28 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.snap != nil && m.snap.State == live.Running {
 			interval = tickRunning
 		}
+		if m.opt.FrameInterval != nil {
+			interval = max(interval, m.opt.FrameInterval())
+		}
 		m.age(interval)
 		m.refresh()
 		return m, m.tick(interval)
 	case refreshMsg:
 		m.refresh()
 		return m, nil
+	case NoticeMsg:
+		m.notify(msg.Text, msg.IsErr)
+		return m, nil
+	case forkedMsg:
+		return m, m.forked(msg)
+	case savedMsg:
+		m.saved(msg)
+		return m, nil
 	case exportedMsg:
 		if msg.err != nil {
 			m.notify("export failed: "+msg.err.Error(), true)
+		} else if m.opt.Confine {
+			m.notify("exported "+filepath.Base(msg.path)+" to the server's export folder", false)
 		} else {
 			m.notify("exported the trajectories to "+msg.path, false)
 		}
@@ -275,6 +338,9 @@ func (m *Model) layout() {
 	if m.bannerOn {
 		fixed++
 	}
+	if m.hasModeLine() {
+		fixed++
+	}
 	rest := max(h-fixed, 8)
 	top := rest / 2
 	m.chartRows = [2]int{top, rest - top}
@@ -312,10 +378,17 @@ func (m *Model) stripLines(h int) int {
 	return fixed + 2*fit
 }
 
+// readOnly reports whether the keys that change the simulation are off.
+func (m *Model) readOnly() bool { return m.opt.ReadOnly || m.following }
+
 // send passes a command to the runner.
 func (m *Model) send(c live.Command) tea.Cmd {
-	if m.opt.ReadOnly {
-		m.notify("read-only: the presenter drives the simulation", true)
+	if m.readOnly() {
+		text := "read-only: the presenter drives the simulation"
+		if m.following {
+			text = "read-only: the presenter drives; f makes your own copy"
+		}
+		m.notify(text, true)
 		return nil
 	}
 	if !m.eng.Send(c) {
@@ -338,6 +411,9 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.send(c)
 		}
 		return m, nil
+	}
+	if m.save.active() {
+		return m, m.saveKey(msg)
 	}
 	if m.showHelp {
 		switch {
@@ -384,14 +460,14 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, k.Decrease) {
 			dir = -1
 		}
-		if m.opt.ReadOnly {
+		if m.readOnly() {
 			return m, m.send(live.Command{})
 		}
 		if c, ok := m.params.Scale(dir); ok {
 			return m, m.send(c)
 		}
 	case key.Matches(msg, k.Edit):
-		if m.opt.ReadOnly {
+		if m.readOnly() {
 			return m, m.send(live.Command{})
 		}
 		m.params.StartEdit()
@@ -403,9 +479,25 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Focus):
 		m.strip.CycleFocus()
 	case key.Matches(msg, k.Export):
+		if m.opt.NoExport != "" {
+			m.notify(m.opt.NoExport, true)
+			return m, nil
+		}
 		if m.snap != nil {
 			return m, exportCmd(m.snap, m.opt.ExportDir, m.opt.Now())
 		}
+	case key.Matches(msg, k.Save):
+		if m.opt.NoExport != "" {
+			m.notify(m.opt.NoExport, true)
+			return m, nil
+		}
+		if m.snap != nil {
+			m.save.start(m.snap)
+		}
+	case key.Matches(msg, k.Fork):
+		return m, m.fork()
+	case key.Matches(msg, k.Follow):
+		return m, m.follow()
 	}
 	return m, nil
 }
@@ -424,10 +516,17 @@ func (m *Model) View() string {
 	}
 	parts := make([]string, 0, 10)
 	parts = append(parts, m.header.View(), m.params.View())
+	if m.hasModeLine() {
+		parts = append(parts, m.modeLine())
+	}
 	if m.bannerOn {
 		parts = append(parts, m.banner.View())
 	}
-	parts = append(parts, m.grid(), m.legend.View(), m.strip.View(), m.status.View(), m.footer())
+	status := m.status.View()
+	if m.save.active() {
+		status = m.save.view(m.common.Styles, m.common.Width)
+	}
+	parts = append(parts, m.grid(), m.legend.View(), m.strip.View(), status, m.footer())
 	return strings.Join(parts, "\n")
 }
 
@@ -468,9 +567,25 @@ func (m *Model) footer() string {
 	if m.params.Editing() {
 		return m.help.ShortHelpView(k.editHelp())
 	}
+	if m.save.active() {
+		return m.help.ShortHelpView(m.save.help(k))
+	}
 	// bubbles' help adds items past its Width once the ellipsis no longer
 	// fits, so the items that fit are chosen here.
-	all := append(k.ShortHelp(), k.tailHelp()...)
+	hints := k.ShortHelp()
+	switch {
+	case m.following:
+		hints = k.followHelp()
+	case m.opt.Stage != nil:
+		hints = append([]key.Binding{hints[0], short(k.Follow, "F", "follow")}, hints[1:]...)
+	}
+	if m.opt.NoExport != "" {
+		hints = slices.DeleteFunc(slices.Clone(hints), func(b key.Binding) bool {
+			return key.Matches(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")}, b) ||
+				key.Matches(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")}, b)
+		})
+	}
+	all := append(hints, k.tailHelp()...)
 	tail := len(k.tailHelp())
 	sep := lipgloss.Width(m.help.ShortSeparator)
 	width := func(b key.Binding) int { return lipgloss.Width(b.Help().Key) + 1 + lipgloss.Width(b.Help().Desc) }
@@ -518,7 +633,7 @@ func (m *Model) helpView() string {
 		st.Live.Render(liveGlyph) + " live: applies at the next step (" + markerGlyph + " on the time axis)   " +
 			st.Restart.Render(restartMark) + " restart",
 		"",
-		full.View(m.common.Keys),
+		m.fullHelp(full),
 		"",
 		st.Dim.Render("? or esc closes this help · q quits"),
 	}

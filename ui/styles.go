@@ -27,6 +27,7 @@ type Styles struct {
 	Live      lipgloss.Style
 	Restart   lipgloss.Style
 	Banner    lipgloss.Style
+	Follow    lipgloss.Style // the "following the presenter" line
 	Notice    lipgloss.Style
 	Error     lipgloss.Style
 	Running   lipgloss.Style
@@ -116,6 +117,8 @@ func DefaultStyles(r *lipgloss.Renderer) *Styles {
 	s.Restart = r.NewStyle().Foreground(accent)
 	s.Banner = r.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "255", Dark: "255"}).
 		Background(lipgloss.AdaptiveColor{Light: "160", Dark: "124"})
+	s.Follow = r.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "255", Dark: "255"}).
+		Background(lipgloss.AdaptiveColor{Light: "25", Dark: "25"})
 	s.Notice = r.NewStyle().Foreground(accent)
 	s.Error = r.NewStyle().Foreground(warn).Bold(true)
 	s.Running = r.NewStyle().Foreground(good).Bold(true)

@@ -16,6 +16,7 @@ type Command struct {
 	seed   uint64
 	params sim.Params
 	algo   sim.Algo
+	reply  chan *Checkpoint
 }
 
 type cmdKind int
@@ -35,6 +36,7 @@ const (
 	cmdRestart
 	cmdToggleAlgo
 	cmdToggleDiscrete
+	cmdCheckpoint
 )
 
 // Pause stops the clock; predictions and catch-up of late runs go on.
@@ -119,6 +121,8 @@ func (c Command) String() string {
 		return "toggle " + string(c.algo)
 	case cmdToggleDiscrete:
 		return "toggle gd,sgd"
+	case cmdCheckpoint:
+		return "checkpoint"
 	}
 	return "none"
 }

@@ -7,13 +7,21 @@
 // read it only through Runner.Snapshot (an atomic pointer to an immutable
 // value), so any number of viewers can follow one runner. Theory solves (the
 // reference levels and the predicted limits) run on a second goroutine owned
-// by the runner, so the clock never waits for them. Stop ends both.
+// by the runner, so the clock never waits for them. Stop ends both,
+// promptly: a solve in progress is cancelled at its next Newton step.
+//
+// For a server of many sessions (lecture mode): runners may share one
+// Budget, from which every chunk of steps and every solve takes a slot, so
+// that many runners share the machine fairly; Changed lets followers wait
+// for the next snapshot without polling; Checkpoint and StartFrom start an
+// independent runner from another's current state (a fork).
 //
 // Every number here is computed by the engine (sim, sim/theory); this
 // package only schedules, samples and decimates.
 package live
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -66,6 +74,9 @@ type Options struct {
 	ConvergedLoss float64
 	// CommandBuffer is the capacity of the command channel (default 64).
 	CommandBuffer int
+	// Budget, when set, is shared with other runners: every chunk of steps
+	// and every theory solve first takes one of its slots (see Budget).
+	Budget *Budget
 }
 
 func (o Options) withDefaults() Options {
@@ -90,7 +101,42 @@ type Runner struct {
 	stop     chan struct{}
 	done     chan struct{}
 	snap     atomic.Pointer[Snapshot]
+	changed  atomic.Pointer[chan struct{}]
 	stopOnce sync.Once
+	// ctx is cancelled by Stop, so that a theory solve in progress ends at
+	// its next Newton step instead of running to the end.
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func newRunner(opt Options) *Runner {
+	r := &Runner{
+		cmds: make(chan Command, opt.CommandBuffer),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
+	}
+	r.ctx, r.cancel = context.WithCancel(context.Background())
+	ch := make(chan struct{})
+	r.changed.Store(&ch)
+	return r
+}
+
+// launch publishes the first snapshot and starts the runner's goroutines.
+func (r *Runner) launch(l *loop) {
+	l.r = r
+	l.publish(time.Now())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		(&worker{ctx: r.ctx, budget: l.opt.Budget}).loop(l.jobs, l.results, r.stop)
+	}()
+	go func() {
+		defer close(r.done)
+		defer l.releaseGrant()
+		l.run()
+		wg.Wait()
+	}()
 }
 
 // Start builds the scenario's problem and runs, publishes a first snapshot
@@ -121,24 +167,8 @@ func Start(sc Scenario, opt Options) (*Runner, error) {
 		opt.Speed = DefaultSpeedFor(sc, l.prob)
 	}
 	l.speed = normSpeed(opt.Speed)
-	r := &Runner{
-		cmds: make(chan Command, opt.CommandBuffer),
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
-	}
-	l.r = r
-	l.publish(time.Now())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		(&worker{}).loop(l.jobs, l.results, r.stop)
-	}()
-	go func() {
-		defer close(r.done)
-		l.run()
-		wg.Wait()
-	}()
+	r := newRunner(opt)
+	r.launch(l)
 	return r, nil
 }
 
@@ -161,9 +191,22 @@ func (r *Runner) Send(c Command) bool {
 // Snapshot returns the latest published snapshot (never nil).
 func (r *Runner) Snapshot() *Snapshot { return r.snap.Load() }
 
-// Stop ends the runner's goroutines and waits for them. It is idempotent.
+// Changed returns a channel that is closed when the next snapshot is
+// published. Read it before Snapshot and no publication is missed:
+//
+//	ch := r.Changed(); s := r.Snapshot(); …; <-ch // a newer one is out
+//
+// Any number of goroutines may wait on it; the runner never waits for them.
+func (r *Runner) Changed() <-chan struct{} { return *r.changed.Load() }
+
+// Stop ends the runner's goroutines and waits for them: a chunk of steps
+// in progress (a few milliseconds) ends, and a theory solve stops at its
+// next Newton step. It is idempotent.
 func (r *Runner) Stop() {
-	r.stopOnce.Do(func() { close(r.stop) })
+	r.stopOnce.Do(func() {
+		close(r.stop)
+		r.cancel()
+	})
 	<-r.done
 }
 
@@ -248,7 +291,8 @@ type loop struct {
 	opt Options
 
 	prob    *problem.Problem
-	l0      float64 // training loss at β = 0
+	start   sim.Params // the parameters the current runs started with
+	l0      float64    // training loss at β = 0
 	gen     uint64
 	tracks  []*track
 	algos   []sim.Algo
@@ -290,6 +334,7 @@ type loop struct {
 	queued    []Command
 	applied   uint64 // commands applied so far
 	dataVer   uint64 // bumped whenever what the charts show changes
+	grant     *Grant // a slot of opt.Budget, requested or held
 }
 
 // build makes a new experiment. With spec nil it reuses the current problem
@@ -327,7 +372,7 @@ func (l *loop) build(spec *problem.Spec) error {
 	if err != nil {
 		return err
 	}
-	l.prob, l.params = prob, params
+	l.prob, l.params, l.start = prob, params, params
 	l.sc.Params = params
 	l.gen++
 	l.l0 = 0
@@ -456,35 +501,97 @@ func (l *loop) run() {
 			return
 		}
 		now := time.Now()
-		worked := false
-		if t := l.lagging(); t != nil {
-			l.catchUp(t)
-			worked = true
-		}
+		lag := l.lagging()
+		k := 0
 		if l.clockRunning() {
-			if k := l.clockChunk(now); k > 0 {
-				l.stepClock(k)
-				worked = true
-			} else if !worked {
-				l.dispatch(time.Now())
-				l.maybePublish(time.Now())
-				if !l.wait(l.untilDue(now)) {
-					return
-				}
-				continue
-			}
+			k = l.clockChunk(now)
 		}
-		now = time.Now()
-		l.dispatch(now)
-		l.maybePublish(now)
-		if !worked {
-			if l.dirty {
-				l.publish(now)
-			}
-			if !l.wait(-1) {
+		if lag != nil || k > 0 {
+			admitted, ok := l.admit()
+			if !ok {
 				return
 			}
+			if !admitted {
+				continue // a command or a solve came in meanwhile
+			}
+			if lag != nil {
+				l.catchUp(lag)
+			}
+			if l.clockRunning() {
+				if k := l.clockChunk(time.Now()); k > 0 {
+					l.stepClock(k)
+				}
+			}
+			l.releaseGrant()
+			now = time.Now()
+			l.dispatch(now)
+			l.maybePublish(now)
+			continue
 		}
+		l.releaseGrant()
+		l.dispatch(now)
+		if l.clockRunning() { // the next paced step is not due yet
+			l.maybePublish(now)
+			if !l.wait(l.untilDue(now)) {
+				return
+			}
+			continue
+		}
+		if l.dirty {
+			l.publish(now)
+		}
+		if !l.wait(-1) {
+			return
+		}
+	}
+}
+
+// admit takes a slot of the shared budget for the next chunk. While it
+// waits, solve results are collected, a command ends the wait (the loop
+// applies it and comes back, keeping its place in the queue) and due
+// snapshots are published. admitted reports that the slot is held; ok is
+// false when the runner must stop.
+func (l *loop) admit() (admitted, ok bool) {
+	if l.opt.Budget == nil {
+		return true, true
+	}
+	if l.grant == nil {
+		l.grant = l.opt.Budget.Request()
+	}
+	select {
+	case <-l.grant.Ready():
+		return true, true
+	default:
+	}
+	now := time.Now()
+	l.dispatch(now)
+	l.maybePublish(now)
+	var tc <-chan time.Time
+	if l.dirty {
+		l.timer.Reset(max(0, l.lastPub.Add(l.opt.PublishEvery).Sub(now)))
+		tc = l.timer.C
+		defer l.timer.Stop()
+	}
+	select {
+	case <-l.grant.Ready():
+		return true, true
+	case <-l.r.stop:
+		return false, false
+	case res := <-l.results:
+		l.collect(res)
+	case c := <-l.r.cmds:
+		l.queued = append(l.queued, c)
+	case <-tc:
+		l.maybePublish(time.Now())
+	}
+	return false, true
+}
+
+// releaseGrant gives back the budget slot held or requested, if any.
+func (l *loop) releaseGrant() {
+	if l.grant != nil {
+		l.grant.Release()
+		l.grant = nil
 	}
 }
 
@@ -556,6 +663,10 @@ func (l *loop) wait(d time.Duration) bool {
 
 // apply executes one command; restarts are collected and done once.
 func (l *loop) apply(c Command, restart *bool, rebuild **problem.Spec) {
+	if c.kind == cmdCheckpoint {
+		c.reply <- l.checkpoint() // buffered: never blocks
+		return
+	}
 	l.urgent, l.dirty = true, true
 	l.applied++
 	l.dataVer++ // shown runs, markers or the problem may change
@@ -1002,7 +1113,17 @@ func (l *loop) publish(now time.Time) {
 		}
 		s.Runs = append(s.Runs, run)
 	}
+	s.Scenario = l.sc
+	s.Scenario.Params = l.params
+	s.Scenario.Algos = nil
+	for _, r := range s.Runs {
+		if r.Enabled {
+			s.Scenario.Algos = append(s.Scenario.Algos, r.Algo)
+		}
+	}
 	l.r.snap.Store(s)
+	next := make(chan struct{})
+	close(*l.r.changed.Swap(&next))
 	l.lastPub, l.dirty, l.urgent = now, false, false
 }
 

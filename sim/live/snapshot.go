@@ -123,6 +123,11 @@ type Snapshot struct {
 	Problem ProblemInfo
 	Alpha   float64
 	Params  sim.Params
+	// Scenario is what the runs now in force start from: the problem's spec
+	// (or its loaded data), α, the live parameters now, the seed, the
+	// horizon and the shown algorithms. Saving it and starting from it
+	// gives the same runs (without the live changes' history).
+	Scenario Scenario
 
 	Time        float64 // the clock: t = Σ γ over its steps
 	Steps       int64   // the clock's steps

@@ -1,7 +1,7 @@
 package live
 
 import (
-	"errors"
+	"context"
 	"math"
 	"time"
 
@@ -51,8 +51,10 @@ type result struct {
 }
 
 type worker struct {
-	gen   uint64
-	preds map[int]*sim.Predictor
+	ctx    context.Context // cancelled by Runner.Stop: a solve stops at its next Newton step
+	budget *Budget
+	gen    uint64
+	preds  map[int]*sim.Predictor
 }
 
 func (w *worker) loop(jobs <-chan job, results chan<- result, stop <-chan struct{}) {
@@ -61,9 +63,14 @@ func (w *worker) loop(jobs <-chan job, results chan<- result, stop <-chan struct
 		case <-stop:
 			return
 		case j := <-jobs:
+			g := w.budget.Acquire(stop)
+			if g == nil {
+				return
+			}
 			start := time.Now()
 			r := w.do(j)
 			r.dur = time.Since(start)
+			g.Release()
 			select {
 			case results <- r:
 			case <-stop:
@@ -80,23 +87,27 @@ func (w *worker) do(j job) result {
 	r := result{kind: j.kind, gen: j.gen, idx: j.idx, time: j.time}
 	switch j.kind {
 	case jobRefs:
-		r.refs, r.gfLimit = solveRefs(j.prob, j.logAlpha)
+		r.refs, r.gfLimit = solveRefs(w.ctx, j.prob, j.logAlpha)
 	case jobPredict:
 		pr := w.preds[j.idx]
 		if pr == nil {
 			pr = sim.NewPredictor(j.prob)
+			if w.ctx != nil {
+				pr.SetContext(w.ctx)
+			}
 			w.preds[j.idx] = pr
 		}
-		r.beta, r.err = pr.Predict(&frozen{algo: j.algo, logAlpha: j.logAlpha, tilt: j.tilt})
+		r.beta, r.err = pr.PredictFrom(j.logAlpha, j.tilt)
 	}
 	return r
 }
 
 // solveRefs computes ‖·‖₁ and the test error of the GF limit argmin φ_α and
-// of the minimum-ℓ₁ interpolator.
-func solveRefs(p *problem.Problem, logAlpha []float64) (References, []float64) {
+// of the minimum-ℓ₁ interpolator; a cancelled ctx stops the solves.
+func solveRefs(ctx context.Context, p *problem.Problem, logAlpha []float64) (References, []float64) {
 	refs := References{Ready: true}
 	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
+	solver.Context = ctx
 	var gf []float64
 	var errs []string
 	if res, err := solver.PhiArgmin(logAlpha, nil, nil); err == nil {
@@ -125,25 +136,3 @@ func l1(v []float64) float64 {
 	}
 	return s
 }
-
-// frozen is a copy of the part of a method's state that sim.Predictor
-// reads (ln α_t and the tilt), so that the prediction can run while the
-// method itself goes on stepping in the runner's goroutine.
-type frozen struct {
-	algo           sim.Algo
-	logAlpha, tilt []float64
-	state          sim.State
-}
-
-var errFrozen = errors.New("live: a frozen copy of a method cannot step")
-
-func (f *frozen) Algo() sim.Algo                 { return f.algo }
-func (f *frozen) Step() error                    { return errFrozen }
-func (f *frozen) AdvanceTo(float64) error        { return errFrozen }
-func (f *frozen) SetParams(sim.Params) error     { return errFrozen }
-func (f *frozen) Params() sim.Params             { return sim.Params{} }
-func (f *frozen) Reset()                         {}
-func (f *frozen) State() *sim.State              { return &f.state }
-func (f *frozen) LogEffectiveInit(dst []float64) { copy(dst, f.logAlpha) }
-func (f *frozen) Tilt(dst []float64)             { copy(dst, f.tilt) }
-func (f *frozen) Err() *sim.DivergenceError      { return nil }

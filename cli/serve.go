@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/log"
+
+	"sgdbias/server"
+)
+
+const serveUsage = `Usage: sgdbias serve [flags]
+
+Lecture mode: serves the explorer over SSH. Each student types one command,
+  ssh -p 2222 -o StrictHostKeyChecking=accept-new HOST
+and gets their own explorer in their own terminal, with nothing to install.
+Sessions without a terminal, commands (exec), sftp and the like are
+refused; there is no shell and no file access. With --presenter-keys the
+sessions of those keys drive a shared stage that every other session
+follows (f: a private copy, F: follow again). Connects, disconnects and
+refusals are logged on stderr; Ctrl+C tells every session and stops.
+--preset, --config and every problem and parameter flag of 'sgdbias run'
+set the scenario every session starts from.
+
+Flags:
+`
+
+// cmdServe runs the SSH server until ctx ends (SIGINT/SIGTERM).
+func cmdServe(ctx context.Context, args []string, std stdio) int {
+	fs := newFlagSet("serve", serveUsage, std.err)
+	f := newRunFlags(fs)
+	listen := fs.String("listen", "127.0.0.1:2222", "`ADDRESS` to listen on (0.0.0.0:2222 for every interface, e.g. inside a container)")
+	hostKey := fs.String("host-key", defaultHostKey(), "the server's ed25519 host key `FILE`, created (mode 0600) if missing; keep it between lectures")
+	authorized := fs.String("authorized-keys", "", "only let in the public keys of this authorized_keys `FILE` (and/or --password)")
+	password := fs.String("password", os.Getenv("SGDBIAS_PASSWORD"), "a shared password to let students in (default $SGDBIAS_PASSWORD)")
+	presenters := fs.String("presenter-keys", "", "authorized_keys `FILE` of the presenters: their sessions drive a stage everyone else follows")
+	maxSessions := fs.Int("max-sessions", 100, "most sessions at once; more are refused politely")
+	idle := fs.Duration("idle-timeout", 20*time.Minute, "close a session after this long without a key press (0: never)")
+	maxDuration := fs.Duration("max-duration", 4*time.Hour, "close a session after this long (0: never)")
+	ratePerMin := fs.Float64("rate-limit", 30, "new sessions per minute allowed from one IP address, after a burst of 10 (0: no limit)")
+	exportDir := fs.String("allow-export", "", "let sessions export CSV files and save scenarios into `DIR` (off by default)")
+	simCPUs := fs.Int("sim-cpus", 0, "simulation chunks that may run at once over all sessions (0: CPUs − 1, at least 1)")
+	fps := fs.Int("fps", 20, "most frames per second sent to each session")
+	paused := fs.Bool("paused", false, "start private sessions with the clock stopped (the stage always starts stopped)")
+	speed := fs.Float64("speed", 0, "clock speed in steps per second at start (0: the scenario's default; inf: flat out)")
+	logTime := fs.Bool("log-time", false, "start with a logarithmic time axis")
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	plan, _, err := f.plan(fs)
+	if err != nil {
+		return usageError(std.err, err)
+	}
+	scenario, err := exploreScenario(fs, f, plan)
+	if err != nil {
+		return usageError(std.err, err)
+	}
+	switch {
+	case *speed < 0 || math.IsNaN(*speed):
+		return usageError(std.err, fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))
+	case *maxSessions < 1:
+		return usageError(std.err, fmt.Errorf("--max-sessions: %d is not allowed; want at least 1", *maxSessions))
+	case *idle < 0 || *maxDuration < 0:
+		return usageError(std.err, errors.New("--idle-timeout and --max-duration: want a duration ≥ 0 (0: never)"))
+	case *ratePerMin < 0 || math.IsNaN(*ratePerMin):
+		return usageError(std.err, fmt.Errorf("--rate-limit: %v is not allowed; want sessions per minute ≥ 0 (0: no limit)", *ratePerMin))
+	case *fps < 1 || *fps > 60:
+		return usageError(std.err, fmt.Errorf("--fps: %d is not allowed; want 1…60", *fps))
+	case *simCPUs < 0:
+		return usageError(std.err, fmt.Errorf("--sim-cpus: %d is not allowed; want ≥ 0", *simCPUs))
+	}
+	if *exportDir != "" {
+		if *exportDir, err = filepath.Abs(*exportDir); err != nil {
+			return usageError(std.err, err)
+		}
+	}
+	never := func(d time.Duration) time.Duration {
+		if d == 0 {
+			return -1
+		}
+		return d
+	}
+	rate := *ratePerMin / 60
+	if rate == 0 {
+		rate = -1
+	}
+	// A log piped into tee dies with it on Ctrl+C; the sessions must still
+	// be told and closed, so a broken stderr must not kill the server.
+	signal.Ignore(syscall.SIGPIPE)
+	logger := log.NewWithOptions(std.err, log.Options{ReportTimestamp: true, TimeFormat: time.TimeOnly})
+	srv, err := server.New(server.Config{
+		Addr: *listen, HostKeyPath: *hostKey, Scenario: scenario, Speed: *speed, Paused: *paused, LogTime: *logTime,
+		MaxSessions: *maxSessions, IdleTimeout: never(*idle), MaxDuration: never(*maxDuration), RatePerIP: rate,
+		AuthorizedKeysPath: *authorized, Password: *password, PresenterKeysPath: *presenters,
+		ExportDir: *exportDir, SimSlots: *simCPUs, FPS: *fps, Logger: logger,
+	})
+	if err != nil {
+		return usageError(std.err, err)
+	}
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		srv.Close()
+		return usageError(std.err, fmt.Errorf("--listen: %w", err))
+	}
+	printServeBanner(std, srv, l.Addr(), *hostKey, *presenters, *authorized, *password)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	select {
+	case err := <-served:
+		srv.Close()
+		if err != nil {
+			fmt.Fprintf(std.err, "sgdbias serve: %v\n", err)
+			return 1
+		}
+		return 0
+	case <-ctx.Done():
+	}
+	logger.Info("stopping: telling every session")
+	sctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("sessions left were cut", "err", err)
+	}
+	<-served
+	logger.Info("stopped")
+	return 0
+}
+
+// defaultHostKey is the host key's place when --host-key is not given: the
+// user's configuration folder, so that it outlives the working directory.
+func defaultHostKey() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "sgdbias_host_ed25519"
+	}
+	return filepath.Join(dir, "sgdbias", "host_ed25519")
+}
+
+func printServeBanner(std stdio, srv *server.Server, addr net.Addr, hostKey, presenters, authorized, password string) {
+	host, port := "HOST", "22"
+	if a, ok := addr.(*net.TCPAddr); ok {
+		port = fmt.Sprint(a.Port)
+		switch {
+		case a.IP.IsLoopback():
+			host = a.IP.String()
+		case !a.IP.IsUnspecified():
+			host = a.IP.String()
+		default:
+			if h, err := os.Hostname(); err == nil {
+				host = h
+			}
+		}
+	}
+	state := ""
+	if srv.NewHostKey() {
+		state = " (new)"
+	}
+	w := std.err
+	fmt.Fprintf(w, "sgdbias serve: listening on %s\n", addr)
+	fmt.Fprintf(w, "host key %s%s, fingerprint %s\n", hostKey, state, srv.Fingerprint())
+	cmd := "ssh -o StrictHostKeyChecking=accept-new " + host
+	if port != "22" {
+		cmd = "ssh -p " + port + " -o StrictHostKeyChecking=accept-new " + host
+	}
+	fmt.Fprintf(w, "students connect with:  %s\n", cmd)
+	switch {
+	case authorized != "" && password != "":
+		fmt.Fprintln(w, "access: the keys of "+authorized+" or the shared password")
+	case authorized != "":
+		fmt.Fprintln(w, "access: the keys of "+authorized)
+	case password != "":
+		fmt.Fprintln(w, "access: the shared password")
+	default:
+		fmt.Fprintln(w, "access: open to anyone who can reach the address")
+	}
+	if presenters != "" {
+		fmt.Fprintln(w, "presenter: the keys of "+presenters+" drive the stage; everyone else follows it (f: private copy)")
+	}
+	fmt.Fprintf(w, "speed at start: %s steps/s; Ctrl+C stops the server\n", speedText(srv.Speed()))
+}
+
+func speedText(v float64) string {
+	if math.IsInf(v, 1) {
+		return "unlimited"
+	}
+	return fmt.Sprintf("%g", v)
+}

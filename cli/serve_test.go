@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"sgdbias/presets"
+	"sgdbias/sim"
+	"sgdbias/sim/live"
+	"sgdbias/ui"
+)
+
+// Bad serve flags are refused with status 2 and a message naming the flag.
+func TestServeFlags(t *testing.T) {
+	out, errs, code := invoke(t, "serve", "-h")
+	if code != 0 || !strings.Contains(out+errs, "Lecture mode") || !strings.Contains(out+errs, "-presenter-keys") {
+		t.Errorf("serve -h: status %d\n%s%s", code, out, errs)
+	}
+	key := filepath.Join(t.TempDir(), "host")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-sessions", "0"}, "--max-sessions"},
+		{[]string{"--fps", "0"}, "--fps"},
+		{[]string{"--rate-limit", "-1"}, "--rate-limit"},
+		{[]string{"--idle-timeout", "-1s"}, "--idle-timeout"},
+		{[]string{"--authorized-keys", "/nonexistent/keys"}, "--authorized-keys"},
+		{[]string{"--presenter-keys", "/nonexistent/keys"}, "--presenter-keys"},
+		{[]string{"--allow-export", "/nonexistent/dir"}, "--allow-export"},
+		{[]string{"--listen", "256.0.0.1:1"}, "--listen"},
+		{[]string{"--speed", "-3"}, "--speed"},
+	} {
+		_, errs, code := invoke(t, append([]string{"serve", "--host-key", key}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("serve %v: status %d, stderr %q", c.args, code, errs)
+		}
+	}
+}
+
+// lockedBuffer collects the server's stderr while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// sgdbias serve prints the fingerprint and the students' command, serves
+// the explorer, and on SIGINT (ctx) tells the sessions and returns 0.
+func TestServeEndToEnd(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "host")
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--host-key", key, "--n", "20", "--d", "50", "--speed", "10"},
+			stdio{in: strings.NewReader(""), out: &bytes.Buffer{}, err: stderr})
+	}()
+	var addr string
+	deadline := time.Now().Add(10 * time.Second)
+	for addr == "" && time.Now().Before(deadline) {
+		if m := regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`).FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if addr == "" {
+		t.Fatalf("no address in\n%s", stderr.String())
+	}
+	banner := stderr.String()
+	for _, want := range []string{"host key " + key + " (new), fingerprint SHA256:", "students connect with:  ssh -p ", "-o StrictHostKeyChecking=accept-new 127.0.0.1"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner lacks %q:\n%s", want, banner)
+		}
+	}
+	if info, err := os.Stat(key); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("host key: %v %v", info, err)
+	}
+
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "s", HostKeyCallback: gossh.InsecureIgnoreHostKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out lockedBuffer
+	sess.Stdout, sess.Stderr = &out, &out
+	in, _ := sess.StdinPipe()
+	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	in.Write([]byte("\x1b[?62;22c")) // a terminal's answer to the renderer's query
+	for !strings.Contains(ansi.Strip(out.String()), "n 20↻  d 50↻") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no explorer on the screen:\n%q", tailOf(out.String(), 600))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	cancel() // SIGINT
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("status %d", code)
+		}
+	case <-time.After(6 * time.Second):
+		t.Fatal("serve did not stop within 6 s of SIGINT")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("stopping took %v", d)
+	}
+	sess.Wait()
+	if !strings.Contains(out.String(), "sgdbias: the server is shutting down") {
+		t.Errorf("the session was not told:\n%q", tailOf(out.String(), 400))
+	}
+	if log := stderr.String(); !strings.Contains(log, "connect session=1") || !strings.Contains(log, `reason="the server is shutting down"`) {
+		t.Errorf("log:\n%s", log)
+	}
+}
+
+func tailOf(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// A scenario saved from the explorer (s) loads with --config and gives the
+// runs it describes.
+func TestSavedScenarioLoads(t *testing.T) {
+	sc := live.Scenario{Algos: []sim.Algo{sim.GF, sim.SGD}, Alpha: 0.05, Params: sim.Params{Step: 0.04, Noise: 0.04, Batch: 3}, Seed: 7, HorizonSteps: 300}
+	var err error
+	sc.Spec, err = problemSpec(presets.Scenario{N: 12, D: 30, S: 3, BetaStar: "pm1", Features: "iso", Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := live.Start(sc, live.Options{Paused: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	path := filepath.Join(t.TempDir(), "saved.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ui.WriteScenario(f, ui.ScenarioOf(r.Snapshot())); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out, errs, code := invoke(t, "run", "--config", path, "--format", "json", "--no-references", "--no-timing")
+	if code != 0 {
+		t.Fatalf("run --config: status %d\n%s", code, errs)
+	}
+	var res struct {
+		Config map[string]any `json:"config"`
+		Runs   []struct {
+			Algo  string `json:"algo"`
+			Steps int    `json:"steps"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(res.Config)
+	for _, want := range []string{`"alpha":0.05`, `"step":0.04`, `"batch":3`, `"seed":7`, `"n":12`, `"d":30`} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("config lacks %s: %s", want, got)
+		}
+	}
+	if len(res.Runs) != 2 || res.Runs[0].Algo != "gf" || res.Runs[1].Algo != "sgd" || res.Runs[1].Steps != 300 {
+		t.Errorf("runs %+v, want gf and sgd over 300 steps", res.Runs)
+	}
+}

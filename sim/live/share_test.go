@@ -1,0 +1,292 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"sgdbias/sim"
+	"sgdbias/sim/problem"
+)
+
+// The budget serves requests first come, first served, never more than its
+// slots at once; a withdrawn request is skipped.
+func TestBudgetFIFO(t *testing.T) {
+	b := NewBudget(1)
+	first := b.Request()
+	select {
+	case <-first.Ready():
+	default:
+		t.Fatal("an idle budget did not admit at once")
+	}
+	var gs []*Grant
+	for range 4 {
+		gs = append(gs, b.Request())
+	}
+	gs[1].Release() // withdrawn before its turn
+	for _, g := range gs {
+		select {
+		case <-g.Ready():
+			t.Fatal("a second slot was handed out")
+		default:
+		}
+	}
+	first.Release()
+	first.Release() // idempotent
+	for _, i := range []int{0, 2, 3} {
+		select {
+		case <-gs[i].Ready():
+		case <-time.After(time.Second):
+			t.Fatalf("request %d not served in turn", i)
+		}
+		for _, j := range []int{0, 2, 3} {
+			if j > i {
+				select {
+				case <-gs[j].Ready():
+					t.Fatalf("request %d served before %d", j, i)
+				default:
+				}
+			}
+		}
+		gs[i].Release()
+	}
+	if s := b.Stats(); s.Running != 0 || s.Waiting != 0 || s.Grants != 4 || s.MaxQueue != 4 {
+		t.Errorf("stats %+v", s)
+	}
+	var nilBudget *Budget
+	g := nilBudget.Request()
+	<-g.Ready()
+	g.Release()
+	stop := make(chan struct{})
+	close(stop)
+	hold := b.Request()
+	if b.Acquire(stop) != nil {
+		t.Error("Acquire returned a slot after stop")
+	}
+	hold.Release()
+	if s := b.Stats(); s.Running != 0 || s.Waiting != 0 {
+		t.Errorf("after a stopped Acquire: %+v", s)
+	}
+}
+
+// Runners going flat out share a one-slot budget: each makes progress, and
+// a paused runner on the same budget still answers a command at once.
+func TestBudgetSharesTheMachine(t *testing.T) {
+	b := NewBudget(1)
+	var busy []*Runner
+	for range 5 {
+		busy = append(busy, start(t, paper(sim.GF, sim.GD, sim.SGF, sim.SGD), Options{Speed: Unlimited, ConvergedLoss: -1, Budget: b}))
+	}
+	quiet := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, Budget: b})
+	time.Sleep(300 * time.Millisecond)
+	for i := range 5 {
+		t0 := time.Now()
+		send(t, quiet, Step(1))
+		waitFor(t, quiet, "one step", stepsDone(int64(i+1)))
+		// The busy runners never finish, so any bound shows the quiet one is
+		// not starved; a generous one keeps the test about behaviour, not speed
+		// (latency is measured by the lecture-mode load benchmark).
+		if d := time.Since(t0); d > 2*time.Second {
+			t.Errorf("a step on a quiet runner took %v with 5 busy ones", d)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	var steps []int64
+	for _, r := range busy {
+		steps = append(steps, r.Snapshot().Steps)
+	}
+	lo, hi := slices.Min(steps), slices.Max(steps)
+	if lo == 0 || float64(hi) > 4*float64(lo) {
+		t.Errorf("clock steps of five runners sharing one slot: %v (unfair)", steps)
+	}
+	if s := b.Stats(); s.Slots != 1 || s.MaxQueue < 2 || s.Running > 1 {
+		t.Errorf("budget stats %+v", s)
+	}
+	for _, r := range busy {
+		r.Stop()
+	}
+	quiet.Stop()
+	if s := b.Stats(); s.Running != 0 || s.Waiting != 0 {
+		t.Errorf("slots held after Stop: %+v", s)
+	}
+}
+
+// Stop returns promptly even while a long theory solve runs: the solve is
+// cancelled at its next Newton step.
+func TestStopCancelsSolve(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws a large problem")
+	}
+	sc := Scenario{
+		Spec: problem.Spec{N: 400, D: 2500, S: 20, Beta: problem.BetaSpec{Kind: "gauss"},
+			Features: problem.FeatureSpec{Kind: "iso"}, LabelSigma: 0.5, Seed: 3},
+		Algos: []sim.Algo{sim.GD}, Alpha: 1e-3, Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 1}, Seed: 3,
+		HorizonSteps: 1000,
+	}
+	r, err := Start(sc, Options{Paused: true, Speed: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the reference solve is under way
+	if r.Snapshot().Refs.Ready {
+		t.Skip("the reference solve finished before Stop; nothing to cancel")
+	}
+	t0 := time.Now()
+	r.Stop()
+	// The solve alone takes several seconds; returning well before it ends
+	// shows it was cancelled.
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Errorf("Stop took %v during a solve", d)
+	}
+}
+
+// Changed is closed by the next publication, and only then.
+func TestChanged(t *testing.T) {
+	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 5})
+	waitFor(t, r, "settled", func(s *Snapshot) bool { return s.Refs.Ready })
+	time.Sleep(50 * time.Millisecond)
+	ch := r.Changed()
+	v := r.Snapshot().Version
+	select {
+	case <-ch:
+		if r.Snapshot().Version == v {
+			t.Fatal("Changed closed without a new snapshot")
+		}
+	default:
+	}
+	send(t, r, Step(3))
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Changed not closed after a step")
+	}
+	if r.Snapshot().Version == v {
+		t.Error("no new snapshot behind Changed")
+	}
+}
+
+// A runner started from a checkpoint shows what the original showed — the
+// same clock, parameters, markers, histories, and runs bit for bit for the
+// fixed-step methods — and then goes on on its own: commands to one do not
+// reach the other, and the same commands give the same runs.
+func TestCheckpointFork(t *testing.T) {
+	opt := Options{Paused: true, ChunkSteps: 6}
+	stage := start(t, paper(sim.GF, sim.SGF), opt)
+	send(t, stage, Step(60))
+	waitFor(t, stage, "60 steps", stepsDone(60))
+	send(t, stage, SetParams(sim.Params{Step: 0.05, Noise: 0.05, Batch: 2}), Step(40), ToggleDiscrete())
+	want := waitFor(t, stage, "caught up", func(s *Snapshot) bool {
+		return s.Steps == 100 && s.State != Running && !s.Run(sim.GD).CatchingUp && !s.Run(sim.SGD).CatchingUp && s.Refs.Ready
+	})
+	cp, err := stage.Checkpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Steps() != 100 || cp.Changes() != 1 {
+		t.Fatalf("checkpoint at %d steps with %d changes", cp.Steps(), cp.Changes())
+	}
+	fork, err := StartFrom(context.Background(), cp, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fork.Stop)
+	got := fork.Snapshot()
+	if got.Steps != want.Steps || got.Time != want.Time || got.Params != want.Params || got.State != want.State ||
+		got.Speed != want.Speed || len(got.Markers) != 1 || got.Markers[0] != want.Markers[0] || !got.Refs.Ready {
+		t.Fatalf("fork: steps %d t %v params %+v state %v markers %v\nstage: steps %d t %v params %+v state %v markers %v",
+			got.Steps, got.Time, got.Params, got.State, got.Markers, want.Steps, want.Time, want.Params, want.State, want.Markers)
+	}
+	if got.Scenario.Params != want.Params || !slices.Equal(got.Scenario.Algos, want.Scenario.Algos) {
+		t.Errorf("fork scenario %+v, stage %+v", got.Scenario, want.Scenario)
+	}
+	for _, a := range baseAlgos {
+		g, w := got.Run(a), want.Run(a)
+		if g.Enabled != w.Enabled || g.Samples() != w.Samples() || (a != sim.GF && g.Latest.Steps != w.Latest.Steps) {
+			t.Errorf("%s: fork enabled %v samples %d steps %d; stage %v %d %d", a, g.Enabled, g.Samples(), g.Latest.Steps, w.Enabled, w.Samples(), w.Latest.Steps)
+		}
+		if a == sim.GF {
+			if rel := (g.Latest.Loss - w.Latest.Loss) / w.Latest.Loss; rel > 1e-6 || rel < -1e-6 {
+				t.Errorf("gf: fork loss %v, stage %v", g.Latest.Loss, w.Latest.Loss)
+			}
+			continue
+		}
+		if g.Latest.Loss != w.Latest.Loss || g.Latest.L1 != w.Latest.L1 || !slices.Equal(g.Top, w.Top) {
+			t.Errorf("%s: fork %+v\nstage %+v", a, g.Latest, w.Latest)
+		}
+	}
+	var a, b bytes.Buffer
+	got.WriteCSV(&a)
+	want.WriteCSV(&b)
+	if a.String() != b.String() {
+		t.Error("the fork's histories differ from the stage's")
+	}
+
+	// Independent from now on, and deterministic.
+	send(t, fork, SetParams(sim.Params{Step: 0.02, Noise: 0.02, Batch: 1}), Step(30))
+	f := waitFor(t, fork, "fork 130 steps", stepsDone(130))
+	if s := stage.Snapshot(); s.Steps != 100 || s.Params.Step != 0.05 {
+		t.Errorf("a command to the fork reached the stage: steps %d γ %v", s.Steps, s.Params.Step)
+	}
+	send(t, stage, SetParams(sim.Params{Step: 0.02, Noise: 0.02, Batch: 1}), Step(30))
+	s := waitFor(t, stage, "stage 130 steps", stepsDone(130))
+	for _, a := range []sim.Algo{sim.GD, sim.SGD, sim.SGF} {
+		if f.Run(a).Latest.Loss != s.Run(a).Latest.Loss {
+			t.Errorf("%s: the same commands gave loss %v on the fork, %v on the stage", a, f.Run(a).Latest.Loss, s.Run(a).Latest.Loss)
+		}
+	}
+	if len(f.Markers) != 2 || len(s.Markers) != 2 {
+		t.Errorf("markers: fork %d, stage %d", len(f.Markers), len(s.Markers))
+	}
+
+	// A cancelled replay gives up; a stopped runner has no checkpoint.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := StartFrom(ctx, cp, opt); err == nil {
+		t.Error("a cancelled StartFrom succeeded")
+	}
+	stage.Stop()
+	if _, err := stage.Checkpoint(context.Background()); err != ErrStopped {
+		t.Errorf("Checkpoint on a stopped runner: %v", err)
+	}
+}
+
+// Many readers follow one runner through Changed without slowing it, and a
+// reader that leaves costs nothing (run with -race).
+func TestManyFollowers(t *testing.T) {
+	r := start(t, paper(sim.GF, sim.SGF), Options{Speed: 2000, ConvergedLoss: -1})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	seen := make([]int, 50)
+	for i := range seen {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ch := r.Changed()
+				_ = r.Snapshot().Runs[0].Series(Loss, r.Snapshot().TimeAxis(false), 40)
+				select {
+				case <-ch:
+					seen[i]++
+				case <-stop:
+					return
+				}
+				if i%10 == 0 && seen[i] > 3 {
+					return // leaves early
+				}
+			}
+		}()
+	}
+	time.Sleep(500 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	for i, n := range seen {
+		if n < 3 {
+			t.Errorf("follower %d saw %d publications", i, n)
+		}
+	}
+	runtime.GC()
+}

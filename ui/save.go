@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"sgdbias/internal/atomicfile"
+	"sgdbias/presets"
+	"sgdbias/sim/live"
+)
+
+// Saving the scenario (s): the status line asks for a file name, then
+// writes the scenario now in force in the presets' JSON format, loadable
+// with `sgdbias --config FILE`. The write is atomic and never replaces a
+// file unasked: an existing name asks "overwrite? y/n" (n picks another).
+
+// defaultSaveName is the name offered first.
+const defaultSaveName = "sgdbias-scenario.json"
+
+type saveMode int
+
+const (
+	saveOff saveMode = iota
+	saveNaming
+	saveConfirm
+	saveWriting
+)
+
+type savePrompt struct {
+	mode  saveMode
+	input []rune
+	path  string
+	err   string // why the typed name was refused
+	sc    presets.Scenario
+}
+
+// savedMsg reports the end of a save.
+type savedMsg struct {
+	path   string
+	err    error
+	exists bool
+}
+
+func (p *savePrompt) active() bool { return p.mode != saveOff }
+
+func (p *savePrompt) start(s *live.Snapshot) {
+	p.mode, p.input, p.path, p.err, p.sc = saveNaming, []rune(defaultSaveName), "", "", ScenarioOf(s)
+}
+
+// view renders the prompt in place of the status line.
+func (p *savePrompt) view(st *Styles, w int) string {
+	var line string
+	switch p.mode {
+	case saveNaming:
+		line = st.Title.Render("save scenario as ") + st.Value.Render(string(p.input)) + "▏"
+		if p.err != "" {
+			line += " " + st.Error.Render("✗ "+p.err)
+		}
+	case saveConfirm:
+		line = st.Error.Render(p.path + " exists: overwrite? y/n")
+	case saveWriting:
+		line = st.Dim.Render("saving " + p.path + "…")
+	}
+	return fitBlock([]string{line}, w, 1)
+}
+
+// help is the key hint while the prompt is open.
+func (p *savePrompt) help(k *KeyMap) []key.Binding {
+	if p.mode == saveConfirm {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "overwrite")),
+			key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "another name")),
+		}
+	}
+	return []key.Binding{short(k.Accept, "enter", "save"), short(k.Cancel, "esc", "cancel")}
+}
+
+// saveKey handles a key while the prompt is open.
+func (m *Model) saveKey(msg tea.KeyMsg) tea.Cmd {
+	p := &m.save
+	switch p.mode {
+	case saveWriting:
+		return nil
+	case saveConfirm:
+		switch msg.String() {
+		case "y", "Y":
+			p.mode = saveWriting
+			return saveCmd(p.sc, p.path, true)
+		case "n", "N", "esc":
+			p.mode = saveNaming
+		case "ctrl+c":
+			m.quitting = true
+			return tea.Quit
+		}
+		return nil
+	}
+	p.err = ""
+	switch msg.Type {
+	case tea.KeyEsc:
+		p.mode = saveOff
+	case tea.KeyCtrlC:
+		m.quitting = true
+		return tea.Quit
+	case tea.KeyEnter:
+		path, err := m.savePath(string(p.input))
+		if err != nil {
+			p.err = err.Error()
+			return nil
+		}
+		p.path, p.mode = path, saveWriting
+		return saveCmd(p.sc, path, false)
+	case tea.KeyBackspace:
+		if len(p.input) > 0 {
+			p.input = p.input[:len(p.input)-1]
+		}
+	case tea.KeyCtrlU:
+		p.input = nil
+	case tea.KeyRunes, tea.KeySpace:
+		for _, r := range msg.Runes {
+			if len(p.input) < 96 && r >= ' ' && r != 0x7f {
+				p.input = append(p.input, r)
+			}
+		}
+	}
+	return nil
+}
+
+// saved ends a save: an existing file asks before it is replaced.
+func (m *Model) saved(msg savedMsg) {
+	p := &m.save
+	switch {
+	case msg.exists:
+		p.mode = saveConfirm
+	case msg.err != nil:
+		p.mode = saveOff
+		m.notify("save failed: "+msg.err.Error(), true)
+	case m.opt.Confine: // a remote session: the server's paths are none of its business
+		p.mode = saveOff
+		m.notify("saved "+filepath.Base(msg.path)+" in the server's export folder", false)
+	default:
+		p.mode = saveOff
+		m.notify("saved the scenario to "+msg.path+" (sgdbias --config "+msg.path+")", false)
+	}
+}
+
+// savePath resolves a typed name: inside ExportDir; with Confine, only a
+// plain file name is taken. ".json" is added when missing.
+func (m *Model) savePath(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", errors.New("type a file name")
+	}
+	if !strings.HasSuffix(name, ".json") {
+		name += ".json"
+	}
+	if m.opt.Confine {
+		if strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") || name != filepath.Base(name) {
+			return "", fmt.Errorf("%q: a plain file name only", name)
+		}
+		return filepath.Join(m.opt.ExportDir, name), nil
+	}
+	if filepath.IsAbs(name) {
+		return name, nil
+	}
+	return filepath.Join(m.opt.ExportDir, name), nil
+}
+
+func saveCmd(sc presets.Scenario, path string, overwrite bool) tea.Cmd {
+	return func() tea.Msg {
+		err := atomicfile.Write(path, overwrite, func(w io.Writer) error { return WriteScenario(w, sc) })
+		if errors.Is(err, atomicfile.ErrExists) {
+			return savedMsg{path: path, exists: true}
+		}
+		return savedMsg{path: path, err: err}
+	}
+}
+
+// WriteScenario writes a scenario as the presets' indented JSON.
+func WriteScenario(w io.Writer, sc presets.Scenario) error {
+	b, err := json.MarshalIndent(sc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// ScenarioOf is the scenario a snapshot's runs start from, in the presets'
+// format: the problem (generated data only: a loaded file cannot be named
+// in a scenario, so the about text says to pass --data again), α, the
+// parameters now in force, the seed, the horizon and the shown algorithms.
+// The history of live changes is not kept: the saved runs start with the
+// parameters the snapshot shows.
+func ScenarioOf(s *live.Snapshot) presets.Scenario {
+	sc := s.Scenario
+	algos := make([]string, len(sc.Algos))
+	for i, a := range sc.Algos {
+		algos[i] = string(a)
+	}
+	p := sc.Params
+	out := presets.Scenario{
+		Name:  "saved",
+		Title: "Saved from the sgdbias explorer",
+		About: fmt.Sprintf("Saved at t = %s (step %d) with the parameters then in force.", formatClock(s.Time), s.Steps),
+		Seed:  sc.Seed, Algos: strings.Join(algos, ","), Alpha: sc.Alpha,
+		Step: p.Step, Noise: p.Noise, Batch: p.Batch, Reshuffle: p.Reshuffle, LabelNoise: p.LabelNoise, Momentum: p.Momentum,
+	}
+	if sc.Data == nil {
+		sp := sc.Spec
+		out.N, out.D, out.S = sp.N, sp.D, sp.S
+		out.BetaStar, out.Features, out.LabelSigma = sp.Beta.String(), sp.Features.String(), sp.LabelSigma
+	} else {
+		out.About += fmt.Sprintf(" The data came from %s: pass --data %s again.", s.Problem.Source, s.Problem.Source)
+	}
+	if h := sc.HorizonSteps; h > 0 && !math.IsInf(h, 0) {
+		out.Steps = int64(math.Round(h))
+	}
+	return out
+}
