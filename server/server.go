@@ -152,6 +152,7 @@ type Server struct {
 	budget      *live.Budget
 	stage       *stage
 	limiter     ratelimiter.RateLimiter
+	conns       *connLimiter
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -219,6 +220,7 @@ func New(cfg Config) (*Server, error) {
 	s.budget = live.NewBudget(cfg.SimSlots)
 	if cfg.RatePerIP > 0 {
 		s.limiter = ratelimiter.NewRateLimiter(rate.Limit(cfg.RatePerIP), cfg.RateBurst, 4096)
+		s.conns = newConnLimiter(cfg.RatePerIP, cfg.RateBurst)
 	}
 
 	opts := []ssh.Option{
@@ -233,6 +235,13 @@ func New(cfg Config) (*Server, error) {
 		)),
 		func(srv *ssh.Server) error {
 			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{"default": s.refuseSubsystem}
+			srv.ConnCallback = func(_ ssh.Context, c net.Conn) net.Conn {
+				if s.conns != nil && !s.conns.allow(c.RemoteAddr()) {
+					s.log.Warn("refused", "remote", c.RemoteAddr(), "reason", "too many connections from this address")
+					return nil // the server closes it before the handshake
+				}
+				return c
+			}
 			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
 				if !errors.Is(err, io.EOF) {
 					s.log.Warn("refused", "remote", c.RemoteAddr(), "reason", trimSSH(err))

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -519,5 +520,31 @@ func TestPresenterExempt(t *testing.T) {
 	case <-p.closed:
 		t.Fatal("the presenter's session was closed for idling")
 	default:
+	}
+}
+
+// Bare TCP connections count against a per-IP limit before any handshake
+// (failed logins never reach the session limiter): beyond twice the
+// session burst they are closed at once, without an SSH banner.
+func TestConnectionRateLimit(t *testing.T) {
+	_, addr, _ := testServer(t, Config{RatePerIP: 0.01, RateBurst: 2})
+	banner := func() bool {
+		c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		buf := make([]byte, 4)
+		n, _ := io.ReadFull(c, buf)
+		return n == 4 && string(buf) == "SSH-"
+	}
+	for k := 0; k < 4; k++ { // 2 × burst
+		if !banner() {
+			t.Fatalf("connection %d was refused within the burst", k+1)
+		}
+	}
+	if banner() {
+		t.Fatal("a fifth bare connection got an SSH banner; want it closed")
 	}
 }
