@@ -119,7 +119,7 @@ func TestBadInputExitsTwoWithAMessage(t *testing.T) {
 		{[]string{"run", "--steps", "3", "--step", "1e300"}, "--steps: 3 steps of γ = 1e+300 reach time 3e+300"},
 		{[]string{"run", "--step", "0"}, "--step: 0 is not allowed"},
 		{[]string{"run", "--batch", "41"}, "--batch: 41 is out of range; allowed 1 ≤ b ≤ n (=40)"},
-		{[]string{"run", "--preset", "nope"}, `--preset: unknown preset "nope"; valid presets: anisotropic, gain-shape`},
+		{[]string{"run", "--preset", "nope"}, `--preset: unknown preset "nope"; valid presets: anisotropic, edge-of-stability`},
 		{[]string{"run", "--format", "xml"}, `--format: "xml" is not allowed`},
 		{[]string{"run", "--time", "-3"}, "--time: -3 is out of range"},
 		{[]string{"run", "--beta-star", "1,x"}, "--beta-star"},

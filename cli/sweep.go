@@ -179,16 +179,27 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 	if pl.metric, err = f.output.check(); err != nil {
 		return pl, err
 	}
+	base, err := f.scenario.base()
+	if err != nil {
+		return pl, err
+	}
 	axes := map[sweep.Param]sweep.Axis{}
 	for _, p := range sweep.Params {
-		if !given[string(p)] {
+		text, ok := base.Sweep[string(p)]
+		if given[string(p)] {
+			text, ok = f.grids[p].text, true
+		}
+		if !ok {
 			continue
 		}
-		ax, err := sweep.ParseGrid(p, f.grids[p].text)
+		ax, err := sweep.ParseGrid(p, text)
 		if err != nil {
 			return pl, err
 		}
 		axes[p] = ax
+		if !given[string(p)] {
+			continue // a preset's grid: the preset's own value stays the scenario's
+		}
 		// The scenario sees the first value, so that its checks and its
 		// noise-follows-step rule apply as in 'sgdbias run'.
 		v := &f.scenario.values
@@ -207,7 +218,6 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 	if err != nil {
 		return pl, err
 	}
-	base, _ := f.scenario.base()
 	h, err := f.horizon.horizon(fs, sc)
 	if err != nil {
 		return pl, err
@@ -232,7 +242,8 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		}
 		*grid.Axis(prm) = ax
 	}
-	grid.NoiseFollowsStep = !given["noise"] && (base.Noise == 0 || base.Noise == base.Step)
+	_, noiseSwept := axes[sweep.Noise]
+	grid.NoiseFollowsStep = !noiseSwept && (base.Noise == 0 || base.Noise == base.Step)
 	c := sweep.Config{
 		Seed: sc.Seed, Reps: f.reps, Algos: simCfg.Algos, Grid: grid, Reshuffle: sc.Reshuffle,
 		LabelNoise: simCfg.Params.LabelNoise, Momentum: simCfg.Params.Momentum,

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -282,5 +283,34 @@ func TestSweepInterruptedPrintsWhatFinished(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "algo,alpha,") {
 		t.Errorf("no report of the finished jobs: %q", out.String())
+	}
+}
+
+// A preset's own grid is swept when no grid flag is given; a flag wins.
+func TestSweepUsesThePresetGrid(t *testing.T) {
+	noises := func(args ...string) map[string]bool {
+		out, errs, code := invoke(t, append([]string{"sweep", "--preset", "slow-is-better", "--reps", "1", "--time", "2", "--format", "csv", "--quiet", "--no-timing"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := slices.Index(rows[0], "noise")
+		if col < 0 {
+			t.Fatalf("no noise column in %v", rows[0])
+		}
+		seen := map[string]bool{}
+		for _, r := range rows[1:] {
+			seen[r[col]] = true
+		}
+		return seen
+	}
+	if got := noises(); len(got) != 2 || !got["0.02"] || !got["0.1"] {
+		t.Errorf("preset grid: noise values %v, want 0.02 and 0.1", got)
+	}
+	if got := noises("--noise", "0.05"); len(got) != 1 || !got["0.05"] {
+		t.Errorf("with --noise 0.05: noise values %v", got)
 	}
 }

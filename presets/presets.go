@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -44,7 +45,16 @@ type Scenario struct {
 	Time  float64 `json:"time,omitempty"`
 	Steps int64   `json:"steps,omitempty"`
 	Tol   float64 `json:"tol,omitempty"`
+
+	// Sweep gives `sgdbias sweep` default grids for this scenario, by
+	// parameter name ("alpha", "step", "noise", "batch"), e.g.
+	// {"noise": "0.02,0.1"}: what the scenario compares. A grid flag on the
+	// command line wins.
+	Sweep map[string]string `json:"sweep,omitempty"`
 }
+
+// sweepable are the parameters a scenario's Sweep may give grids for.
+var sweepable = []string{"alpha", "step", "noise", "batch"}
 
 // Default is the scenario used when none is named.
 const Default = "paper"
@@ -92,6 +102,12 @@ func decode(file string, data []byte) (Scenario, error) {
 	}
 	if dec.More() {
 		return Scenario{}, fmt.Errorf("%s:%d: unexpected data after the scenario object", file, lineOf(data, dec.InputOffset()))
+	}
+	for key := range sc.Sweep {
+		if !slices.Contains(sweepable, key) {
+			at := bytes.Index(data, []byte(`"`+key+`"`))
+			return Scenario{}, fmt.Errorf("%s:%d: sweep: unknown parameter %q; allowed %s", file, lineOf(data, int64(max(at, 0))), key, strings.Join(sweepable, ", "))
+		}
 	}
 	return sc, nil
 }

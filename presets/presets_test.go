@@ -59,3 +59,14 @@ func TestMalformedScenarioNamesFileLineAndField(t *testing.T) {
 		}
 	}
 }
+
+func TestScenarioSweepKeysAreChecked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	if err := os.WriteFile(path, []byte("{\n  \"n\": 40,\n  \"sweep\": {\"gamma\": \"0.1,0.2\"}\n}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), `s.json:3: sweep: unknown parameter "gamma"; allowed alpha, step, noise, batch`) {
+		t.Fatalf("got %v", err)
+	}
+}
