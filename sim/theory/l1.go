@@ -106,13 +106,8 @@ func (s *Solver) MinL1() (L1Result, error) {
 // simplexPolish runs simplex pivots from the support read off betaAlpha.
 func (s *Solver) simplexPolish(betaAlpha []float64) (L1Result, bool) {
 	order := byMagnitude(betaAlpha)
-	support := sortedCopy(order[:min(s.n, len(order))])
-	betaS, ok := s.leastSquaresOn(support)
+	support, betaS, ok := s.fitSupport(sortedCopy(order[:min(s.n, len(order))]))
 	if !ok {
-		return L1Result{}, false
-	}
-	support, betaS = dropZeros(support, betaS)
-	if betaS, ok = s.leastSquaresOn(support); !ok {
 		return L1Result{}, false
 	}
 	beta, nu, pivots, ok := s.simplexFromSupport(support, betaS, order, maxSimplexPivots(s.n))
@@ -156,13 +151,8 @@ func scaled(v []float64, f float64) []float64 {
 // agree with the φ_α argmin, and certifies with nuHat projected onto
 // {ν : X_Sᵀν = sign(β_S)}. ok is false when the support does not interpolate.
 func (s *Solver) polishAndCertify(betaAlpha, nuHat []float64) (L1Result, bool) {
-	support := largestEntries(betaAlpha, s.n)
-	betaS, ok := s.leastSquaresOn(support)
+	support, betaS, ok := s.fitSupport(largestEntries(betaAlpha, s.n))
 	if !ok {
-		return L1Result{}, false
-	}
-	support, betaS = dropZeros(support, betaS)
-	if betaS, ok = s.leastSquaresOn(support); !ok {
 		return L1Result{}, false
 	}
 	beta := make([]float64, s.d)
@@ -301,4 +291,19 @@ func (s *Solver) residualNorm(beta []float64) float64 {
 		r[i] = sum - s.y[i]
 	}
 	return vecNorm(r)
+}
+
+// fitSupport solves X_S β_S = y by least squares on the candidate support,
+// drops the coordinates that come out exactly zero, and solves again on
+// what is left.
+func (s *Solver) fitSupport(support []int) ([]int, []float64, bool) {
+	betaS, ok := s.leastSquaresOn(support)
+	if !ok {
+		return nil, nil, false
+	}
+	support, betaS = dropZeros(support, betaS)
+	if betaS, ok = s.leastSquaresOn(support); !ok {
+		return nil, nil, false
+	}
+	return support, betaS, true
 }
