@@ -253,7 +253,7 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		c.Problem = sweep.ProblemConfig{Source: p.Source, N: p.N, D: p.D, DataSHA256: sweep.ProblemSHA256(p)}
 		pl.opts.Data = p
 	} else {
-		c.Problem = sweep.ProblemConfig{Source: f.scenario.preset, N: sc.N, D: sc.D, S: sc.S, BetaStar: sc.BetaStar, Features: sc.Features, LabelSigma: sc.LabelSigma}
+		c.Problem = sweep.ProblemConfig{Source: f.scenario.preset, N: sc.N, D: sc.D, S: countNonZero(p.BetaStar), BetaStar: sc.BetaStar, Features: sc.Features, LabelSigma: sc.LabelSigma}
 		if f.scenario.config != "" {
 			c.Problem.Source = f.scenario.config
 		}
