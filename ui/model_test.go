@@ -224,3 +224,34 @@ func TestReadOnly(t *testing.T) {
 		t.Error("the log-time toggle is local and should work read-only")
 	}
 }
+
+// With heavy ball and label-noise SGD among the runs, their μ and δ are in
+// the panel and apply live; without them the panel does not show them.
+func TestMomentumAndLabelNoiseParams(t *testing.T) {
+	plain := New(startRunner(t, paper(sim.GF, sim.SGF)), Options{Renderer: renderer(termenv.Ascii)})
+	press(plain, tea.WindowSizeMsg{Width: 120, Height: 40})
+	if v := plain.View(); strings.Contains(v, " μ ") || strings.Contains(v, " δ ") {
+		t.Errorf("μ or δ shown without hb or lnsgd:\n%s", v)
+	}
+	r := startRunner(t, paper(sim.GD, sim.HB, sim.LNSGD))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	for m.params.sel != pMomentum {
+		press(m, tea.KeyMsg{Type: tea.KeyTab})
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyRight}) // μ 0 → 0.5 on 1 − μ's ladder
+	waitSnap(t, r, "μ 0.5", func(s *live.Snapshot) bool { return s.Params.Momentum == 0.5 })
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	press(m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	press(m, keyRunes("1"))
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if !strings.Contains(m.View(), "kept 0.5") {
+		t.Errorf("μ = 1 accepted:\n%s", m.View())
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyTab}) // δ
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	press(m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	press(m, keyRunes("4"))
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	waitSnap(t, r, "δ 4", func(s *live.Snapshot) bool { return s.Params.LabelNoise == 4 })
+}

@@ -20,6 +20,8 @@ const (
 	pStep
 	pNoise
 	pBatch
+	pMomentum
+	pLabelNoise
 	pN
 	pD
 	pS
@@ -38,6 +40,8 @@ var paramInfos = [numParams]paramInfo{
 	pStep:  {"γ", "step size γ of GD/SGD, time step of SGF", true},
 	pNoise: {"noise", "SGF noise scale (temperature); follows γ while equal to it", true},
 	pBatch: {"batch", "SGD batch size b, 1 ≤ b ≤ n", true},
+	pMomentum:   {"μ", "heavy-ball momentum μ of hb, 0 ≤ μ < 1 (hb's time advances γ/(1−μ) a step)", true},
+	pLabelNoise: {"δ", "variance δ of lnsgd's fresh label noise", true},
 	pN:     {"n", "number of samples n (new data)", false},
 	pD:     {"d", "dimension d > n (new data)", false},
 	pS:     {"s", "sparsity s of β* (new data)", false},
@@ -51,10 +55,18 @@ type values struct {
 	n, d   int
 	s      int
 	seed   uint64
+	// hasHB and hasLNSGD say whether heavy ball or label-noise SGD is among
+	// the runs: their parameters are shown only then.
+	hasHB, hasLNSGD bool
 }
 
 func valuesOf(s *live.Snapshot) values {
-	return values{alpha: s.Alpha, params: s.Params, n: s.Problem.N, d: s.Problem.D, s: s.Problem.S, seed: s.Problem.Seed}
+	v := values{alpha: s.Alpha, params: s.Params, n: s.Problem.N, d: s.Problem.D, s: s.Problem.S, seed: s.Problem.Seed}
+	for _, r := range s.Runs {
+		v.hasHB = v.hasHB || r.Algo == sim.HB
+		v.hasLNSGD = v.hasLNSGD || r.Algo == sim.LNSGD
+	}
+	return v
 }
 
 func (v values) text(p paramID) string {
@@ -67,6 +79,10 @@ func (v values) text(p paramID) string {
 		return formatParam(v.params.Noise)
 	case pBatch:
 		return strconv.Itoa(v.params.Batch)
+	case pMomentum:
+		return formatParam(v.params.Momentum)
+	case pLabelNoise:
+		return formatParam(v.params.LabelNoise)
 	case pN:
 		return strconv.Itoa(v.n)
 	case pD:
@@ -112,7 +128,15 @@ func (p *ParamPanel) Sync(s *live.Snapshot) {
 }
 
 func (p *ParamPanel) enabled(id paramID) bool {
-	return !(p.loaded && (id == pN || id == pD || id == pS))
+	switch id {
+	case pN, pD, pS:
+		return !p.loaded
+	case pMomentum:
+		return p.vals.hasHB
+	case pLabelNoise:
+		return p.vals.hasLNSGD
+	}
+	return true
 }
 
 // Move selects the next (+1) or previous (−1) parameter.
@@ -172,12 +196,16 @@ func (p *ParamPanel) EditKey(msg tea.KeyMsg) (live.Command, bool) {
 func (p *ParamPanel) parse(text string) (values, error) {
 	nv := p.vals
 	switch p.sel {
-	case pAlpha, pStep, pNoise:
+	case pAlpha, pStep, pNoise, pMomentum, pLabelNoise:
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			return nv, fmt.Errorf("%q is not a number", text)
 		}
 		switch p.sel {
+		case pMomentum:
+			nv.params.Momentum = f
+		case pLabelNoise:
+			nv.params.LabelNoise = f
 		case pAlpha:
 			nv.alpha = f
 		case pStep:
@@ -239,6 +267,19 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 		} else {
 			nv.params.Batch = max(nv.params.Batch/2, 1)
 		}
+	case pMomentum:
+		// μ moves on 1 − μ's ladder: 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, …
+		gap := ladder(1-nv.params.Momentum, -dir, 1e-4, 1)
+		nv.params.Momentum = math.Round((1-gap)*1e6) / 1e6
+	case pLabelNoise:
+		switch {
+		case nv.params.LabelNoise == 0 && dir > 0:
+			nv.params.LabelNoise = 1
+		case nv.params.LabelNoise <= 1e-3 && dir < 0:
+			nv.params.LabelNoise = 0
+		default:
+			nv.params.LabelNoise = ladder(nv.params.LabelNoise, dir, 1e-3, 1e6)
+		}
 	case pN:
 		nv.n = int(ladder(float64(nv.n), dir, 1, 1e7))
 	case pD:
@@ -270,11 +311,11 @@ func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	var c live.Command
 	switch p.sel {
 	case pAlpha:
-		if !(nv.alpha > 0) || math.IsInf(nv.alpha, 0) {
-			return fail(fmt.Errorf("%v is not allowed; α must be finite and > 0", nv.alpha))
+		if !(nv.alpha >= sim.MinAlpha && nv.alpha <= sim.MaxAlpha) {
+			return fail(fmt.Errorf("%v is out of range; allowed %g ≤ α ≤ %g", nv.alpha, sim.MinAlpha, sim.MaxAlpha))
 		}
 		c = live.SetAlpha(nv.alpha)
-	case pStep, pNoise, pBatch:
+	case pStep, pNoise, pBatch, pMomentum, pLabelNoise:
 		if err := nv.params.Validate(nv.n); err != nil {
 			return fail(trimFlag(err))
 		}
