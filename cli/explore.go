@@ -19,13 +19,15 @@ import (
 
 const exploreUsage = `Usage: sgdbias [flags]
 
-Opens the interactive explorer: GF and SGF (GD and SGD with the a key) from
-the same data and initialisation, side by side on one time axis, with the
-theory's levels and predicted limits. --preset and every problem and
-parameter flag of 'sgdbias run' apply. When standard output is not a
-terminal, prints the 'sgdbias run' summary of the scenario instead.
+Opens the interactive explorer: the preset's algorithms (GF and SGF by
+default; the a key adds GD and SGD) from the same data and initialisation,
+side by side on one time axis, with the theory's levels and predicted
+limits. --preset and every problem and parameter flag of 'sgdbias run'
+apply. When standard output is not a terminal, prints the 'sgdbias run'
+summary of the scenario instead.
 α is in the seed paper's convention: β = w₊² − w₋², w₊(0) = w₋(0) = α.
-Press ? in the explorer for the keys.
+Press ? in the explorer for the keys. Other commands: run, sweep, serve,
+data, presets, version ('sgdbias help').
 
 Flags:
 `

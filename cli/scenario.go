@@ -39,7 +39,7 @@ func addScenarioFlags(fs *flag.FlagSet) *scenarioFlags {
 	fs.Float64Var(&v.LabelSigma, "label-sigma", v.LabelSigma, "std of the fixed label noise of generated data")
 	fs.Uint64Var(&v.Seed, "seed", v.Seed, "seed of the data and of every sampling and noise draw")
 	fs.StringVar(&v.Algos, "algo", v.Algos, "algorithms, comma-separated: gf, gd, sgf, sgd, lnsgd (label-noise SGD), hb (heavy ball), or all (the first four)")
-	fs.Float64Var(&v.Alpha, "alpha", v.Alpha, "initialisation scale α > 0: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)")
+	fs.Float64Var(&v.Alpha, "alpha", v.Alpha, "initialisation scale α, 1e-150 ≤ α ≤ 1e4: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)")
 	fs.Float64Var(&v.Step, "step", v.Step, "step size γ of GD and SGD (and SGF's time step)")
 	fs.Float64Var(&v.Noise, "noise", v.Noise, "SGF noise scale (temperature γ of the SDE); defaults to --step")
 	fs.IntVar(&v.Batch, "batch", v.Batch, "SGD batch size b, 1 ≤ b ≤ n")
