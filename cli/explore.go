@@ -92,13 +92,14 @@ func exploreScenario(fs *flag.FlagSet, f *runFlags, plan runPlan) (live.Scenario
 	case h.Time > 0:
 		sc.HorizonSteps = h.Time / plan.cfg.Params.Step
 	}
-	if f.scenario.data != "" {
-		sc.Data = plan.prob
-		return sc, nil
-	}
 	resolved, err := f.scenario.resolve()
 	if err != nil {
 		return sc, err
+	}
+	sc.Name, sc.Title, sc.About = resolved.Name, resolved.Title, resolved.About
+	if f.scenario.data != "" {
+		sc.Data = plan.prob
+		return sc, nil
 	}
 	spec, err := problemSpec(resolved)
 	if err != nil {

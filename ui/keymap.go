@@ -24,6 +24,7 @@ type KeyMap struct {
 	Focus    key.Binding
 	Export   key.Binding
 	Save     key.Binding
+	Presets  key.Binding
 	Fork     key.Binding
 	Follow   key.Binding
 	Help     key.Binding
@@ -55,6 +56,7 @@ func DefaultKeyMap() *KeyMap {
 		Focus:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "strip: next run")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export CSV")),
 		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save scenario")),
+		Presets:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pick a preset")),
 		Fork:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "your own copy")),
 		Follow:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow presenter")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -98,7 +100,7 @@ func short(b key.Binding, keys, desc string) key.Binding {
 func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Step, k.Faster, k.Slower, k.Restart, k.NewSeed},
-		{k.Next, k.Prev, k.Increase, k.Edit, k.Cancel},
+		{k.Next, k.Prev, k.Increase, k.Edit, k.Cancel, k.Presets},
 		{k.Discrete, k.LogTime, k.Focus, k.Export, k.Save, k.Help, k.Quit},
 	}
 }

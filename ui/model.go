@@ -95,6 +95,7 @@ type Model struct {
 	forking   bool
 	forkedAt  float64
 	save      savePrompt
+	picker    *Picker
 
 	header *Header
 	params *ParamPanel
@@ -133,6 +134,7 @@ func New(eng Engine, opt Options) *Model {
 	c := &m.common
 	m.header = &Header{common: c}
 	m.params = NewParamPanel(c)
+	m.picker = NewPicker(c)
 	m.banner = &Banner{common: c}
 	for i, metric := range live.Metrics {
 		m.charts[i] = NewChart(c, metric)
@@ -415,6 +417,12 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.save.active() {
 		return m, m.saveKey(msg)
 	}
+	if m.picker.Active() {
+		if c, ok := m.picker.Key(msg); ok {
+			return m, m.send(c)
+		}
+		return m, nil
+	}
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, k.Quit):
@@ -494,6 +502,15 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.snap != nil {
 			m.save.start(m.snap)
 		}
+	case key.Matches(msg, k.Presets):
+		if m.readOnly() {
+			return m, m.send(live.Command{}) // says why it is refused
+		}
+		current := ""
+		if m.snap != nil {
+			current = m.snap.Scenario.Name
+		}
+		m.picker.Open(current)
 	case key.Matches(msg, k.Fork):
 		return m, m.fork()
 	case key.Matches(msg, k.Follow):
@@ -513,6 +530,9 @@ func (m *Model) View() string {
 	}
 	if m.showHelp {
 		return m.helpView()
+	}
+	if m.picker.Active() {
+		return m.picker.View(w, h)
 	}
 	parts := make([]string, 0, 10)
 	parts = append(parts, m.header.View(), m.params.View())

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"sgdbias/sim"
@@ -254,4 +255,43 @@ func TestMomentumAndLabelNoiseParams(t *testing.T) {
 	press(m, keyRunes("4"))
 	press(m, tea.KeyMsg{Type: tea.KeyEnter})
 	waitSnap(t, r, "δ 4", func(s *live.Snapshot) bool { return s.Params.LabelNoise == 4 })
+}
+
+// p opens the preset picker: it lists every preset with the highlighted
+// one's description, fits 80×24, and enter loads the chosen scenario;
+// a read-only viewer cannot open it.
+func TestPresetPicker(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, keyRunes("p"))
+	view := m.View()
+	for _, want := range []string{"scenarios", "anisotropic", "label-noise", "momentum"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("picker lacks %q:\n%s", want, view)
+		}
+	}
+	for i, line := range strings.Split(view, "\n") {
+		if w := lipgloss.Width(line); w > 80 {
+			t.Errorf("line %d is %d wide", i, w)
+		}
+	}
+	for m.picker.scenarios[m.picker.sel].Name != "momentum" {
+		press(m, tea.KeyMsg{Type: tea.KeyDown})
+	}
+	if !strings.Contains(m.View(), "λ = γ/(1−μ)²") {
+		t.Errorf("the highlighted preset's description is missing:\n%s", m.View())
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if m.picker.Active() {
+		t.Fatal("the picker stayed open after enter")
+	}
+	waitSnap(t, r, "the momentum preset", func(s *live.Snapshot) bool { return s.Scenario.Name == "momentum" && s.Params.Momentum == 0.5 })
+
+	viewer := New(r, Options{Renderer: renderer(termenv.Ascii), ReadOnly: true})
+	press(viewer, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(viewer, keyRunes("p"))
+	if viewer.picker.Active() {
+		t.Error("a read-only viewer opened the picker")
+	}
 }

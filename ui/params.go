@@ -36,16 +36,16 @@ type paramInfo struct {
 }
 
 var paramInfos = [numParams]paramInfo{
-	pAlpha: {"α", "initialisation scale α (w₊(0) = w₋(0) = α, seed paper's convention)", false},
-	pStep:  {"γ", "step size γ of GD/SGD, time step of SGF", true},
-	pNoise: {"noise", "SGF noise scale (temperature); follows γ while equal to it", true},
-	pBatch: {"batch", "SGD batch size b, 1 ≤ b ≤ n", true},
+	pAlpha:      {"α", "initialisation scale α (w₊(0) = w₋(0) = α, seed paper's convention)", false},
+	pStep:       {"γ", "step size γ of GD/SGD, time step of SGF", true},
+	pNoise:      {"noise", "SGF noise scale (temperature); follows γ while equal to it", true},
+	pBatch:      {"batch", "SGD batch size b, 1 ≤ b ≤ n", true},
 	pMomentum:   {"μ", "heavy-ball momentum μ of hb, 0 ≤ μ < 1 (hb's time advances γ/(1−μ) a step)", true},
 	pLabelNoise: {"δ", "variance δ of lnsgd's fresh label noise", true},
-	pN:     {"n", "number of samples n (new data)", false},
-	pD:     {"d", "dimension d > n (new data)", false},
-	pS:     {"s", "sparsity s of β* (new data)", false},
-	pSeed:  {"seed", "seed of the data and of every random draw", false},
+	pN:          {"n", "number of samples n (new data)", false},
+	pD:          {"d", "dimension d > n (new data)", false},
+	pS:          {"s", "sparsity s of β* (new data)", false},
+	pSeed:       {"seed", "seed of the data and of every random draw", false},
 }
 
 // values are the parameters as the panel shows them.

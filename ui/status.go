@@ -49,6 +49,9 @@ func (h *Header) View() string {
 		if p.Loaded {
 			tail = fmt.Sprintf("%s n=%d d=%d seed %d", p.Source, p.N, p.D, p.Seed)
 		}
+		if name := s.Scenario.Name; name != "" && lipgloss.Width(name+" · "+tail)+3 <= rest {
+			tail = name + " · " + tail
+		}
 		if lipgloss.Width(tail)+3 <= rest {
 			line += sep + st.Dim.Render(tail)
 		}

@@ -17,6 +17,8 @@ type Command struct {
 	params sim.Params
 	algo   sim.Algo
 	reply  chan *Checkpoint
+	// scenario is LoadScenario's new scenario.
+	scenario *Scenario
 }
 
 type cmdKind int
@@ -37,6 +39,7 @@ const (
 	cmdToggleAlgo
 	cmdToggleDiscrete
 	cmdCheckpoint
+	cmdScenario
 )
 
 // Pause stops the clock; predictions and catch-up of late runs go on.
@@ -76,6 +79,12 @@ func NextSeed() Command { return Command{kind: cmdNextSeed} }
 // the live parameters now in force.
 func Restart() Command { return Command{kind: cmdRestart} }
 
+// LoadScenario replaces the whole scenario (a preset picked in the
+// explorer): the problem, the runs shown, α, the parameters, the seed and
+// the horizon, and measures the default speed for it again. Loaded data
+// (Scenario.Data) is kept only if the new scenario carries it.
+func LoadScenario(sc Scenario) Command { return Command{kind: cmdScenario, scenario: &sc} }
+
 // ToggleAlgo shows or hides one algorithm. A run switched on catches up
 // with the clock, replaying the live changes made meanwhile.
 func ToggleAlgo(a sim.Algo) Command { return Command{kind: cmdToggleAlgo, algo: a} }
@@ -86,7 +95,7 @@ func ToggleDiscrete() Command { return Command{kind: cmdToggleDiscrete} }
 // restarts reports whether the command rebuilds the runs.
 func (c Command) restarts() bool {
 	switch c.kind {
-	case cmdAlpha, cmdProblem, cmdSeed, cmdNextSeed, cmdRestart:
+	case cmdAlpha, cmdProblem, cmdSeed, cmdNextSeed, cmdRestart, cmdScenario:
 		return true
 	}
 	return false
@@ -123,6 +132,8 @@ func (c Command) String() string {
 		return "toggle gd,sgd"
 	case cmdCheckpoint:
 		return "checkpoint"
+	case cmdScenario:
+		return "scenario " + c.scenario.Name
 	}
 	return "none"
 }

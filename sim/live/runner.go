@@ -51,6 +51,9 @@ type Scenario struct {
 	// HorizonSteps is the scenario's horizon in steps; it sets the default
 	// speed (see DefaultSpeed).
 	HorizonSteps float64
+	// Name, Title and About describe the preset the scenario came from, for
+	// the screen; empty for a scenario of one's own.
+	Name, Title, About string
 }
 
 // Options tune the runner; the zero value is the explorer's default.
@@ -289,6 +292,9 @@ type loop struct {
 	r   *Runner
 	sc  Scenario
 	opt Options
+	// recalibrate asks the next rebuild to measure the default speed again
+	// (a new scenario was loaded).
+	recalibrate bool
 
 	prob    *problem.Problem
 	start   sim.Params // the parameters the current runs started with
@@ -608,8 +614,12 @@ func (l *loop) drain() bool {
 				saved.Params = l.params
 				l.sc = saved
 				l.setNotice(err.Error())
+			} else if l.recalibrate {
+				l.speed = normSpeed(DefaultSpeedFor(l.sc, l.prob))
+				l.resetPace(time.Now())
 			}
 		}
+		l.recalibrate = false
 		restart, rebuild, saved = false, nil, l.sc
 	}
 	handle := func(c Command) {
@@ -733,6 +743,8 @@ func (l *loop) apply(c Command, restart *bool, rebuild **problem.Spec) {
 		*rebuild = &s
 	case cmdRestart:
 		*restart = true
+	case cmdScenario:
+		l.loadScenario(*c.scenario, rebuild)
 	case cmdToggleAlgo:
 		if _, ok := l.show[c.algo]; ok {
 			show := maps.Clone(l.show)
@@ -745,6 +757,27 @@ func (l *loop) apply(c Command, restart *bool, rebuild **problem.Spec) {
 		show[sim.GD], show[sim.SGD] = on, on
 		l.setShown(show)
 	}
+}
+
+// loadScenario replaces the whole scenario: problem, runs, α, parameters,
+// seed and horizon; the runs restart and the default speed is measured
+// again for it (see drain).
+func (l *loop) loadScenario(sc Scenario, rebuild **problem.Spec) {
+	if len(sc.Algos) == 0 {
+		l.setNotice("the scenario shows no algorithm")
+		return
+	}
+	l.sc = sc
+	l.params = sc.Params
+	l.tracks = nil // build takes the scenario's parameters, not the live ones
+	l.algos = runAlgos(sc.Algos)
+	l.show = make(map[sim.Algo]bool)
+	for _, a := range l.algos {
+		l.show[a] = slices.Contains(sc.Algos, a)
+	}
+	spec := sc.Spec
+	*rebuild = &spec
+	l.recalibrate = true
 }
 
 // setShown changes the shown runs, refusing to hide them all.
