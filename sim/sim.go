@@ -3,7 +3,7 @@
 // gradient flow (SGF) on a 2-layer diagonal linear network β = w₊⊙w₊ − w₋⊙w₋,
 // all from the same problem and initialisation, on one continuous time axis.
 //
-// The mathematics and its checks are in theory.md; section numbers in comments
+// The mathematics and its checks are in theory.md (beside this file); section numbers in comments
 // refer to it. Every method stores w₊ and w₋ (or their logarithms) rather than
 // β, so that the effective initialisation α_t = √|w₊w₋| and the mirror tilt can
 // be read off the state exactly (§2, §4, §5).
