@@ -38,7 +38,7 @@ func addScenarioFlags(fs *flag.FlagSet) *scenarioFlags {
 	fs.StringVar(&v.Features, "features", v.Features, "feature covariance: iso, aniso (variances log-spaced 0.1…10), aniso:LO:HI or var:v1,…,vd")
 	fs.Float64Var(&v.LabelSigma, "label-sigma", v.LabelSigma, "std of the fixed label noise of generated data")
 	fs.Uint64Var(&v.Seed, "seed", v.Seed, "seed of the data and of every sampling and noise draw")
-	fs.StringVar(&v.Algos, "algo", v.Algos, "algorithms, comma-separated: gf, gd, sgf, sgd, lnsgd (label-noise SGD), hb (heavy ball), or all (the first four)")
+	fs.StringVar(&v.Algos, "algo", v.Algos, "algorithms, comma-separated: gf, gd, sgf, sgd, lnsgd (label-noise SGD), hb (heavy ball), all (the first four), or a variant with pinned parameters such as gd:step=0.0175 or sgf:noise=0.1")
 	fs.Float64Var(&v.Alpha, "alpha", v.Alpha, "initialisation scale α, 1e-150 ≤ α ≤ 1e4: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)")
 	fs.Float64Var(&v.Step, "step", v.Step, "step size γ of GD and SGD (and SGF's time step)")
 	fs.Float64Var(&v.Noise, "noise", v.Noise, "SGF noise scale (temperature γ of the SDE); defaults to --step")

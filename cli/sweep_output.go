@@ -106,7 +106,7 @@ func describeSweep(w io.Writer, c sweep.Config) {
 	algos := make([]string, len(c.Algos))
 	for i, a := range c.Algos {
 		algos[i] = string(a)
-		switch a {
+		switch a.Base() {
 		case sim.LNSGD:
 			parts = append(parts, fmt.Sprintf("label noise δ=%g", c.LabelNoise))
 		case sim.HB:

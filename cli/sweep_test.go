@@ -288,8 +288,8 @@ func TestSweepInterruptedPrintsWhatFinished(t *testing.T) {
 
 // A preset's own grid is swept when no grid flag is given; a flag wins.
 func TestSweepUsesThePresetGrid(t *testing.T) {
-	noises := func(args ...string) map[string]bool {
-		out, errs, code := invoke(t, append([]string{"sweep", "--preset", "slow-is-better", "--reps", "1", "--time", "2", "--format", "csv", "--quiet", "--no-timing"}, args...)...)
+	steps := func(args ...string) map[string]bool {
+		out, errs, code := invoke(t, append([]string{"sweep", "--preset", "large-steps", "--algo", "gd", "--reps", "1", "--time", "2", "--format", "csv", "--quiet", "--no-timing"}, args...)...)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
@@ -297,9 +297,9 @@ func TestSweepUsesThePresetGrid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		col := slices.Index(rows[0], "noise")
+		col := slices.Index(rows[0], "step")
 		if col < 0 {
-			t.Fatalf("no noise column in %v", rows[0])
+			t.Fatalf("no step column in %v", rows[0])
 		}
 		seen := map[string]bool{}
 		for _, r := range rows[1:] {
@@ -307,10 +307,10 @@ func TestSweepUsesThePresetGrid(t *testing.T) {
 		}
 		return seen
 	}
-	if got := noises(); len(got) != 2 || !got["0.02"] || !got["0.1"] {
-		t.Errorf("preset grid: noise values %v, want 0.02 and 0.1", got)
+	if got := steps(); len(got) != 5 || !got["0.02"] || !got["0.2"] {
+		t.Errorf("preset grid: steps %v, want the five of large-steps", got)
 	}
-	if got := noises("--noise", "0.05"); len(got) != 1 || !got["0.05"] {
-		t.Errorf("with --noise 0.05: noise values %v", got)
+	if got := steps("--step", "0.05"); len(got) != 1 || !got["0.05"] {
+		t.Errorf("with --step 0.05: steps %v", got)
 	}
 }

@@ -19,8 +19,20 @@ type Config struct {
 	GFTol GFTolerance
 }
 
-// NewMethod builds one algorithm from the shared configuration.
+// NewMethod builds one algorithm, or a variant with pinned parameters, from
+// the shared configuration.
 func NewMethod(a Algo, p *problem.Problem, cfg Config) (Method, error) {
+	if a != a.Base() {
+		if _, err := parsePins(a); err != nil {
+			return nil, err
+		}
+		cfg.Params = a.Pinned(cfg.Params)
+		m, err := NewMethod(a.Base(), p, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", a, err)
+		}
+		return &pinnedMethod{Method: m, algo: a}, nil
+	}
 	switch a {
 	case GF:
 		tol := cfg.GFTol
@@ -129,7 +141,7 @@ func StableStep(p *problem.Problem, in Init, algo Algo, batch int, ref []float64
 	s := initialSharpness(p, logAlpha)
 	if ref != nil {
 		s = math.Max(s, theory.Sharpness(p.N, p.D, p.X, ref, logAlpha))
-		if (algo == SGD || algo == LNSGD) && batch > 0 {
+		if (algo.Base() == SGD || algo.Base() == LNSGD) && batch > 0 {
 			s = math.Max(s, 2*maxWeightedRowNorm2(p, ref, logAlpha)/float64(batch))
 		}
 	}

@@ -107,7 +107,9 @@ func advanceChunked(ctx context.Context, m Method, s *Sampler, target, tol float
 		res.StepSeconds += time.Since(start).Seconds()
 		var div *DivergenceError
 		if errors.As(err, &div) {
-			res.Diverged = div
+			labelled := *div
+			labelled.Algo = m.Algo() // a variant's label, not its base algorithm
+			res.Diverged = &labelled
 			return nil
 		} else if err != nil {
 			return err
@@ -133,7 +135,7 @@ func measure(m Method, s *Sampler, pr *Predictor) Sample {
 // TimePerStep is how far one step of algorithm a advances time: γ, or
 // γ/(1−μ) for heavy ball (its effective step, see hbMethod).
 func TimePerStep(a Algo, p Params) float64 {
-	if a == HB {
+	if a.Base() == HB {
 		return p.Step / (1 - p.Momentum)
 	}
 	return p.Step

@@ -42,8 +42,9 @@ var AllAlgos = []Algo{GF, GD, SGF, SGD, LNSGD, HB}
 // "all" selects.
 var CoreAlgos = []Algo{GF, GD, SGF, SGD}
 
-// ParseAlgos parses a comma-separated list such as "gf,sgf"; "all" means
-// the four core algorithms.
+// ParseAlgos parses a comma-separated list such as "gf,sgf" or
+// "gf,gd,gd:step=0.0175" (a variant, see Pin); "all" means the four core
+// algorithms.
 func ParseAlgos(s string) ([]Algo, error) {
 	if strings.TrimSpace(s) == "all" {
 		return append([]Algo(nil), CoreAlgos...), nil
@@ -51,9 +52,9 @@ func ParseAlgos(s string) ([]Algo, error) {
 	var out []Algo
 	seen := map[Algo]bool{}
 	for _, f := range strings.Split(s, ",") {
-		a := Algo(strings.ToLower(strings.TrimSpace(f)))
-		if !validAlgo(a) {
-			return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb (comma-separated) or all", f)
+		a, err := parseAlgo(f)
+		if err != nil {
+			return nil, err
 		}
 		if !seen[a] {
 			seen[a] = true
@@ -61,15 +62,6 @@ func ParseAlgos(s string) ([]Algo, error) {
 		}
 	}
 	return out, nil
-}
-
-func validAlgo(a Algo) bool {
-	for _, b := range AllAlgos {
-		if a == b {
-			return true
-		}
-	}
-	return false
 }
 
 // Params are the parameters that may change live, between steps, without

@@ -213,7 +213,7 @@ func (c *Chart) collect(s *live.Snapshot, ax live.Axis, cols int) []plotSeries {
 func drawOrder(s *live.Snapshot) []*live.Run {
 	var discrete, cont []*live.Run
 	for _, r := range s.Enabled() {
-		if r.Algo == sim.GD || r.Algo == sim.SGD {
+		if b := r.Algo.Base(); b == sim.GD || b == sim.SGD {
 			discrete = append(discrete, r)
 		} else {
 			cont = append(cont, r)
@@ -529,5 +529,14 @@ func fitBlock(lines []string, w, h int) string {
 
 func blankBlock(w, h int) string { return fitBlock(nil, max(w, 0), max(h, 0)) }
 
-// algoLabel is the display name of an algorithm.
-func algoLabel(a sim.Algo) string { return strings.ToUpper(string(a)) }
+// algoLabel is the display name of an algorithm: "GD", or for a variant
+// its pins in the panel's symbols, "GD γ=0.0175".
+func algoLabel(a sim.Algo) string {
+	label := strings.ToUpper(string(a.Base()))
+	for _, pin := range a.Pins() {
+		label += " " + pinSymbol[pin.Key] + "=" + strconv.FormatFloat(pin.Value, 'g', 4, 64)
+	}
+	return label
+}
+
+var pinSymbol = map[string]string{"step": "γ", "noise": "noise", "batch": "b", "momentum": "μ", "label-noise": "δ"}

@@ -295,3 +295,20 @@ func TestPresetPicker(t *testing.T) {
 		t.Error("a read-only viewer opened the picker")
 	}
 }
+
+// A variant (an algorithm with pinned parameters) is drawn beside its base
+// with its own glyph and a label that says what it pins.
+func TestVariantsHaveTheirOwnSeries(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.GD, "gd:step=0.02"))
+	r.Send(live.Step(30))
+	waitSnap(t, r, "30 steps", func(s *live.Snapshot) bool { return s.Steps == 30 })
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	view := m.View()
+	if !strings.Contains(view, "GD γ=0.02") {
+		t.Errorf("no label for the variant:\n%s", view)
+	}
+	if g := Glyph("gd:step=0.02").Horizontal; g == Glyph(sim.GD).Horizontal || !strings.Contains(view, g+g+" GD γ=0.02") {
+		t.Errorf("the variant's glyph %q is not its own or not in the legend:\n%s", g, view)
+	}
+}

@@ -63,8 +63,8 @@ type values struct {
 func valuesOf(s *live.Snapshot) values {
 	v := values{alpha: s.Alpha, params: s.Params, n: s.Problem.N, d: s.Problem.D, s: s.Problem.S, seed: s.Problem.Seed}
 	for _, r := range s.Runs {
-		v.hasHB = v.hasHB || r.Algo == sim.HB
-		v.hasLNSGD = v.hasLNSGD || r.Algo == sim.LNSGD
+		v.hasHB = v.hasHB || r.Algo.Base() == sim.HB
+		v.hasLNSGD = v.hasLNSGD || r.Algo.Base() == sim.LNSGD
 	}
 	return v
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"sync"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/guptarohit/asciigraph"
@@ -52,12 +54,18 @@ var (
 	glyphSGD = asciigraph.CharSet{Horizontal: "┄", VerticalLine: "┆", ArcDownRight: "┌", ArcDownLeft: "┐", ArcUpRight: "└", ArcUpLeft: "┘", EndCap: "┄", StartCap: "┄"}
 	glyphLN  = asciigraph.CharSet{Horizontal: "╍", VerticalLine: "╏", ArcDownRight: "┌", ArcDownLeft: "┐", ArcUpRight: "└", ArcUpLeft: "┘", EndCap: "╍", StartCap: "╍"}
 	glyphHB  = asciigraph.CharSet{Horizontal: "≡", VerticalLine: "│", ArcDownRight: "╒", ArcDownLeft: "╕", ArcUpRight: "╘", ArcUpLeft: "╛", EndCap: "≡", StartCap: "≡"}
-	glyphMin = asciigraph.CreateCharSet("┈")
-	glyphGFL = asciigraph.CreateCharSet("╌")
+	// Variants (an algorithm with pinned parameters, e.g. gd:step=0.0175)
+	// take these, in the order they first appear.
+	glyphVariants = []asciigraph.CharSet{asciigraph.CreateCharSet("•"), asciigraph.CreateCharSet("×"), asciigraph.CreateCharSet("+")}
+	glyphMin      = asciigraph.CreateCharSet("┈")
+	glyphGFL      = asciigraph.CreateCharSet("╌")
 )
 
 // Glyph is the line set of an algorithm's series.
 func Glyph(a sim.Algo) asciigraph.CharSet {
+	if a != a.Base() {
+		return glyphVariants[variantIndex(a)%len(glyphVariants)]
+	}
 	switch a {
 	case sim.SGF:
 		return glyphSGF
@@ -185,12 +193,60 @@ func (s *Styles) Algo(a sim.Algo) lipgloss.Style {
 	if st, ok := s.algo[a]; ok {
 		return st
 	}
+	if a != a.Base() {
+		s.addVariant(a)
+		return s.algo[a]
+	}
 	return s.Value
+}
+
+// Spare colours for variants, with the same contrast rule as the series'
+// (≥ 3.4 against white and black).
+var (
+	variant256 = []int{27, 128, 29, 124}
+	variant16  = []int{12, 13, 10, 9}
+)
+
+// variantOrder numbers variants in the order they are first drawn, so that
+// two variants never share a glyph or a colour (the explorer shows a few).
+var (
+	variantMu    sync.Mutex
+	variantOrder = map[sim.Algo]int{}
+)
+
+func variantIndex(a sim.Algo) int {
+	variantMu.Lock()
+	defer variantMu.Unlock()
+	i, ok := variantOrder[a]
+	if !ok {
+		i = len(variantOrder)
+		variantOrder[a] = i
+	}
+	return i
+}
+
+// addVariant gives a variant its style and chart colour.
+func (s *Styles) addVariant(a sim.Algo) {
+	i := variantIndex(a)
+	var c lipgloss.TerminalColor = lipgloss.NoColor{}
+	switch s.Renderer.ColorProfile() {
+	case termenv.Ascii:
+	case termenv.ANSI:
+		c = lipgloss.ANSIColor(variant16[i%len(variant16)])
+		s.algoColor[a] = ansi16(variant16[i%len(variant16)])
+	default:
+		c = lipgloss.ANSIColor(variant256[i%len(variant256)])
+		s.algoColor[a] = asciigraph.AnsiColor(variant256[i%len(variant256)])
+	}
+	s.algo[a] = s.Renderer.NewStyle().Foreground(c).Bold(true)
 }
 
 // algoChartColor is the raw colour asciigraph draws a series with; ok is
 // false in monochrome, where no colour code may be written.
 func (s *Styles) algoChartColor(a sim.Algo) (asciigraph.AnsiColor, bool) {
+	if _, known := s.algo[a]; !known && a != a.Base() {
+		s.addVariant(a)
+	}
 	c, ok := s.algoColor[a]
 	return c, ok && s.Color
 }

@@ -100,7 +100,7 @@ func interestingSteps(sc Scenario, p *problem.Problem) (int64, bool) {
 		logAlphas = append(logAlphas, calibrationPoint{k, math.Log(s.AlphaGeoMean)})
 	}
 	steps, ok := firstBelow(losses, first.Loss*1e-3) // the loss is down to 10⁻³·L(0)
-	if algo == sim.SGF {
+	if algo == sim.SGF {                             // the calibration run itself, never a variant
 		start, end := math.Log(first.AlphaGeoMean), logAlphas[len(logAlphas)-1].v
 		if !(end < start) {
 			return 0, false

@@ -1,0 +1,117 @@
+package sim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// A variant is an algorithm with some parameters pinned, written
+// ALGO:key=value[:key=value…], e.g. "gd:step=0.0175" or "sgf:noise=0.1", so
+// that one experiment can run the same algorithm at two settings side by
+// side. A pinned parameter keeps its value whatever the live parameters are
+// set to; the others follow them.
+
+// Pin is one pinned parameter of a variant.
+type Pin struct {
+	Key   string // step, noise, batch, momentum or label-noise
+	Value float64
+}
+
+// pinKeys are the parameters a variant may pin.
+var pinKeys = []string{"step", "noise", "batch", "momentum", "label-noise"}
+
+// Base is the algorithm a variant runs: "gd" for "gd:step=0.0175".
+func (a Algo) Base() Algo {
+	base, _, _ := strings.Cut(string(a), ":")
+	return Algo(base)
+}
+
+// Pins are the parameters a variant pins, in the order written; none for a
+// plain algorithm. The Algo must have been accepted by ParseAlgos.
+func (a Algo) Pins() []Pin {
+	pins, _ := parsePins(a)
+	return pins
+}
+
+// parsePins reads and checks the pins of a variant.
+func parsePins(a Algo) ([]Pin, error) {
+	parts := strings.Split(string(a), ":")
+	var pins []Pin
+	seen := map[string]bool{}
+	for _, part := range parts[1:] {
+		key, text, ok := strings.Cut(part, "=")
+		if !ok || !contains(pinKeys, key) {
+			return nil, fmt.Errorf("--algo: %q: %q is not key=value with a key among %s", a, part, strings.Join(pinKeys, ", "))
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("--algo: %q pins %s twice", a, key)
+		}
+		seen[key] = true
+		v, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return nil, fmt.Errorf("--algo: %q: %s=%q is not a number", a, key, text)
+		}
+		pins = append(pins, Pin{Key: key, Value: v})
+	}
+	return pins, nil
+}
+
+// Pinned returns p with the variant's pinned parameters applied.
+func (a Algo) Pinned(p Params) Params {
+	for _, pin := range a.Pins() {
+		switch pin.Key {
+		case "step":
+			p.Step = pin.Value
+		case "noise":
+			p.Noise = pin.Value
+		case "batch":
+			p.Batch = int(pin.Value)
+		case "momentum":
+			p.Momentum = pin.Value
+		case "label-noise":
+			p.LabelNoise = pin.Value
+		}
+	}
+	return p
+}
+
+// parseAlgo reads one entry of an --algo list: an algorithm or a variant.
+func parseAlgo(text string) (Algo, error) {
+	a := Algo(strings.ToLower(strings.TrimSpace(text)))
+	if !contains(AllAlgos, a.Base()) {
+		return "", fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb (comma-separated), all, or a variant such as gd:step=0.02", text)
+	}
+	if _, err := parsePins(a); err != nil {
+		return "", err
+	}
+	return a, nil
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// pinnedMethod runs a variant: the base method with the pins applied at
+// construction and at every live change of the parameters.
+type pinnedMethod struct {
+	Method
+	algo Algo
+}
+
+func (m *pinnedMethod) Algo() Algo { return m.algo }
+
+func (m *pinnedMethod) SetParams(p Params) error { return m.Method.SetParams(m.algo.Pinned(p)) }
+
+// AdvanceWithin passes GF's bounded advance through (see Run).
+func (m *pinnedMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
+	if b, ok := m.Method.(boundedAdvancer); ok {
+		return b.AdvanceWithin(t, maxSteps)
+	}
+	return true, m.Method.AdvanceTo(t)
+}
