@@ -40,3 +40,21 @@ func TestLoadScenarioFromPreset(t *testing.T) {
 		t.Errorf("runs shown %v, want gd and hb", shown)
 	}
 }
+
+// Heavy ball advances γ/(1−μ) per step and variants their own pinned step:
+// both must follow the clock, not fall behind it as lagging runs.
+func TestRunsWithOtherTimeStepsFollowTheClock(t *testing.T) {
+	sc := paper(sim.GD, sim.HB, "gd:step=0.02")
+	sc.Params.Step, sc.Params.Momentum = 0.01, 0.5
+	r := start(t, sc, Options{Paused: true, ChunkSteps: 50})
+	send(t, r, Step(400))
+	s := waitFor(t, r, "400 clock steps", stepsDone(400))
+	for _, run := range s.Runs {
+		if !run.Enabled {
+			continue
+		}
+		if run.CatchingUp || !run.HasLatest || run.Latest.Time < s.Time-0.02 {
+			t.Errorf("%s: catching up %v, time %.3f against the clock's %.3f", run.Algo, run.CatchingUp, run.Latest.Time, s.Time)
+		}
+	}
+}

@@ -284,7 +284,9 @@ func (t *track) time() float64 { return t.m.State().Time }
 
 // reached reports whether the run is at (or past) clock time c.
 func (t *track) reached(c float64) bool {
-	return t.m.State().Time >= c-0.5*t.m.Params().Step
+	// Half of the run's own time step: γ, or γ/(1−μ) for heavy ball, whose
+	// AdvanceTo stops within that of the target.
+	return t.m.State().Time >= c-0.5*sim.TimePerStep(t.m.Algo(), t.m.Params())
 }
 
 // loop is the state owned by the runner's goroutine.
