@@ -1,10 +1,12 @@
 // Package sim is the simulation engine of sgdbias: gradient flow (GF), gradient
-// descent (GD), stochastic gradient descent (SGD) and the seed paper's stochastic
-// gradient flow (SGF) on a 2-layer diagonal linear network β = w₊⊙w₊ − w₋⊙w₋,
-// all from the same problem and initialisation, on one continuous time axis.
+// descent (GD), stochastic gradient descent (SGD), the seed paper's stochastic
+// gradient flow (SGF), label-noise SGD and heavy-ball GD on a 2-layer diagonal
+// linear network β = w₊⊙w₊ − w₋⊙w₋, all from the same problem and
+// initialisation, on one continuous time axis; any of them also as a variant
+// with pinned parameters (gd:step=0.0175), to compare two settings.
 //
-// The mathematics and its checks are in theory.md (beside this file); section numbers in comments
-// refer to it. Every method stores w₊ and w₋ (or their logarithms) rather than
+// The mathematics and its checks are in theory.md (beside this file); section
+// numbers in comments refer to it. Every method stores w₊ and w₋ (or their logarithms) rather than
 // β, so that the effective initialisation α_t = √|w₊w₋| and the mirror tilt can
 // be read off the state exactly (§2, §4, §5).
 //
