@@ -47,7 +47,7 @@ func (s *Strip) CycleFocus() {
 	}
 }
 
-// stripLabel is the width of the row labels, stripCell of a value.
+// stripLabel is the least width of the row labels, stripCell of a value.
 const (
 	stripLabel = 10
 	stripCell  = 7
@@ -61,26 +61,30 @@ func (s *Strip) View() string {
 	}
 	snap := s.snap
 	runs := s.rows()
-	ncol := min(len(snap.Coords), max(0, (s.width-stripLabel)/stripCell))
+	labelW := stripLabel // wider for a variant's label ("SGF noise=0.1 β̂")
+	for _, r := range runs {
+		labelW = max(labelW, lipgloss.Width(algoLabel(r.Algo))+5)
+	}
+	ncol := min(len(snap.Coords), max(0, (s.width-labelW)/stripCell))
 	var lines []string
-	head := padRight("coord j", stripLabel)
+	head := padRight("coord j", labelW)
 	for _, j := range snap.Coords[:ncol] {
 		head += fmt.Sprintf("%*d", stripCell, j)
 	}
 	lines = append(lines, st.Dim.Render(head))
 	if snap.StarTop != nil {
-		lines = append(lines, s.row(st.Title.Render("β*"), snap.StarTop[:ncol], nil))
+		lines = append(lines, s.row(st.Title.Render("β*"), labelW, snap.StarTop[:ncol], nil))
 	}
 	for _, r := range runs {
 		name := algoLabel(r.Algo)
-		lines = append(lines, s.row(st.Algo(r.Algo).Render(name)+" β_t", r.Top[:ncol], snap.StarTop))
+		lines = append(lines, s.row(st.Algo(r.Algo).Render(name)+" β_t", labelW, r.Top[:ncol], snap.StarTop))
 		switch {
 		case r.Diverged != nil:
-			lines = append(lines, st.Dim.Render(padRight(name+" β̂", stripLabel)+" (diverged: no limit)"))
+			lines = append(lines, st.Dim.Render(padRight(name+" β̂", labelW)+" (diverged: no limit)"))
 		case r.Prediction != nil:
-			lines = append(lines, s.row(st.Algo(r.Algo).Render(name)+" β̂", r.Prediction.Top[:ncol], snap.StarTop))
+			lines = append(lines, s.row(st.Algo(r.Algo).Render(name)+" β̂", labelW, r.Prediction.Top[:ncol], snap.StarTop))
 		default:
-			lines = append(lines, st.Dim.Render(padRight(name+" β̂", stripLabel)+" (predicted limit: solving…)"))
+			lines = append(lines, st.Dim.Render(padRight(name+" β̂", labelW)+" (predicted limit: solving…)"))
 		}
 	}
 	return fitBlock(lines, s.width, s.height)
@@ -119,10 +123,10 @@ func (s *Strip) rows() []*live.Run {
 
 // row renders one labelled row of values; off the support of β* a value
 // is dimmed unless it is large.
-func (s *Strip) row(label string, vals, star []float64) string {
+func (s *Strip) row(label string, labelW int, vals, star []float64) string {
 	st := s.common.Styles
 	var b strings.Builder
-	b.WriteString(padRight(label, stripLabel))
+	b.WriteString(padRight(label, labelW))
 	for i, v := range vals {
 		cell := fmt.Sprintf("%*s", stripCell, signed(v))
 		if star != nil && star[i] == 0 && abs(v) < 0.05 {
