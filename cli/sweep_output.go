@@ -89,7 +89,11 @@ func describeSweep(w io.Writer, c sweep.Config) {
 		if pc.LabelSigma > 0 {
 			fmt.Fprintf(w, " label σ=%g", pc.LabelSigma)
 		}
-		fmt.Fprintf(w, "; %d reps, data seeds %d…%d\n", c.Reps, c.DataSeed(0), c.DataSeed(c.Reps-1))
+		if c.Reps == 1 {
+			fmt.Fprintf(w, "; 1 rep, data seed %d\n", c.DataSeed(0))
+		} else {
+			fmt.Fprintf(w, "; %d reps, data seeds %d…%d\n", c.Reps, c.DataSeed(0), c.DataSeed(c.Reps-1))
+		}
 	}
 	var parts []string
 	for _, p := range sweep.Params {
