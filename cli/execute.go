@@ -105,12 +105,18 @@ func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64
 	return out
 }
 
+// gfLimit is argmin φ_α over Xβ = y: where gradient flow from in ends.
+func gfLimit(s *theory.Solver, in sim.Init) ([]float64, error) {
+	res, err := s.PhiArgmin(in.LogAlpha(), nil, nil)
+	return res.Beta, err
+}
+
 // solveReferences computes the GF limit argmin φ_α, min-ℓ₁ and min-ℓ₂.
 func solveReferences(p *problem.Problem, in sim.Init) referenceSet {
 	var refs referenceSet
 	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
-	if res, err := solver.PhiArgmin(in.LogAlpha(), nil, nil); err == nil {
-		refs.gfLimit = res.Beta
+	if beta, err := gfLimit(solver, in); err == nil {
+		refs.gfLimit = beta
 	} else {
 		refs.errs = append(refs.errs, err)
 	}

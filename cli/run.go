@@ -220,10 +220,7 @@ func addStableStepHints(plan runPlan, outcomes []runOutcome, refs referenceSet) 
 			continue
 		}
 		if ref == nil {
-			res, err := theory.NewSolver(plan.prob.N, plan.prob.D, plan.prob.X, plan.prob.Y).PhiArgmin(plan.cfg.Init.LogAlpha(), nil, nil)
-			if err == nil {
-				ref = res.Beta
-			}
+			ref, _ = gfLimit(theory.NewSolver(plan.prob.N, plan.prob.D, plan.prob.X, plan.prob.Y), plan.cfg.Init)
 		}
 		d.StableStep = sim.StableStep(plan.prob, plan.cfg.Init, d.Algo, plan.cfg.Params.Batch, ref)
 	}

@@ -198,7 +198,7 @@ func diverged(betaNorm2 float64) bool {
 	return !(betaNorm2 <= divergenceBound*divergenceBound)
 }
 
-// logAbsProduct writes ½(ln|a_j| + ln|b_j|), clamped so that an underflowed
+// halfLogAbsProduct writes ½(ln|a_j| + ln|b_j|), clamped so that an underflowed
 // weight gives a very small but finite logarithm instead of −Inf.
 func halfLogAbsProduct(dst, a, b []float64) {
 	for j := range dst {

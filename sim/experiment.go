@@ -75,8 +75,9 @@ func CheckScale(p *problem.Problem) error {
 	return nil
 }
 
-// Experiment runs several methods from the same problem and initialisation
-// in lockstep on one time axis. It is owned by one goroutine.
+// Experiment is the set of methods one configuration builds, all from the
+// same problem and initialisation. Its driver steps them: sim.Run one by one
+// to a horizon, sim/live in lockstep with per-run catch-up.
 type Experiment struct {
 	Problem *problem.Problem
 	Config  Config
@@ -97,37 +98,6 @@ func NewExperiment(p *problem.Problem, cfg Config) (*Experiment, error) {
 		e.Methods = append(e.Methods, m)
 	}
 	return e, nil
-}
-
-// AdvanceTo brings every method that has not diverged to time t. A method
-// that diverges stops where it is (see Method.Err); the others go on.
-func (e *Experiment) AdvanceTo(t float64) {
-	for _, m := range e.Methods {
-		if m.Err() == nil {
-			_ = m.AdvanceTo(t) // a divergence is kept in m.Err()
-		}
-	}
-}
-
-// SetParams changes the live parameters of every method between steps.
-func (e *Experiment) SetParams(p Params) error {
-	if err := p.Validate(e.Problem.N); err != nil {
-		return err
-	}
-	for _, m := range e.Methods {
-		if err := m.SetParams(p); err != nil {
-			return err
-		}
-	}
-	e.Config.Params = p
-	return nil
-}
-
-// Reset restarts every method from the initialisation with the same seeds.
-func (e *Experiment) Reset() {
-	for _, m := range e.Methods {
-		m.Reset()
-	}
 }
 
 // StableStep estimates the largest stable step of a discrete method as

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -41,7 +42,7 @@ func parsePins(a Algo) ([]Pin, error) {
 	seen := map[string]bool{}
 	for _, part := range parts[1:] {
 		key, text, ok := strings.Cut(part, "=")
-		if !ok || !contains(pinKeys, key) {
+		if !ok || !slices.Contains(pinKeys, key) {
 			return nil, fmt.Errorf("--algo: %q: %q is not key=value with a key among %s", a, part, strings.Join(pinKeys, ", "))
 		}
 		if seen[key] {
@@ -79,22 +80,13 @@ func (a Algo) Pinned(p Params) Params {
 // parseAlgo reads one entry of an --algo list: an algorithm or a variant.
 func parseAlgo(text string) (Algo, error) {
 	a := Algo(strings.ToLower(strings.TrimSpace(text)))
-	if !contains(AllAlgos, a.Base()) {
+	if !slices.Contains(AllAlgos, a.Base()) {
 		return "", fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb (comma-separated), all, or a variant such as gd:step=0.02", text)
 	}
 	if _, err := parsePins(a); err != nil {
 		return "", err
 	}
 	return a, nil
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // pinnedMethod runs a variant: the base method with the pins applied at

@@ -253,14 +253,7 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 		}
 		nv.params.Step = ladder(nv.params.Step, dir, 1e-9, 1e3)
 	case pNoise:
-		switch {
-		case nv.params.Noise == 0 && dir > 0:
-			nv.params.Noise = 1e-3
-		case nv.params.Noise <= 1e-6 && dir < 0:
-			nv.params.Noise = 0
-		default:
-			nv.params.Noise = ladder(nv.params.Noise, dir, 1e-6, 1e3)
-		}
+		nv.params.Noise = ladderFromZero(nv.params.Noise, dir, 1e-3, 1e-6, 1e3)
 	case pBatch:
 		if dir > 0 {
 			nv.params.Batch = min(nv.params.Batch*2, nv.n)
@@ -272,14 +265,7 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 		gap := ladder(1-nv.params.Momentum, -dir, 1e-4, 1)
 		nv.params.Momentum = math.Round((1-gap)*1e6) / 1e6
 	case pLabelNoise:
-		switch {
-		case nv.params.LabelNoise == 0 && dir > 0:
-			nv.params.LabelNoise = 1
-		case nv.params.LabelNoise <= 1e-3 && dir < 0:
-			nv.params.LabelNoise = 0
-		default:
-			nv.params.LabelNoise = ladder(nv.params.LabelNoise, dir, 1e-3, 1e6)
-		}
+		nv.params.LabelNoise = ladderFromZero(nv.params.LabelNoise, dir, 1, 1e-3, 1e6)
 	case pN:
 		nv.n = int(ladder(float64(nv.n), dir, 1, 1e7))
 	case pD:
@@ -345,6 +331,18 @@ func trimFlag(err error) error {
 		}
 	}
 	return fmt.Errorf("%s", s)
+}
+
+// ladderFromZero is ladder for a parameter that may be 0 (a noise scale):
+// up from 0 it goes to start, down from lo or below to 0.
+func ladderFromZero(v float64, dir int, start, lo, hi float64) float64 {
+	switch {
+	case v == 0 && dir > 0:
+		return start
+	case v <= lo && dir < 0:
+		return 0
+	}
+	return ladder(v, dir, lo, hi)
 }
 
 // ladder returns the next value of the 1-2-5 ladder above (dir > 0) or
