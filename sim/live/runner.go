@@ -770,8 +770,7 @@ func (l *loop) loadScenario(sc Scenario, rebuild **problem.Spec) {
 		return
 	}
 	l.sc = sc
-	l.params = sc.Params
-	l.tracks = nil // build takes the scenario's parameters, not the live ones
+	l.params = sc.Params // what build starts the new runs with
 	l.algos = runAlgos(sc.Algos)
 	l.show = make(map[sim.Algo]bool)
 	for _, a := range l.algos {
