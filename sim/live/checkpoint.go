@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"time"
 
@@ -160,10 +159,7 @@ func (l *loop) replay(ctx context.Context, t *track, cp *Checkpoint, p *trackPoi
 	}
 	var perStep float64
 	advance := func(target float64) error {
-		for !t.reached(target) && t.m.Err() == nil {
-			step := t.m.Params().Step
-			k := 4 * l.workChunk(perStep)
-			next := math.Min(target, t.time()+float64(k)*step)
+		for {
 			g := l.opt.Budget.Request()
 			select {
 			case <-g.Ready():
@@ -172,18 +168,18 @@ func (l *loop) replay(ctx context.Context, t *track, cp *Checkpoint, p *trackPoi
 				return ctx.Err()
 			}
 			start := time.Now()
-			before := t.m.State().Steps
-			err := t.m.AdvanceTo(next)
+			adv := sim.Advance(ctx, t.m, target, int64(4*l.workChunk(perStep)))
 			g.Release()
-			if n := t.m.State().Steps - before; n > 0 {
-				perStep = ema(perStep, time.Since(start).Seconds()/float64(n))
+			if adv.Steps > 0 {
+				perStep = ema(perStep, time.Since(start).Seconds()/float64(adv.Steps))
 			}
-			var de *sim.DivergenceError
-			if err != nil && !errors.As(err, &de) {
-				return err
+			switch adv.Outcome {
+			case sim.Reached, sim.Diverged: // the checkpoint's run diverged there too
+				return nil
+			case sim.Cancelled, sim.Failed:
+				return adv.Err
 			}
 		}
-		return nil
 	}
 	for i := range p.applied {
 		c := cp.changes[i]

@@ -1,7 +1,6 @@
 package live
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -105,7 +104,7 @@ func (l *loop) stepClock(k int) {
 	l.clock.steps += int64(k)
 	for _, t := range l.exp.tracks {
 		if t.follow {
-			l.advance(t, l.clock.t)
+			l.advance(t, l.clock.t, 0)
 		}
 	}
 	l.clock.perStep = ema(l.clock.perStep, time.Since(start).Seconds()/float64(k))
@@ -155,14 +154,14 @@ func (l *loop) catchUp(t *track) {
 	if t.applied < len(l.exp.changes) {
 		target = l.exp.changes[t.applied].time
 	}
-	step := t.m.Params().Step
+	dt := sim.TimePerStep(t.m.Algo(), t.m.Params())
 	k := 4 * l.workChunk(l.clock.perCatchup)
-	k = min(k, logChunk(t.time(), step))
-	target = math.Min(target, t.time()+float64(k)*step)
+	k = min(k, logChunk(t.time(), dt))
+	// The time bound keeps GF's samples as dense as the others' (its steps
+	// are set by the flow); the step cap bounds the chunk's work.
+	target = math.Min(target, t.time()+float64(k)*dt)
 	start := time.Now()
-	before := t.m.State().Steps
-	l.advance(t, target)
-	if n := t.m.State().Steps - before; n > 0 {
+	if n := l.advance(t, target, int64(k)); n > 0 {
 		l.clock.perCatchup = ema(l.clock.perCatchup, time.Since(start).Seconds()/float64(n))
 	}
 	for t.applied < len(l.exp.changes) && t.reached(l.exp.changes[t.applied].time) {
@@ -176,20 +175,23 @@ func (l *loop) catchUp(t *track) {
 	}
 }
 
-// advance brings a run to time target and records a sample.
-func (l *loop) advance(t *track, target float64) {
+// advance brings a run towards time target, by at most maxSteps steps
+// (≤ 0: all the way), records a sample, and returns the steps taken.
+func (l *loop) advance(t *track, target float64, maxSteps int64) int64 {
 	if t.div != nil {
-		return
+		return 0
 	}
-	err := t.m.AdvanceTo(target)
-	var de *sim.DivergenceError
-	if errors.As(err, &de) {
+	adv := sim.Advance(nil, t.m, target, maxSteps) // the loop looks at stop between chunks
+	switch adv.Outcome {
+	case sim.Diverged:
+		de := adv.Divergence
 		t.div = &Divergence{Step: de.Step, Time: de.Time, Gamma: de.Gamma, LastLoss: de.LastLoss}
 		t.div.StableStep = sim.StableStep(l.exp.prob, sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D), t.algo, l.exp.params.Batch, l.solves.gfLimit)
 		l.pub.urgent = true
-	} else if err != nil {
-		l.setNotice(fmt.Sprintf("%s stopped: %v", t.algo, err))
+	case sim.Failed:
+		l.setNotice(fmt.Sprintf("%s stopped: %v", t.algo, adv.Err))
 		t.div = &Divergence{Step: t.m.State().Steps, Time: t.m.State().Time, Gamma: t.m.Params().Step}
 	}
 	l.sample(t)
+	return adv.Steps
 }
