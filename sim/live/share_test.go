@@ -81,7 +81,7 @@ func stepsPast(n int64) func(*Snapshot) bool {
 // fakeClock is a Clock that moves only when told to.
 type fakeClock struct{ t time.Time }
 
-func (c *fakeClock) Now() time.Time         { return c.t }
+func (c *fakeClock) Now() time.Time          { return c.t }
 func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 // held returns the one request of gs whose slot is held.
