@@ -317,12 +317,17 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	end := c.Horizon.End(pt.Step)
 	tol := c.Horizon.Tol
 	for {
-		steps := m.State().Steps
+		steps, now := m.State().Steps, m.State().Time
 		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*float64(steps))))
-		// The chunk ends gap steps of γ ahead in time too, so that GF, whose
-		// steps are longer, is checked as often as the others.
-		next := math.Min(end, m.State().Time+gap*sim.TimePerStep(m.Algo(), m.Params()))
-		adv := sim.Advance(ctx, m, next, int64(gap))
+		// A check every gap steps of γ in time: GF's adaptive steps are not
+		// capped (its chunk is a stretch of time), and heavy ball, whose
+		// steps are γ/(1−μ) long, takes one step when none falls in the
+		// stretch.
+		next := math.Min(end, now+gap*pt.Step)
+		adv := sim.Advance(ctx, m, next, 0)
+		if adv.Outcome == sim.Reached && adv.Steps == 0 && next < end {
+			adv = sim.Advance(ctx, m, end, 1)
+		}
 		switch adv.Outcome {
 		case sim.Cancelled:
 			return rec, adv.Err
@@ -339,8 +344,8 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 			rec.Converged = true
 			break
 		}
-		if adv.Outcome == sim.Reached && next == end {
-			break
+		if adv.Outcome == sim.Reached && adv.Steps == 0 {
+			break // at the horizon: no step was due
 		}
 	}
 	smp := s.Measure(m)
