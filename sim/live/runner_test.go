@@ -240,21 +240,12 @@ func TestConverges(t *testing.T) {
 	}
 }
 
-// A paced clock never runs ahead of its target speed.
-func TestPacing(t *testing.T) {
+// A runner reports the speed it was started at (the pacing itself is tested
+// on a synthetic clock, in pacing_test.go).
+func TestStartSpeed(t *testing.T) {
 	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Speed: 200, ConvergedLoss: -1})
-	t0 := time.Now()
-	time.Sleep(600 * time.Millisecond)
-	s := r.Snapshot()
-	elapsed := time.Since(t0).Seconds()
-	if max := 200*elapsed + 12; float64(s.Steps) > max {
-		t.Errorf("%d steps in %.2f s at 200 steps/s", s.Steps, elapsed)
-	}
-	if s.Steps < 40 {
-		t.Errorf("only %d steps in %.2f s at 200 steps/s", s.Steps, elapsed)
-	}
-	if s.Speed != 200 {
-		t.Errorf("speed %v", s.Speed)
+	if s := r.Snapshot(); s.Speed != 200 {
+		t.Errorf("speed %v, want 200", s.Speed)
 	}
 }
 
@@ -285,7 +276,7 @@ func TestStopLeavesNoGoroutine(t *testing.T) {
 			t.Error("Send after Stop reported success")
 		}
 	}
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a hang guard: they end at once
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -383,8 +374,8 @@ func TestRaceConcurrentLiveChanges(t *testing.T) {
 // Memory stays flat: ten times more steps leave the heap and the history
 // where they were.
 func TestMemoryFlat(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long run")
+	if testing.Short() || raceDetector {
+		t.Skip("two million steps (the bound on memory is no matter of races)")
 	}
 	sc := live.Scenario{
 		Spec:  problem.Spec{N: 6, D: 14, S: 2, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},

@@ -204,9 +204,9 @@ func BenchmarkBudgetFairness(b *testing.B) {
 	b.ReportMetric(float64(budget.Stats().MeanWait.Microseconds()), "µs-wait/slot")
 }
 
-// Stop returns promptly even while a long theory solve runs: the solve is
-// cancelled at its next Newton step.
-func TestStopCancelsSolve(t *testing.T) {
+// Stop ends a runner in the middle of a long theory solve (that a solve
+// honours the cancellation is TestSolveRefsCancelled's).
+func TestStopDuringSolve(t *testing.T) {
 	if testing.Short() {
 		t.Skip("draws a large problem")
 	}
@@ -221,15 +221,11 @@ func TestStopCancelsSolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond) // the reference solve is under way
-	if r.Snapshot().Refs.Ready {
-		t.Skip("the reference solve finished before Stop; nothing to cancel")
-	}
-	t0 := time.Now()
 	r.Stop()
-	// The solve alone takes several seconds; returning well before it ends
-	// shows it was cancelled.
-	if d := time.Since(t0); d > 2*time.Second {
-		t.Errorf("Stop took %v during a solve", d)
+	select {
+	case <-r.Done():
+	default:
+		t.Fatal("Stop returned before the runner's goroutines ended")
 	}
 }
 
