@@ -69,3 +69,39 @@ func (sc Schedule) JumpTimeErrors(measured []float64, alpha float64) []float64 {
 	}
 	return out
 }
+
+// JumpErrorJumps is how many leading jumps JumpError averages over: the
+// first jumps are the sharp ones; late jumps between plateaus of nearly
+// equal loss converge much more slowly in α (theory.md §9).
+const JumpErrorJumps = 5
+
+// JumpError summarises how far a run's jumps are from the prediction for
+// initialisation α: the mean over the first (at most JumpErrorJumps) jumps
+// predicted before the horizon end of |t_k − τ_k·ln(1/α)|/(τ_k·ln(1/α)), the
+// relative error of the measured jump time, which is also that of
+// t_k/ln(1/α) against τ_k. A predicted jump the run has not made by the end
+// counts as made at the end, a lower bound on its error. ok is false when α
+// ≥ 1 or no jump is predicted before the end.
+func (sc Schedule) JumpError(times, losses []float64, alpha, end float64) (float64, bool) {
+	if !(alpha < 1) || !(end > 0) {
+		return 0, false
+	}
+	jumps := 0
+	for k := 1; k <= min(sc.Jumps(), JumpErrorJumps) && sc.JumpTime(k, alpha) <= end; k++ {
+		jumps = k
+	}
+	if jumps == 0 {
+		return 0, false
+	}
+	measured := sc.MeasureJumps(times, losses)
+	var sum float64
+	for k := 1; k <= jumps; k++ {
+		t := end
+		if k <= len(measured) {
+			t = measured[k-1]
+		}
+		want := sc.JumpTime(k, alpha)
+		sum += math.Abs(t-want) / want
+	}
+	return sum / float64(jumps), true
+}

@@ -120,3 +120,22 @@ func TestMeasureJumps(t *testing.T) {
 		t.Errorf("empty series: %v", got)
 	}
 }
+
+// TestJumpError: the mean relative error over the jumps predicted before
+// the end, an unreached jump counted at the end.
+func TestJumpError(t *testing.T) {
+	sc := Schedule{Saddles: []Saddle{{Loss: 4}, {Tau: 1, Loss: 1}, {Tau: 2, Loss: 0}, {Tau: 50, Loss: 0}}}
+	alpha := math.Exp(-5) // t₁ = 5, t₂ = 10, t₃ = 250
+	times := []float64{0, 5.4, 5.6, 100}
+	losses := []float64{4, 4, 1, 1} // jump 1 at 5.5, jump 2 never
+	got, ok := sc.JumpError(times, losses, alpha, 100)
+	if want := (0.5/5 + 90.0/10) / 2; !ok || math.Abs(got-want) > 1e-12 {
+		t.Errorf("JumpError = %v, %v; want %v", got, ok, want)
+	}
+	if _, ok := sc.JumpError(times, losses, alpha, 4); ok {
+		t.Error("no jump is predicted before t = 4, yet JumpError reports one")
+	}
+	if _, ok := sc.JumpError(times, losses, 2, 100); ok {
+		t.Error("α ≥ 1 has no staircase, yet JumpError reports an error")
+	}
+}
