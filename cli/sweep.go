@@ -80,7 +80,7 @@ type outputFlags struct {
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
 	fs.StringVar(&o.format, "format", "table", "output format: table (with a chart), csv (long form: one row per grid point and algorithm) or json")
-	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps or time")
+	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps, time or jump_error (small α: jump times against the saddle-to-saddle schedule)")
 	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg or FILE.png")
 	fs.BoolVar(&o.force, "force", false, "replace existing --plot and --out files")
 	fs.BoolVar(&o.noTiming, "no-timing", false, "omit wall times, so that the output is byte-identical between runs")
