@@ -3,11 +3,8 @@ package ui
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/guptarohit/asciigraph"
 
 	"sgdbias/sim"
@@ -159,7 +156,7 @@ func (c *Chart) titleLine(s *live.Snapshot, w int) string {
 		if !ok {
 			continue
 		}
-		t += " " + st.Algo(r.Algo).Render(algoLabel(r.Algo)) + " " + shortValue(v)
+		t += " " + c.common.AlgoStyle(r.Algo).Render(algoLabel(r.Algo)) + " " + shortValue(v)
 	}
 	return truncate(t, w-rightMargin)
 }
@@ -188,8 +185,8 @@ func (c *Chart) collect(s *live.Snapshot, ax live.Axis, cols int) []plotSeries {
 		if len(lo) == 0 {
 			continue
 		}
-		col, _ := st.algoChartColor(r.Algo)
-		out = append(out, plotSeries{lo: lo, hi: hi, glyph: Glyph(r.Algo), color: col, diverged: r.Diverged != nil})
+		col, _ := c.common.chartColor(r.Algo)
+		out = append(out, plotSeries{lo: lo, hi: hi, glyph: c.common.Glyph(r.Algo), color: col, diverged: r.Diverged != nil})
 	}
 	if c.metric == live.L1 && len(out) > 0 {
 		refCol := asciigraph.Default
@@ -198,11 +195,11 @@ func (c *Chart) collect(s *live.Snapshot, ax live.Axis, cols int) []plotSeries {
 		}
 		if s.Refs.HasMinL1 {
 			v := flat(s.Refs.MinL1, cols)
-			out = append([]plotSeries{{lo: v, hi: v, glyph: glyphMin, color: refCol, ref: true}}, out...)
+			out = append([]plotSeries{{lo: v, hi: v, glyph: asciigraph.CreateCharSet(glyphMinL1), color: refCol, ref: true}}, out...)
 		}
 		if s.Refs.HasGFLimit {
 			v := flat(s.Refs.GFLimitL1, cols)
-			out = append([]plotSeries{{lo: v, hi: v, glyph: glyphGFL, color: refCol, ref: true}}, out...)
+			out = append([]plotSeries{{lo: v, hi: v, glyph: asciigraph.CreateCharSet(glyphGFLimit), color: refCol, ref: true}}, out...)
 		}
 	}
 	return out
@@ -339,77 +336,6 @@ func (c *Chart) yLabel(lo, hi float64, height int) func(float64) string {
 	}
 }
 
-// compactNumber formats v in at most width characters with enough
-// significant digits to resolve step.
-func compactNumber(v, step float64, width int) string {
-	if v == 0 {
-		return "0"
-	}
-	digits := 2
-	if step > 0 && isFinite(step) {
-		digits = int(math.Ceil(math.Log10(math.Abs(v)/step))) + 1
-	}
-	digits = min(max(digits, 1), 5)
-	if a := math.Abs(v); a >= 1 && a < 1e5 && math.Abs(v-math.Round(v)) < 0.5*step+1e-12 {
-		return strconv.FormatFloat(math.Round(v), 'f', 0, 64) // 140, not 1.4e2
-	}
-	for d := digits; d >= 1; d-- {
-		s := shortExp(strconv.FormatFloat(v, 'g', d, 64))
-		if len(s) <= width {
-			return s
-		}
-	}
-	return shortExp(strconv.FormatFloat(v, 'e', 0, 64))
-}
-
-// shortExp turns "1e-05" into "1e-5" and "2e+03" into "2e3".
-func shortExp(s string) string {
-	i := strings.IndexByte(s, 'e')
-	if i < 0 {
-		return s
-	}
-	mant, exp := s[:i], s[i+1:]
-	sign := ""
-	if exp[0] == '-' || exp[0] == '+' {
-		if exp[0] == '-' {
-			sign = "-"
-		}
-		exp = exp[1:]
-	}
-	exp = strings.TrimLeft(exp, "0")
-	if exp == "" {
-		exp = "0"
-	}
-	return mant + "e" + sign + exp
-}
-
-// formatValue is a value in a title or status line.
-func formatValue(v float64) string {
-	if !isFinite(v) {
-		return "—"
-	}
-	a := math.Abs(v)
-	if a != 0 && (a < 1e-3 || a >= 1e5) {
-		return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
-	}
-	return strconv.FormatFloat(v, 'g', 4, 64)
-}
-
-// shortValue is a value in three significant digits.
-func shortValue(v float64) string {
-	if !isFinite(v) {
-		return "—"
-	}
-	a := math.Abs(v)
-	switch {
-	case a != 0 && (a < 1e-2 || a >= 1e4):
-		return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
-	case a >= 1e3:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
-}
-
 // axisLine is the time axis: ticks, and a marker where the parameters
 // were changed live.
 func (c *Chart) axisLine(s *live.Snapshot, ax live.Axis, cols int) string {
@@ -486,57 +412,3 @@ func (c *Chart) labelLine(ax live.Axis, cols int, logTime bool) string {
 	}
 	return st.Dim.Render(fmt.Sprintf("%*s ", plotLeft-1, caption) + strings.TrimRight(string(line), " "))
 }
-
-func formatTime(t float64, logTime bool) string {
-	if logTime {
-		return shortExp(strconv.FormatFloat(t, 'g', 2, 64))
-	}
-	switch a := math.Abs(t); {
-	case a == 0:
-		return "0"
-	case a >= 1e5 || a < 1e-3:
-		return shortExp(strconv.FormatFloat(t, 'e', 1, 64))
-	}
-	return strconv.FormatFloat(t, 'g', 3, 64)
-}
-
-func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-// truncate cuts a styled line to w cells.
-func truncate(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-// fitBlock pads or cuts lines to exactly w cells and h lines.
-func fitBlock(lines []string, w, h int) string {
-	out := make([]string, h)
-	for i := range out {
-		var l string
-		if i < len(lines) {
-			l = lines[i]
-		}
-		l = truncate(l, w)
-		if pad := w - lipgloss.Width(l); pad > 0 {
-			l += strings.Repeat(" ", pad)
-		}
-		out[i] = l
-	}
-	return strings.Join(out, "\n")
-}
-
-func blankBlock(w, h int) string { return fitBlock(nil, max(w, 0), max(h, 0)) }
-
-// algoLabel is the display name of an algorithm: "GD", or for a variant
-// its pins in the panel's symbols, "GD γ=0.0175".
-func algoLabel(a sim.Algo) string {
-	label := strings.ToUpper(string(a.Base()))
-	for _, pin := range a.Pins() {
-		label += " " + pinSymbol[pin.Key] + "=" + strconv.FormatFloat(pin.Value, 'g', 4, 64)
-	}
-	return label
-}
-
-var pinSymbol = map[string]string{"step": "γ", "noise": "noise", "batch": "b", "momentum": "μ", "label-noise": "δ"}

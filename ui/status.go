@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -74,55 +73,6 @@ func (h *Header) stateText(s live.State) string {
 	return s.String()
 }
 
-func speedText(v float64) string {
-	if math.IsInf(v, 1) || v <= 0 {
-		return "max"
-	}
-	return formatRate(v) + "/s"
-}
-
-func formatRate(v float64) string {
-	switch {
-	case v >= 1e6:
-		return strconv.FormatFloat(v/1e6, 'f', 1, 64) + "M"
-	case v >= 1e4:
-		return strconv.FormatFloat(v/1e3, 'f', 0, 64) + "k"
-	case v >= 1e3:
-		return strconv.FormatFloat(v/1e3, 'f', 1, 64) + "k"
-	}
-	return strconv.FormatFloat(v, 'f', 0, 64)
-}
-
-func formatClock(t float64) string {
-	switch a := math.Abs(t); {
-	case a == 0:
-		return "0"
-	case a >= 1e6:
-		return shortExp(strconv.FormatFloat(t, 'e', 3, 64))
-	case a >= 100:
-		return strconv.FormatFloat(t, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(t, 'f', 3, 64)
-}
-
-// groupDigits writes 1234567 as 1,234,567.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // Legend names the series glyphs, the reference levels and the marker.
 type Legend struct {
 	common *Common
@@ -146,7 +96,7 @@ func (l *Legend) View() string {
 		if r.CatchingUp {
 			name += " (catching up)"
 		}
-		parts = append(parts, st.Algo(r.Algo).Render(Glyph(r.Algo).Horizontal+Glyph(r.Algo).Horizontal+" "+name))
+		parts = append(parts, l.common.AlgoStyle(r.Algo).Render(l.common.Glyph(r.Algo).Horizontal+l.common.Glyph(r.Algo).Horizontal+" "+name))
 	}
 	if s.Refs.HasMinL1 {
 		parts = append(parts, st.Ref.Render("┈┈ min-ℓ₁ "+formatValue(s.Refs.MinL1)))
@@ -214,7 +164,7 @@ func (sl *StatusLine) View() string {
 		if r.Diverged != nil {
 			lim = "diverged"
 		}
-		parts = append(parts, st.Algo(r.Algo).Render(algoLabel(r.Algo))+" "+st.Value.Render(shortValue(now))+
+		parts = append(parts, sl.common.AlgoStyle(r.Algo).Render(algoLabel(r.Algo))+" "+st.Value.Render(shortValue(now))+
 			st.Dim.Render("→")+lim)
 	}
 	return fitBlock([]string{strings.Join(parts, "  ")}, sl.width, 1)
@@ -268,13 +218,4 @@ func (b *Banner) View() string {
 	text += "; r restarts"
 	line := truncate(text, b.width)
 	return st.Banner.Render(padRight(line, b.width))
-}
-
-// roundDown keeps two significant digits, rounding down, for a hint.
-func roundDown(v float64) float64 {
-	if !(v > 0) {
-		return v
-	}
-	e := math.Pow(10, math.Floor(math.Log10(v))-1)
-	return math.Floor(v/e) * e
 }
