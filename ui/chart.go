@@ -53,11 +53,11 @@ func NewChart(c *Common, m live.Metric) *Chart {
 func metricTitle(m live.Metric) string {
 	switch m {
 	case live.Loss:
-		return "train loss"
+		return "loss"
 	case live.L1:
 		return "‖β‖₁"
 	case live.Alpha:
-		return "α_t geo-mean"
+		return "α_t"
 	case live.TestError:
 		return "test error"
 	}
@@ -112,7 +112,7 @@ func (c *Chart) render(s *live.Snapshot, logTime bool) string {
 		return blankBlock(w, h)
 	}
 	var lines []string
-	lines = append(lines, c.titleLine(s, w))
+	lines = append(lines, c.titleLine(w))
 	axisRows := 1
 	if c.xLabels {
 		axisRows = 2
@@ -142,21 +142,13 @@ func (c *Chart) render(s *live.Snapshot, logTime bool) string {
 	return fitBlock(lines, w, h)
 }
 
-func (c *Chart) titleLine(s *live.Snapshot, w int) string {
+// titleLine names the metric; the values are in the table under the
+// charts, where they are never cut.
+func (c *Chart) titleLine(w int) string {
 	st := c.common.Styles
 	t := st.Title.Render(c.title)
 	if c.metric.Log() {
 		t += st.Dim.Render(" (log)")
-	}
-	for _, r := range s.Enabled() {
-		if !r.HasLatest {
-			continue
-		}
-		v, ok := latestValue(r, c.metric)
-		if !ok {
-			continue
-		}
-		t += " " + c.common.AlgoStyle(r.Algo).Render(algoLabel(r.Algo)) + " " + shortValue(v)
 	}
 	return truncate(t, w-rightMargin)
 }
@@ -252,6 +244,10 @@ func (c *Chart) plot(series []plotSeries, height, cols int) []string {
 		return make([]string, height+1)
 	}
 	lo, hi = padRange(lo, hi, c.metric.Log())
+	if !c.metric.Log() {
+		lo, hi = niceRange(lo, hi, height)
+	}
+	labels := axisLabels(lo, hi, height, c.metric.Log(), yLabelWidth)
 	scale := float64(height) / (hi - lo)
 	// A spread narrower than a row draws as its midpoint; wider ones keep
 	// their extremes, so noise bands and spikes stay visible.
@@ -284,56 +280,16 @@ func (c *Chart) plot(series []plotSeries, height, cols int) []string {
 		asciigraph.LowerBound(0), asciigraph.UpperBound(float64(height)),
 		asciigraph.Offset(3),
 		asciigraph.SeriesChars(glyphs...),
-		asciigraph.YAxisValueFormatter(c.yLabel(lo, hi, height)),
+		asciigraph.YAxisValueFormatter(func(u float64) string {
+			row := min(max(int(math.Round(float64(height)-u)), 0), height)
+			return padLeft(labels[row], yLabelWidth)
+		}),
 	}
 	if useColor {
 		opts = append(opts, asciigraph.SeriesColors(colors...))
 	}
 	out := asciigraph.PlotMany(data, opts...)
 	return strings.Split(out, "\n")
-}
-
-// padRange widens a range so that flat data still get a readable axis.
-func padRange(lo, hi float64, logScale bool) (float64, float64) {
-	span := hi - lo
-	minSpan := 1e-3 * math.Max(math.Abs(lo), math.Abs(hi))
-	if logScale {
-		minSpan = math.Max(minSpan, 0.02)
-	} else {
-		minSpan = math.Max(minSpan, 1e-9)
-	}
-	if span < minSpan {
-		mid := 0.5 * (lo + hi)
-		lo, hi = mid-minSpan/2, mid+minSpan/2
-	}
-	return lo, hi
-}
-
-// yLabel formats the label of a row: the data value (10^v on log charts)
-// with just enough digits to tell neighbouring rows apart, on every row of
-// short charts and every other row of tall ones.
-func (c *Chart) yLabel(lo, hi float64, height int) func(float64) string {
-	logScale := c.metric.Log()
-	natural := func(u float64) float64 {
-		v := lo + u/float64(height)*(hi-lo)
-		if logScale {
-			return math.Pow(10, v)
-		}
-		return v
-	}
-	every := 1
-	if height > 7 {
-		every = 2
-	}
-	return func(u float64) string {
-		row := int(math.Round(float64(height) - u))
-		if row%every != 0 && row != height {
-			return strings.Repeat(" ", yLabelWidth)
-		}
-		v := natural(u)
-		step := math.Abs(natural(math.Min(u+1, float64(height))) - natural(math.Max(u-1, 0)))
-		return fmt.Sprintf("%*s", yLabelWidth, compactNumber(v, step/2, yLabelWidth))
-	}
 }
 
 // axisLine is the time axis: ticks, and a marker where the parameters

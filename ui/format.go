@@ -12,29 +12,6 @@ import (
 // Number formats of the explorer: every number on screen goes through
 // these, so that one kind of value always reads the same way.
 
-// compactNumber formats v in at most width characters with enough
-// significant digits to resolve step.
-func compactNumber(v, step float64, width int) string {
-	if v == 0 {
-		return "0"
-	}
-	digits := 2
-	if step > 0 && isFinite(step) {
-		digits = int(math.Ceil(math.Log10(math.Abs(v)/step))) + 1
-	}
-	digits = min(max(digits, 1), 5)
-	if a := math.Abs(v); a >= 1 && a < 1e5 && math.Abs(v-math.Round(v)) < 0.5*step+1e-12 {
-		return strconv.FormatFloat(math.Round(v), 'f', 0, 64) // 140, not 1.4e2
-	}
-	for d := digits; d >= 1; d-- {
-		s := shortExp(strconv.FormatFloat(v, 'g', d, 64))
-		if len(s) <= width {
-			return s
-		}
-	}
-	return shortExp(strconv.FormatFloat(v, 'e', 0, 64))
-}
-
 // shortExp turns "1e-05" into "1e-5" and "2e+03" into "2e3".
 func shortExp(s string) string {
 	i := strings.IndexByte(s, 'e')
@@ -202,3 +179,25 @@ func abs(v float64) float64 {
 }
 
 func formatParam(v float64) string { return shortExp(strconv.FormatFloat(v, 'g', 4, 64)) }
+
+// sigValue writes a value with three significant digits, trailing zeros
+// kept so that a column reads evenly: 0.100, 0.0992, 6.88, 1234; below
+// 0.01 and from 10⁴ on in the explorer's one exponent style, 3.03e-21.
+func sigValue(v float64) string {
+	if !isFinite(v) {
+		return "—"
+	}
+	a := math.Abs(v)
+	switch {
+	case a == 0:
+		return "0"
+	case a < 1e-2 || a >= 1e4:
+		return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
+	}
+	decimals := max(0, 2-int(math.Floor(math.Log10(a))))
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if r, _ := strconv.ParseFloat(s, 64); math.Abs(r) >= 1e4 {
+		return shortExp(strconv.FormatFloat(v, 'e', 2, 64)) // 9999.6 rounds up
+	}
+	return s
+}

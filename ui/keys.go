@@ -38,6 +38,14 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.quitting = true
 		return m, tea.Quit
 	}
+	if m.tooSmall {
+		// Nothing else acts unseen while the screen asks to be enlarged.
+		if key.Matches(msg, k.Quit) {
+			m.quitting = true
+			return m, tea.Quit
+		}
+		return m, nil
+	}
 	if m.params.Editing() {
 		if c, ok := m.params.EditKey(msg); ok {
 			return m, m.send(c)

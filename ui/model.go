@@ -28,6 +28,9 @@ const (
 	noticeTime  = 6 * time.Second
 )
 
+// minChartRows is the least height of the two rows of charts together.
+const minChartRows = 12
+
 // Options configure one explorer session.
 type Options struct {
 	// Renderer is the session's lipgloss renderer (default: stdout's).
@@ -97,13 +100,12 @@ type Model struct {
 	params *ParamPanel
 	banner *Banner
 	charts [4]*Chart
-	legend *Legend
+	values *ValueTable
 	strip  *Strip
-	status *StatusLine
+	notice notice
 	help   help.Model
 
 	noticeSeq    uint64
-	noticeLeft   time.Duration
 	lastMarker   live.Marker
 	gen          uint64
 	shown        int
@@ -111,6 +113,7 @@ type Model struct {
 	gridKey      [4]int
 	gridCache    string
 	paramsHeight int
+	valuesHeight int
 	stripHeight  int
 	chartRows    [2]int
 }
@@ -135,9 +138,8 @@ func New(eng Engine, opt Options) *Model {
 	for i, metric := range live.Metrics {
 		m.charts[i] = NewChart(c, metric)
 	}
-	m.legend = &Legend{common: c}
+	m.values = &ValueTable{common: c}
 	m.strip = NewStrip(c)
-	m.status = &StatusLine{common: c}
 	m.help = help.New()
 	m.help.Styles = c.Styles.Help
 	if s := m.eng.Snapshot(); s != nil {
@@ -156,7 +158,7 @@ type refreshMsg struct{}
 // snapshot now instead of at its next tick.
 func Refresh() tea.Msg { return refreshMsg{} }
 
-// NoticeMsg shows a notice in the status line (e.g. a server's message).
+// NoticeMsg shows a notice on the footer line (e.g. a server's message).
 type NoticeMsg struct {
 	Text  string
 	IsErr bool
@@ -248,19 +250,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// age counts down the notice's display time.
+// notice is a transient message on the footer line: a refused command, a
+// live change, an export. It shows for noticeTime, then the key hint
+// returns; a restart clears it.
+type notice struct {
+	text  string
+	isErr bool
+	left  time.Duration
+}
+
+// age counts down the display time of the notice and of the parameter
+// panel's message.
 func (m *Model) age(d time.Duration) {
-	if m.noticeLeft > 0 {
-		m.noticeLeft -= d
-		if m.noticeLeft <= 0 {
-			m.status.notice = ""
+	if m.notice.left > 0 {
+		m.notice.left -= d
+		if m.notice.left <= 0 {
+			m.notice = notice{}
 		}
 	}
+	m.params.Age(d)
 }
 
 func (m *Model) notify(text string, isErr bool) {
-	m.status.notice, m.status.isErr = text, isErr
-	m.noticeLeft = noticeTime
+	m.notice = notice{text: text, isErr: isErr, left: noticeTime}
 }
 
 // refresh reads the runner's latest snapshot.
@@ -293,15 +305,18 @@ func (m *Model) take(s *live.Snapshot) {
 		last = s.Markers[len(s.Markers)-1]
 	}
 	if s.Generation != m.gen || first {
+		if !first {
+			m.notice = notice{} // the runs restarted: what the notice said is gone
+		}
 		m.gen = s.Generation
 	} else if last != m.lastMarker {
 		m.notify(fmt.Sprintf("%s live change at t %s (step %s): %s", markerGlyph, formatClock(last.Time), groupDigits(last.Steps), last.Label), false)
 	}
 	m.lastMarker = last
 	m.header.snap, m.header.speed = s, m.speed
-	m.legend.snap, m.status.snap, m.banner.snap = s, s, s
+	m.values.snap, m.banner.snap = s, s
 	m.strip.Update(s)
-	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn {
+	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight {
 		m.layout()
 	}
 	m.updateCharts()
@@ -332,15 +347,22 @@ func (m *Model) layout() {
 	if h >= 30 {
 		m.paramsHeight = 2
 	}
-	m.stripHeight = m.stripLines(h)
-	fixed := 1 + m.paramsHeight + 1 + m.stripHeight + 1 + 1 // header, params, legend, strip, status, help
+	m.values.SetSize(w, 1)
+	m.valuesHeight = m.values.Lines()
+	fixed := 1 + m.paramsHeight + m.valuesHeight + 1 // header, params, values, footer
 	if m.bannerOn {
 		fixed++
 	}
 	if m.hasModeLine() {
 		fixed++
 	}
-	rest := max(h-fixed, 8)
+	// The strip gets what the charts can spare above minChartRows; below
+	// three lines it is left out.
+	m.stripHeight = min(m.stripLines(h), h-fixed-minChartRows)
+	if m.stripHeight < 3 {
+		m.stripHeight = 0
+	}
+	rest := max(h-fixed-m.stripHeight, 8)
 	top := rest / 2
 	m.chartRows = [2]int{top, rest - top}
 	left := w / 2
@@ -356,9 +378,7 @@ func (m *Model) layout() {
 	m.header.SetSize(w, 1)
 	m.params.SetSize(w, m.paramsHeight)
 	m.banner.SetSize(w, 1)
-	m.legend.SetSize(w, 1)
 	m.strip.SetSize(w, m.stripHeight)
-	m.status.SetSize(w, 1)
 	m.updateCharts()
 }
 

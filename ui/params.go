@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -113,6 +114,7 @@ type ParamPanel struct {
 	input   textinput.Model
 	msg     string
 	msgErr  bool
+	msgLeft time.Duration // the message's display time left
 }
 
 // NewParamPanel returns an empty panel; Sync fills it.
@@ -177,7 +179,7 @@ func (p *ParamPanel) EditKey(msg tea.KeyMsg) (live.Command, bool) {
 		text := strings.TrimSpace(p.input.Value())
 		nv, err := p.parse(text)
 		if err != nil {
-			p.msg, p.msgErr = fmt.Sprintf("%s: %v; kept %s", infoOf(p.sel).short, err, p.vals.text(p.sel)), true
+			p.setMessage(fmt.Sprintf("%s: %v; kept %s", infoOf(p.sel).short, err, p.vals.text(p.sel)), true)
 			return live.Command{}, false
 		}
 		return p.commit(nv)
@@ -282,11 +284,11 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	name := infoOf(p.sel).short
 	fail := func(err error) (live.Command, bool) {
-		p.msg, p.msgErr = fmt.Sprintf("%s: %v; kept %s", name, err, p.vals.text(p.sel)), true
+		p.setMessage(fmt.Sprintf("%s: %v; kept %s", name, err, p.vals.text(p.sel)), true)
 		return live.Command{}, false
 	}
 	if nv == p.vals {
-		p.msg, p.msgErr = fmt.Sprintf("%s: already %s", name, p.vals.text(p.sel)), false
+		p.setMessage(fmt.Sprintf("%s: already %s", name, p.vals.text(p.sel)), false)
 		return live.Command{}, false
 	}
 	var c live.Command
@@ -366,6 +368,21 @@ func ladder(v float64, dir int, lo, hi float64) float64 {
 		}
 	}
 	return math.Min(math.Max(best, lo), hi)
+}
+
+// setMessage shows an inline message for noticeTime.
+func (p *ParamPanel) setMessage(text string, isErr bool) {
+	p.msg, p.msgErr, p.msgLeft = text, isErr, noticeTime
+}
+
+// Age counts down the inline message's display time.
+func (p *ParamPanel) Age(d time.Duration) {
+	if p.msgLeft > 0 {
+		p.msgLeft -= d
+		if p.msgLeft <= 0 {
+			p.msg = ""
+		}
+	}
 }
 
 // Message is the inline message of the last edit, if any.
