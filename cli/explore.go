@@ -23,8 +23,8 @@ Opens the interactive explorer: the preset's algorithms (GF and SGF by
 default; the a key adds GD and SGD) from the same data and initialisation,
 side by side on one time axis, with the theory's levels and predicted
 limits. --preset and every problem and parameter flag of 'sgdbias run'
-apply. When standard output is not a terminal, prints the 'sgdbias run'
-summary of the scenario instead.
+apply. When standard output is not a terminal (or TERM is dumb), prints
+the 'sgdbias run' summary of the scenario instead.
 α is in the seed paper's convention: β = w₊² − w₋², w₊(0) = w₋(0) = α.
 Press ? in the explorer for the keys. Other commands: run, sweep, serve,
 data, presets, version ('sgdbias help').
@@ -46,7 +46,8 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if !isTerminal(std.out) {
+	if !isTerminal(std.out) || os.Getenv("TERM") == "dumb" {
+		// A dumb terminal has no alternate screen nor cursor addressing.
 		return cmdRun(ctx, runArgs(fs), std)
 	}
 	plan, _, err := f.plan(fs)
