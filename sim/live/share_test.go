@@ -382,3 +382,37 @@ func TestManyFollowers(t *testing.T) {
 	}
 	runtime.GC()
 }
+
+// A fork taken at t = 0 of a stage that never ran (the presenter has not
+// pressed space yet) runs like any other once resumed, and stops.
+func TestForkAtTimeZero(t *testing.T) {
+	opt := Options{Paused: true, ChunkSteps: 6}
+	stage := start(t, paper(sim.GF, sim.SGF), opt)
+	cp, err := stage.Checkpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Steps() != 0 || cp.Time() != 0 {
+		t.Fatalf("checkpoint at step %d, t %v", cp.Steps(), cp.Time())
+	}
+	fork, err := StartFrom(context.Background(), cp, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, fork, Step(40))
+	waitFor(t, fork, "40 fork steps", stepsDone(40))
+	send(t, stage, Step(40))
+	s := waitFor(t, stage, "40 stage steps", stepsDone(40))
+	f := fork.Snapshot()
+	for _, a := range []sim.Algo{sim.SGD, sim.SGF} {
+		if f.Run(a).Latest.Loss != s.Run(a).Latest.Loss || f.Run(a).Samples() != s.Run(a).Samples() {
+			t.Errorf("%s: fork loss %v (%d samples), stage %v (%d)", a, f.Run(a).Latest.Loss, f.Run(a).Samples(), s.Run(a).Latest.Loss, s.Run(a).Samples())
+		}
+	}
+	fork.Stop()
+	select {
+	case <-fork.Done():
+	default:
+		t.Error("Stop returned before the fork's goroutine ended")
+	}
+}
