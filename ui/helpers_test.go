@@ -18,7 +18,8 @@ func paper(algos ...sim.Algo) live.Scenario { return simtest.Paper(algos...) }
 
 func startRunner(t testing.TB, sc live.Scenario) *live.Runner {
 	t.Helper()
-	return simtest.StartPaused(t, sc)
+	// A fixed speed: the header shows it.
+	return simtest.Start(t, sc, live.Options{Paused: true, ChunkSteps: 8, Speed: 20})
 }
 
 // renderer returns a renderer with a fixed profile and background.

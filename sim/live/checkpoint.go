@@ -198,7 +198,7 @@ func (l *loop) replay(ctx context.Context, t *track, cp *Checkpoint, p *trackPoi
 		}
 	}
 	t.applied = p.applied
-	t.lin, t.log = p.lin.clone(), p.log.clone()
+	t.lin, t.log = p.lin.restore(), p.log.restore()
 	t.latest, t.has = p.latest, p.has
 	if p.has && t.m.Err() == nil {
 		if s := t.sampler.Measure(t.m); s.Finite() {

@@ -375,3 +375,37 @@ func TestManyFollowers(t *testing.T) {
 	}
 	runtime.GC()
 }
+
+// A fork taken at t = 0 of a stage that never ran (the presenter has not
+// pressed space yet) runs like any other once resumed, and stops.
+func TestForkAtTimeZero(t *testing.T) {
+	opt := live.Options{Paused: true, ChunkSteps: 6}
+	stage := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), opt)
+	cp, err := stage.Checkpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Steps() != 0 || cp.Time() != 0 {
+		t.Fatalf("checkpoint at step %d, t %v", cp.Steps(), cp.Time())
+	}
+	fork, err := live.StartFrom(context.Background(), cp, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	simtest.Send(t, fork, live.Step(40))
+	simtest.WaitFor(t, fork, "40 fork steps", simtest.StepsDone(40))
+	simtest.Send(t, stage, live.Step(40))
+	s := simtest.WaitFor(t, stage, "40 stage steps", simtest.StepsDone(40))
+	f := fork.Snapshot()
+	for _, a := range []sim.Algo{sim.SGD, sim.SGF} {
+		if f.Run(a).Latest.Loss != s.Run(a).Latest.Loss || f.Run(a).Samples() != s.Run(a).Samples() {
+			t.Errorf("%s: fork loss %v (%d samples), stage %v (%d)", a, f.Run(a).Latest.Loss, f.Run(a).Samples(), s.Run(a).Latest.Loss, s.Run(a).Samples())
+		}
+	}
+	fork.Stop()
+	select {
+	case <-fork.Done():
+	default:
+		t.Error("Stop returned before the fork's goroutine ended")
+	}
+}

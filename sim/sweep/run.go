@@ -135,6 +135,9 @@ type repData struct {
 	l1    []float64 // nil when the min-ℓ₁ solve failed
 	err   error     // the problem could not be drawn
 	l1Err error
+	// saddles is the small-α schedule of the data (theory.md §9), nil when
+	// its solve failed.
+	saddles *theory.Schedule
 }
 
 func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
@@ -151,7 +154,11 @@ func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
 				return
 			}
 		}
-		res, err := theory.NewSolver(rd.prob.N, rd.prob.D, rd.prob.X, rd.prob.Y).MinL1()
+		solver := theory.NewSolver(rd.prob.N, rd.prob.D, rd.prob.X, rd.prob.Y)
+		if sc, err := solver.Saddles(); err == nil {
+			rd.saddles = &sc
+		}
+		res, err := solver.MinL1()
 		if err != nil {
 			rd.l1Err = err
 			return
@@ -316,6 +323,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	s := sim.NewSampler(p, init)
 	end := c.Horizon.End(pt.Step)
 	tol := c.Horizon.Tol
+	jumps := newJumpTrace(rd.saddles, pt.Alpha, s, m)
 	for {
 		steps, now := m.State().Steps, m.State().Time
 		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*float64(steps))))
@@ -340,6 +348,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 			return rec, nil
 		}
 		progress(m.State().Time / end)
+		jumps.record(s, m)
 		if tol > 0 && s.Loss(m) <= tol {
 			rec.Converged = true
 			break
@@ -359,6 +368,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	}
 	rec.L1Norm = ptr(smp.L1)
 	rec.AlphaRatio = ptr(smp.AlphaGeoMean / pt.Alpha)
+	rec.JumpError = jumps.jumpError(end)
 	if rd.l1 != nil {
 		var ss float64
 		for j, b := range m.State().Beta {
