@@ -13,16 +13,18 @@ var Unlimited = math.Inf(1)
 // speedLadder is the log ladder of target speeds, in steps per second, that
 // the explorer's +/- keys walk: 1-2-5 per decade from a few steps per second
 // to a million, then flat out.
-var speedLadder = []float64{
-	2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, math.Inf(1),
+func speedLadder() []float64 {
+	return []float64{
+		2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, math.Inf(1),
+	}
 }
 
 // SpeedLadder returns the ladder of target speeds (the last is Unlimited).
-func SpeedLadder() []float64 { return append([]float64(nil), speedLadder...) }
+func SpeedLadder() []float64 { return speedLadder() }
 
 // FasterSpeed is the next rung above v.
 func FasterSpeed(v float64) float64 {
-	for _, r := range speedLadder {
+	for _, r := range speedLadder() {
 		if r > v*1.0001 {
 			return r
 		}
@@ -32,12 +34,13 @@ func FasterSpeed(v float64) float64 {
 
 // SlowerSpeed is the next rung below v.
 func SlowerSpeed(v float64) float64 {
-	for i := len(speedLadder) - 1; i >= 0; i-- {
-		if speedLadder[i] < v/1.0001 {
-			return speedLadder[i]
+	ladder := speedLadder()
+	for i := len(ladder) - 1; i >= 0; i-- {
+		if ladder[i] < v/1.0001 {
+			return ladder[i]
 		}
 	}
-	return speedLadder[0]
+	return ladder[0]
 }
 
 // interestingSeconds is the wall time the interesting part of a scenario
@@ -159,8 +162,9 @@ func DefaultSpeed(horizonSteps float64) float64 {
 }
 
 func nearestRung(v float64) float64 {
-	best, bestDist := speedLadder[0], math.Inf(1)
-	for _, r := range speedLadder[:len(speedLadder)-1] {
+	ladder := speedLadder()
+	best, bestDist := ladder[0], math.Inf(1)
+	for _, r := range ladder[:len(ladder)-1] {
 		if d := math.Abs(math.Log(r / v)); d < bestDist {
 			best, bestDist = r, d
 		}
