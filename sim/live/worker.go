@@ -126,6 +126,7 @@ func solveRefs(ctx context.Context, p *problem.Problem, logAlpha []float64) (Ref
 	if len(errs) > 0 {
 		refs.Err = errs[0]
 	}
+	refs.Staircase = solveStaircase(ctx, p, logAlpha)
 	return refs, gf
 }
 
