@@ -111,6 +111,7 @@ type Model struct {
 	lastMarker   live.Marker
 	gen          uint64
 	shown        int
+	stairShown   bool // the strip has the current saddle's row
 	bannerOn     bool
 	gridKey      [4]int
 	gridCache    string
@@ -304,7 +305,7 @@ func (m *Model) take(s *live.Snapshot) {
 	m.header.snap, m.header.speed = s, m.speed
 	m.legend.snap, m.status.snap, m.banner.snap = s, s, s
 	m.strip.Update(s)
-	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn {
+	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || (s.Refs.Staircase != nil) != m.stairShown {
 		m.layout()
 	}
 	m.updateCharts()
@@ -326,6 +327,7 @@ func (m *Model) layout() {
 	m.help.Width = w
 	if m.snap != nil {
 		m.shown = len(m.snap.Enabled())
+		m.stairShown = m.snap.Refs.Staircase != nil
 	}
 	m.bannerOn = m.banner.Active()
 	if m.tooSmall || w == 0 {
@@ -372,6 +374,9 @@ func (m *Model) stripLines(h int) int {
 	fixed := 1
 	if m.snap == nil || m.snap.Problem.HasBetaStar {
 		fixed = 2
+	}
+	if m.stairShown {
+		fixed++ // the current saddle's row
 	}
 	fit := 1
 	if h >= 34 {

@@ -154,6 +154,9 @@ func (l *Legend) View() string {
 	if s.Refs.HasGFLimit {
 		parts = append(parts, st.Ref.Render("╌╌ GF limit "+formatValue(s.Refs.GFLimitL1)))
 	}
+	if text := staircaseLegend(s); text != "" {
+		parts = append(parts, st.Ref.Render(text))
+	}
 	if !s.Refs.Ready {
 		parts = append(parts, st.Dim.Render("(solving references…)"))
 	}

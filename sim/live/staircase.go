@@ -58,35 +58,24 @@ func (s *Staircase) At(t float64) int {
 	return k
 }
 
-// Levels returns, per column of the axis, the predicted plateau of metric
-// m (Loss or L1) in chart units (log₁₀ for the loss), NaN in the columns of
-// a jump and where there is nothing to draw: before the axis, and the last
-// plateau of the loss, which is 0. ok is false for other metrics.
-func (s *Staircase) Levels(m Metric, ax Axis, cols int) ([]float64, bool) {
-	if s == nil || (m != Loss && m != L1) || cols < 1 || !ax.Valid() {
+// Plateaus returns the predicted plateau levels of metric m (Loss or L1)
+// after each jump, in chart units (log₁₀ for the loss), for flat reference
+// lines; the last plateau of the loss, which is 0, has no line. ok is false
+// for other metrics.
+func (s *Staircase) Plateaus(m Metric) ([]float64, bool) {
+	if s == nil || (m != Loss && m != L1) {
 		return nil, false
 	}
-	out := make([]float64, cols)
-	for c := range out {
-		t := ax.At(float64(c) / float64(max(cols-1, 1)))
-		k := s.At(t)
-		out[c] = s.level(m, k)
-		if c > 0 && s.At(ax.At(float64(c-1)/float64(max(cols-1, 1)))) != k {
-			out[c] = math.NaN() // the jump itself: a gap, not a vertical line
+	var out []float64
+	for _, sd := range s.Saddles[1:] {
+		switch {
+		case m == L1:
+			out = append(out, sd.L1)
+		case sd.Loss > 1e-12*s.Saddles[0].Loss:
+			out = append(out, math.Log10(sd.Loss))
 		}
 	}
 	return out, true
-}
-
-func (s *Staircase) level(m Metric, k int) float64 {
-	sd := s.Saddles[k]
-	if m == L1 {
-		return sd.L1
-	}
-	if !(sd.Loss > 1e-12*s.Saddles[0].Loss) {
-		return math.NaN()
-	}
-	return math.Log10(sd.Loss)
 }
 
 // JumpColumns returns the columns of the jump times t_k (k ≥ 1) that fall on

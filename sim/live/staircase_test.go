@@ -47,36 +47,32 @@ func TestStaircaseInSnapshot(t *testing.T) {
 	}
 }
 
-// TestStaircaseLevels: per column, the plateau of the saddle current at the
-// column's time, a gap at each jump, no loss level for the final plateau.
-func TestStaircaseLevels(t *testing.T) {
+// TestStaircasePlateaus: one level per jump, log₁₀ for the loss, no level
+// for the final zero loss; the jump columns on the axis.
+func TestStaircasePlateaus(t *testing.T) {
 	st := &Staircase{
 		Saddles: []theory.Saddle{{Loss: 100, L1: 0}, {Loss: 10, L1: 2}, {Loss: 0, L1: 3}},
 		Times:   []float64{0, 4, 8},
 		Alpha:   1e-5,
 	}
+	if l1, ok := st.Plateaus(L1); !ok || len(l1) != 2 || l1[0] != 2 || l1[1] != 3 {
+		t.Errorf("L1 plateaus %v, want [2 3]", l1)
+	}
+	if loss, ok := st.Plateaus(Loss); !ok || len(loss) != 1 || loss[0] != 1 {
+		t.Errorf("loss plateaus %v, want [log₁₀ 10 = 1]", loss)
+	}
+	if k := st.At(5); k != 1 {
+		t.Errorf("At(5) = %d, want 1", k)
+	}
 	ax := Axis{Lo: 0, Hi: 10}
-	l1, ok := st.Levels(L1, ax, 11) // one column per unit of time
-	if !ok {
-		t.Fatal("no L1 levels")
-	}
-	for c, want := range []float64{0, 0, 0, 0, math.NaN(), 2, 2, 2, math.NaN(), 3, 3} {
-		if got := l1[c]; !(got == want || (math.IsNaN(got) && math.IsNaN(want))) {
-			t.Errorf("L1 column %d: %v, want %v", c, got, want)
-		}
-	}
-	loss, _ := st.Levels(Loss, ax, 11)
-	if loss[0] != 2 || loss[5] != 1 || !math.IsNaN(loss[10]) {
-		t.Errorf("loss levels %v: want log₁₀ 100 = 2, log₁₀ 10 = 1, and no final plateau", loss)
-	}
 	if cols := st.JumpColumns(ax, 11); len(cols) != 2 || cols[0] != 4 || cols[1] != 8 {
 		t.Errorf("jump columns %v, want [4 8]", cols)
 	}
-	if _, ok := st.Levels(Alpha, ax, 11); ok {
-		t.Error("levels for α_t")
+	if _, ok := st.Plateaus(Alpha); ok {
+		t.Error("plateaus for α_t")
 	}
 	var none *Staircase
-	if _, ok := none.Levels(L1, ax, 11); ok || none.JumpColumns(ax, 11) != nil {
+	if _, ok := none.Plateaus(L1); ok || none.JumpColumns(ax, 11) != nil {
 		t.Error("a nil staircase draws something")
 	}
 }
