@@ -141,7 +141,7 @@ func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
 
 // cmdRun implements `sgdbias run`.
 func cmdRun(ctx context.Context, args []string, std stdio) int {
-	fs := newFlagSet("run", runUsage, std.err)
+	fs := newFlagSet("run", runUsage, std)
 	f := newRunFlags(fs)
 	if code, done := parseFlags(fs, args); done {
 		return code
