@@ -13,6 +13,11 @@ import (
 // ln(1/α) time scale to mean much (theory.md §9).
 const StaircaseMaxAlpha = 1e-3
 
+// staircaseMaxWork caps n²·d for the explorer's schedule: each saddle costs
+// least-squares solves of O(n·|S|²), and the overlay must not hold the solver
+// worker (and with it the predicted limits) for long on large problems.
+const staircaseMaxWork = 1e8
+
 // Staircase is the small-α saddle-to-saddle schedule of gradient flow on the
 // problem (theory.md §9), with its jump times for the run's α. Immutable.
 type Staircase struct {
@@ -23,15 +28,15 @@ type Staircase struct {
 }
 
 // solveStaircase computes the schedule for α = exp(mean of logAlpha), or nil
-// when α > StaircaseMaxAlpha or the solve fails (a failure is no notice: the
-// overlay is an extra).
+// when α > StaircaseMaxAlpha, the problem is larger than staircaseMaxWork or
+// the solve fails (a failure is no notice: the overlay is an extra).
 func solveStaircase(ctx context.Context, p *problem.Problem, logAlpha []float64) *Staircase {
 	var mean float64
 	for _, la := range logAlpha {
 		mean += la
 	}
 	alpha := math.Exp(mean / float64(len(logAlpha)))
-	if !(alpha <= StaircaseMaxAlpha) {
+	if !(alpha <= StaircaseMaxAlpha) || float64(p.N)*float64(p.N)*float64(p.D) > staircaseMaxWork {
 		return nil
 	}
 	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
