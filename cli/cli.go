@@ -130,6 +130,6 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, done bool) {
 
 // usageError reports bad usage or input and returns exit status 2.
 func usageError(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "sgdbias: %v\n", err)
+	fmt.Fprintf(stderr, "sgdbias: %v\n", flagError(err))
 	return 2
 }

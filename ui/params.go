@@ -10,6 +10,7 @@ import (
 
 	"sgdbias/sim"
 	"sgdbias/sim/live"
+	"sgdbias/sim/param"
 )
 
 // paramID names an editable parameter.
@@ -287,7 +288,7 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	name := paramInfos[p.sel].short
 	fail := func(err error) (live.Command, bool) {
-		p.msg, p.msgErr = fmt.Sprintf("%s: %v; kept %s", name, err, p.vals.text(p.sel)), true
+		p.msg, p.msgErr = fmt.Sprintf("%s; kept %s", paramMessage(err), p.vals.text(p.sel)), true
 		return live.Command{}, false
 	}
 	if nv == p.vals {
@@ -297,13 +298,13 @@ func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	var c live.Command
 	switch p.sel {
 	case pAlpha:
-		if !(nv.alpha >= sim.MinAlpha && nv.alpha <= sim.MaxAlpha) {
-			return fail(fmt.Errorf("%v is out of range; allowed %g ≤ α ≤ %g", nv.alpha, sim.MinAlpha, sim.MaxAlpha))
+		if err := sim.CheckAlpha(nv.alpha); err != nil {
+			return fail(err)
 		}
 		c = live.SetAlpha(nv.alpha)
 	case pStep, pNoise, pBatch, pMomentum, pLabelNoise:
 		if err := nv.params.Validate(nv.n); err != nil {
-			return fail(trimFlag(err))
+			return fail(err)
 		}
 		c = live.SetParams(nv.params)
 	case pN, pD, pS:
@@ -322,15 +323,25 @@ func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	return c, true
 }
 
-// trimFlag drops the "--flag: " prefix of the engine's messages.
-func trimFlag(err error) error {
-	s := err.Error()
-	if strings.HasPrefix(s, "--") {
-		if i := strings.Index(s, ": "); i > 0 {
-			s = s[i+2:]
-		}
+// paramLabels are the panel's labels of the engine's parameters.
+var paramLabels = map[param.Name]paramID{
+	param.Alpha: pAlpha, param.Step: pStep, param.Noise: pNoise, param.Batch: pBatch,
+	param.Momentum: pMomentum, param.LabelNoise: pLabelNoise, param.N: pN, param.D: pD, param.S: pS, param.Seed: pSeed,
+}
+
+// paramLabel is the explorer's name of a parameter: its label on the panel
+// (γ for step), else the neutral name.
+func paramLabel(p param.Name) string {
+	if id, ok := paramLabels[p]; ok {
+		return paramInfos[id].short
 	}
-	return fmt.Errorf("%s", s)
+	return string(p)
+}
+
+// paramMessage says an engine error in the explorer's words: the
+// parameter's label in place of its neutral name.
+func paramMessage(err error) string {
+	return param.Rename(err, paramLabel).Error()
 }
 
 // ladderFromZero is ladder for a parameter that may be 0 (a noise scale):

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"strings"
 
@@ -194,34 +193,19 @@ func WriteScenario(w io.Writer, sc presets.Scenario) error {
 }
 
 // ScenarioOf is the scenario a snapshot's runs start from, in the presets'
-// format: the problem (generated data only: a loaded file cannot be named
-// in a scenario, so the about text says to pass --data again), α, the
-// parameters now in force, the seed, the horizon and the shown algorithms.
-// The history of live changes is not kept: the saved runs start with the
-// parameters the snapshot shows.
+// format (presets.FromSetup): the problem (generated data only: a loaded
+// file cannot be named in a scenario, so the about text says to pass --data
+// again), α, the parameters now in force, the seed, the horizon and the
+// shown algorithms. The history of live changes is not kept: the saved runs
+// start with the parameters the snapshot shows.
 func ScenarioOf(s *live.Snapshot) presets.Scenario {
 	sc := s.Scenario
-	algos := make([]string, len(sc.Algos))
-	for i, a := range sc.Algos {
-		algos[i] = string(a)
+	about := fmt.Sprintf("Saved at t = %s (step %d) with the parameters then in force.", formatClock(s.Time), s.Steps)
+	if sc.Name != "" {
+		about = fmt.Sprintf("Saved from the %s scenario at t = %s (step %d) with the parameters then in force.", sc.Name, formatClock(s.Time), s.Steps)
 	}
-	p := sc.Params
-	out := presets.Scenario{
-		Name:  "saved",
-		Title: "Saved from the sgdbias explorer",
-		About: fmt.Sprintf("Saved at t = %s (step %d) with the parameters then in force.", formatClock(s.Time), s.Steps),
-		Seed:  sc.Seed, Algos: strings.Join(algos, ","), Alpha: sc.Alpha,
-		Step: p.Step, Noise: p.Noise, Batch: p.Batch, Reshuffle: p.Reshuffle, LabelNoise: p.LabelNoise, Momentum: p.Momentum,
+	if sc.Data != nil {
+		about += fmt.Sprintf(" The data came from %s: pass --data %s again.", s.Problem.Source, s.Problem.Source)
 	}
-	if sc.Data == nil {
-		sp := sc.Spec
-		out.N, out.D, out.S = sp.N, sp.D, sp.S
-		out.BetaStar, out.Features, out.LabelSigma = sp.Beta.String(), sp.Features.String(), sp.LabelSigma
-	} else {
-		out.About += fmt.Sprintf(" The data came from %s: pass --data %s again.", s.Problem.Source, s.Problem.Source)
-	}
-	if h := sc.HorizonSteps; h > 0 && !math.IsInf(h, 0) {
-		out.Steps = int64(math.Round(h))
-	}
-	return out
+	return presets.FromSetup(sc.Setup, presets.Scenario{Name: "saved", Title: "Saved from the sgdbias explorer", About: about})
 }

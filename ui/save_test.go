@@ -49,9 +49,9 @@ func TestSaveScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := paper()
-	if sc.N != 40 || sc.D != 100 || sc.S != 5 || sc.BetaStar != "pm1" || sc.Features != "iso" || sc.Seed != 1 ||
-		sc.Alpha != 0.1 || sc.Step != 0.05 || sc.Noise != 0.05 || sc.Batch != 2 || sc.Algos != "gf,gd,sgf,sgd" ||
-		sc.Steps != int64(want.HorizonSteps) {
+	if *sc.N != 40 || *sc.D != 100 || *sc.S != 5 || sc.BetaStar != "pm1" || sc.Features != "iso" || *sc.Seed != 1 ||
+		*sc.Alpha != 0.1 || *sc.Step != 0.05 || !sc.Noise.FollowsStep || *sc.Batch != 2 || sc.Algos != "gf,gd,sgf,sgd" ||
+		*sc.Steps != want.Horizon.Steps || sc.Time != nil {
 		t.Errorf("saved %+v", sc)
 	}
 	beta, _ := problem.ParseBetaSpec(sc.BetaStar)
@@ -82,7 +82,7 @@ func TestSaveScenario(t *testing.T) {
 	}
 	m.save.sc = ScenarioOf(m.snap)
 	run(m, press(m, keyRunes("y")))
-	if sc, _ := presets.Load(path); sc.Alpha != 0.05 {
+	if sc, _ := presets.Load(path); sc.Alpha == nil || *sc.Alpha != 0.05 {
 		t.Errorf("y did not replace the file: α %v", sc.Alpha)
 	}
 	entries, _ := os.ReadDir(dir)

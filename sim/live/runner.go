@@ -35,22 +35,12 @@ import (
 	"sgdbias/sim/problem"
 )
 
-// Scenario is what the runner starts from.
+// Scenario is what the runner starts from: the engine's setup (its Algos
+// are the runs shown at start, the others can be switched on; its horizon
+// sets the default speed, see DefaultSpeedFor) and the words of the preset
+// it came from.
 type Scenario struct {
-	// Spec draws the problem; ignored when Data is set.
-	Spec problem.Spec
-	// Data is a loaded problem: n, d, s and the data are then fixed.
-	Data *problem.Problem
-	// Algos are the runs shown at start (the others can be switched on).
-	Algos  []sim.Algo
-	Alpha  float64
-	Params sim.Params
-	// Seed fixes every random draw of SGD and SGF; with generated data it
-	// is also the data seed (Spec.Seed), as on the command line.
-	Seed uint64
-	// HorizonSteps is the scenario's horizon in steps; it sets the default
-	// speed (see DefaultSpeed).
-	HorizonSteps float64
+	sim.Setup
 	// Name, Title and About describe the preset the scenario came from, for
 	// the screen; empty for a scenario of one's own.
 	Name, Title, About string
@@ -703,8 +693,8 @@ func (l *loop) apply(c Command, restart *bool, rebuild **problem.Spec) {
 	case cmdParams:
 		l.setParams(c.params)
 	case cmdAlpha:
-		if !(c.f > 0) || math.IsInf(c.f, 0) {
-			l.setNotice(fmt.Sprintf("α = %v is not allowed; α must be a finite number > 0", c.f))
+		if err := sim.CheckAlpha(c.f); err != nil {
+			l.setNotice(err.Error())
 			return
 		}
 		l.sc.Alpha = c.f
@@ -1002,7 +992,7 @@ func (l *loop) dispatch(now time.Time) {
 	}
 	if l.refsWant {
 		l.refsWant = false
-		l.send(job{kind: jobRefs, gen: l.gen, prob: l.prob, logAlpha: sim.UniformInit(l.sc.Alpha, l.prob.D).LogAlpha()})
+		l.send(job{kind: jobRefs, gen: l.gen, prob: l.prob, init: sim.UniformInit(l.sc.Alpha, l.prob.D)})
 		return
 	}
 	if l.clockRunning() {

@@ -20,12 +20,11 @@ import (
 // paper is the seed paper's setting (theory.md §8 check 8) with a fixed
 // step, independent of the shipped preset.
 func paper(algos ...sim.Algo) Scenario {
-	return Scenario{
+	return Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 40, D: 100, S: 5, Beta: problem.BetaSpec{Kind: "pm1"},
 			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
-		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1,
-		HorizonSteps: 6250,
-	}
+		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1, Horizon: sim.Horizon{Steps: 6250},
+	}}
 }
 
 func start(t testing.TB, sc Scenario, opt Options) *Runner {
@@ -434,10 +433,10 @@ func TestMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long run")
 	}
-	sc := Scenario{
+	sc := Scenario{Setup: sim.Setup{
 		Spec:  problem.Spec{N: 6, D: 14, S: 2, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},
 		Algos: []sim.Algo{sim.GD, sim.SGD}, Alpha: 0.1, Params: sim.Params{Step: 1e-4, Noise: 1e-4, Batch: 1}, Seed: 3,
-	}
+	}}
 	r := start(t, sc, Options{Speed: Unlimited, ConvergedLoss: -1, PredictEvery: time.Hour})
 	heapAt := func(steps int64) (uint64, *Snapshot) {
 		s := waitFor(t, r, "steps", func(s *Snapshot) bool { return s.Steps >= steps })
@@ -516,7 +515,7 @@ func TestDefaultSpeedForPaper(t *testing.T) {
 	if steps, ok := interestingSteps(sc, p); !ok || steps < 10 {
 		t.Errorf("without noise: step %d ok %v", steps, ok)
 	}
-	sc.HorizonSteps = 0
+	sc.Horizon = sim.Horizon{}
 	if got := DefaultSpeedFor(sc, p); got != DefaultSpeed(0) {
 		t.Errorf("no horizon: %v", got)
 	}

@@ -64,7 +64,7 @@ const calibrationBudget = 250 * time.Millisecond
 func DefaultSpeedFor(sc Scenario, p *problem.Problem) float64 {
 	steps, ok := interestingSteps(sc, p)
 	if !ok {
-		return DefaultSpeed(sc.HorizonSteps)
+		return DefaultSpeed(sc.Horizon.StepsOf(sc.Params.Step))
 	}
 	return nearestRung(float64(steps) / interestingSeconds)
 }
@@ -72,7 +72,7 @@ func DefaultSpeedFor(sc Scenario, p *problem.Problem) float64 {
 // interestingSteps measures where the scenario's dynamics end (see
 // DefaultSpeedFor).
 func interestingSteps(sc Scenario, p *problem.Problem) (int64, bool) {
-	horizon := int64(math.Min(sc.HorizonSteps, 1e9))
+	horizon := int64(math.Min(sc.Horizon.StepsOf(sc.Params.Step), 1e9))
 	if horizon < 10 || !(sc.Alpha > 0) {
 		return 0, false
 	}
