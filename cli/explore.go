@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/term"
@@ -65,15 +66,14 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 		return usageError(std.err, err)
 	}
 	m, err := ui.Run(ctx, runner, ui.Options{LogTime: *logTime})
+	s := inForce(runner, m.Sent(), time.Second)
 	runner.Stop()
 	if err != nil {
 		fmt.Fprintf(std.err, "sgdbias: %v\n", err)
 		return 1
 	}
-	if s := m.LastSnapshot(); s != nil {
-		if line, err := ShareLine(s); err == nil {
-			fmt.Fprintln(std.err, "to come back to this configuration:", line)
-		}
+	if line, err := ShareLine(s); err == nil {
+		fmt.Fprintln(std.err, "to come back to this configuration:", line)
 	}
 	return 0
 }
@@ -88,6 +88,25 @@ func runArgs(fs *flag.FlagSet) []string {
 		}
 	})
 	return out
+}
+
+// inForce is the runner's first snapshot that has applied the sent
+// commands (a key pressed just before q counts), or the latest one after
+// wait.
+func inForce(r *live.Runner, sent uint64, wait time.Duration) *live.Snapshot {
+	deadline := time.After(wait)
+	for {
+		changed := r.Changed()
+		s := r.Snapshot()
+		if s.Applied >= sent {
+			return s
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			return r.Snapshot()
+		}
+	}
 }
 
 // ShareLine is the command line that gives a snapshot's configuration

@@ -49,6 +49,16 @@ func ToSetup(sc Scenario, data *problem.Problem) (sim.Setup, error) {
 	return s, s.Validate()
 }
 
+// SetupOf is the setup of a scenario with generated data, completed over
+// the default scenario (what loading a preset in the explorer starts).
+func SetupOf(sc Scenario) (sim.Setup, error) {
+	full, err := Complete(sc)
+	if err != nil {
+		return sim.Setup{}, err
+	}
+	return ToSetup(full, nil)
+}
+
 // missing names the first field a complete scenario must have and sc lacks.
 func missing(sc Scenario, generated bool) error {
 	need := []struct {

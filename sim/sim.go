@@ -87,6 +87,17 @@ type Params struct {
 	Momentum float64
 }
 
+// WithStep returns p with step γ: the SGF noise scale follows the step
+// while it equals it (the seed paper's SGF has temperature γ, §4), and
+// keeps its own value otherwise.
+func (p Params) WithStep(step float64) Params {
+	if p.Noise == p.Step {
+		p.Noise = step
+	}
+	p.Step = step
+	return p
+}
+
 // Validate checks the parameters against a problem with n samples.
 func (p Params) Validate(n int) error {
 	if !(p.Step > 0) || math.IsInf(p.Step, 0) {

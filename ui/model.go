@@ -212,10 +212,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.age(interval)
 		m.refresh()
-		return m, m.tick(interval)
+		return m, tea.Batch(m.tick(interval), m.save.flush())
 	case refreshMsg:
 		m.refresh()
-		return m, nil
+		return m, m.save.flush()
 	case NoticeMsg:
 		m.notify(msg.Text, msg.IsErr)
 		return m, nil
@@ -279,6 +279,7 @@ func (m *Model) refresh() {
 func (m *Model) take(s *live.Snapshot) {
 	first := m.snap == nil
 	m.snap = s
+	m.save.capture(s)
 	if first || s.Applied >= m.sent {
 		if !m.params.Editing() {
 			m.params.Sync(s)
@@ -500,7 +501,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if m.snap != nil {
-			m.save.start(m.snap)
+			m.save.start(m.snap, m.sent)
 		}
 	case key.Matches(msg, k.Presets):
 		if m.readOnly() {

@@ -210,10 +210,7 @@ func (p *ParamPanel) parse(text string) (values, error) {
 		case pAlpha:
 			nv.alpha = f
 		case pStep:
-			if nv.params.Noise == nv.params.Step {
-				nv.params.Noise = f
-			}
-			nv.params.Step = f
+			nv.params = nv.params.WithStep(f)
 		case pNoise:
 			nv.params.Noise = f
 		}
@@ -247,12 +244,9 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 	nv := p.vals
 	switch p.sel {
 	case pAlpha:
-		nv.alpha = ladder(nv.alpha, dir, 1e-12, 1e3)
+		nv.alpha = ladder(nv.alpha, dir, sim.MinAlpha, sim.MaxAlpha)
 	case pStep:
-		if nv.params.Noise == nv.params.Step {
-			nv.params.Noise = ladder(nv.params.Step, dir, 1e-9, 1e3)
-		}
-		nv.params.Step = ladder(nv.params.Step, dir, 1e-9, 1e3)
+		nv.params = nv.params.WithStep(ladder(nv.params.Step, dir, 1e-9, 1e3))
 	case pNoise:
 		nv.params.Noise = ladderFromZero(nv.params.Noise, dir, 1e-3, 1e-6, 1e3)
 	case pBatch:

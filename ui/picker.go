@@ -106,11 +106,7 @@ func (p *Picker) View(width, height int) string {
 // liveScenario is the runner's scenario of a preset, completed and checked
 // as the command line would (presets.ToSetup).
 func liveScenario(sc presets.Scenario) (live.Scenario, error) {
-	full, err := presets.Complete(sc)
-	if err != nil {
-		return live.Scenario{}, err
-	}
-	setup, err := presets.ToSetup(full, nil)
+	setup, err := presets.SetupOf(sc)
 	if err != nil {
 		return live.Scenario{}, err
 	}

@@ -20,6 +20,11 @@ import (
 // writes the scenario now in force in the presets' JSON format, loadable
 // with `sgdbias --config FILE`. The write is atomic and never replaces a
 // file unasked: an existing name asks "overwrite? y/n" (n picks another).
+//
+// "In force" includes every command sent before s was pressed: the
+// scenario is taken from the first snapshot that has applied them all
+// (Snapshot.Applied), so a change made a moment before s is saved even if
+// the snapshot on screen does not show it yet; the write waits for it.
 
 // defaultSaveName is the name offered first.
 const defaultSaveName = "sgdbias-scenario.json"
@@ -38,7 +43,13 @@ type savePrompt struct {
 	input []rune
 	path  string
 	err   string // why the typed name was refused
-	sc    presets.Scenario
+	// want is the count of commands sent before s; sc is the scenario of
+	// the first snapshot that applied them (nil until then).
+	want uint64
+	sc   *presets.Scenario
+	// pending is a write waiting for sc, with its overwrite answer.
+	pending   bool
+	overwrite bool
 }
 
 // savedMsg reports the end of a save.
@@ -50,8 +61,39 @@ type savedMsg struct {
 
 func (p *savePrompt) active() bool { return p.mode != saveOff }
 
-func (p *savePrompt) start(s *live.Snapshot) {
-	p.mode, p.input, p.path, p.err, p.sc = saveNaming, []rune(defaultSaveName), "", "", ScenarioOf(s)
+// start opens the prompt; sent is the count of commands sent so far.
+func (p *savePrompt) start(s *live.Snapshot, sent uint64) {
+	p.mode, p.input, p.path, p.err, p.want, p.sc, p.pending = saveNaming, []rune(defaultSaveName), "", "", sent, nil, false
+	p.capture(s)
+}
+
+// capture takes the scenario from s once s has applied every command sent
+// before s was pressed.
+func (p *savePrompt) capture(s *live.Snapshot) {
+	if p.active() && p.sc == nil && s != nil && s.Applied >= p.want {
+		sc := ScenarioOf(s)
+		p.sc = &sc
+	}
+}
+
+// write starts the save to p.path, or holds it until the scenario in force
+// is known (see flush).
+func (p *savePrompt) write(overwrite bool) tea.Cmd {
+	p.mode = saveWriting
+	if p.sc == nil {
+		p.pending, p.overwrite = true, overwrite
+		return nil
+	}
+	return saveCmd(*p.sc, p.path, overwrite)
+}
+
+// flush starts a held write once its scenario is known.
+func (p *savePrompt) flush() tea.Cmd {
+	if !p.pending || p.sc == nil {
+		return nil
+	}
+	p.pending = false
+	return saveCmd(*p.sc, p.path, p.overwrite)
 }
 
 // view renders the prompt in place of the status line.
@@ -91,8 +133,7 @@ func (m *Model) saveKey(msg tea.KeyMsg) tea.Cmd {
 	case saveConfirm:
 		switch msg.String() {
 		case "y", "Y":
-			p.mode = saveWriting
-			return saveCmd(p.sc, p.path, true)
+			return p.write(true)
 		case "n", "N", "esc":
 			p.mode = saveNaming
 		case "ctrl+c":
@@ -114,8 +155,8 @@ func (m *Model) saveKey(msg tea.KeyMsg) tea.Cmd {
 			p.err = err.Error()
 			return nil
 		}
-		p.path, p.mode = path, saveWriting
-		return saveCmd(p.sc, path, false)
+		p.path = path
+		return p.write(false)
 	case tea.KeyBackspace:
 		if len(p.input) > 0 {
 			p.input = p.input[:len(p.input)-1]
