@@ -63,9 +63,9 @@ func liveScenario(r resolved) live.Scenario {
 	return live.Scenario{Setup: r.setup, Name: r.sc.Name, Title: r.sc.Title, About: r.sc.About}
 }
 
-// flagError says a parameter error in the command line's words: the
+// inFlagWords says a parameter error in the command line's words: the
 // parameter's flag (presets.FlagName) in place of its neutral name.
-func flagError(err error) error {
+func inFlagWords(err error) error {
 	var pe *param.Error
 	if errors.As(err, &pe) {
 		return param.Rename(err, presets.FlagName)

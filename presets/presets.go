@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -49,12 +50,25 @@ func Get(name string) (Scenario, error) {
 
 // Load reads a user scenario file in the same JSON format.
 func Load(file string) (Scenario, error) {
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return Scenario{}, fmt.Errorf("--config: %w", err)
 	}
+	defer f.Close()
+	// A scenario is a small object: reading stops past the cap, so that a
+	// device such as /dev/zero or a huge file is refused, not swallowed.
+	data, err := io.ReadAll(io.LimitReader(f, maxScenarioBytes+1))
+	if err != nil {
+		return Scenario{}, fmt.Errorf("--config: %w", err)
+	}
+	if len(data) > maxScenarioBytes {
+		return Scenario{}, fmt.Errorf("--config: %s is larger than %d bytes; a scenario is a small JSON object", file, maxScenarioBytes)
+	}
 	return decode(file, data)
 }
+
+// maxScenarioBytes caps a scenario file (the presets are under 2 kB).
+const maxScenarioBytes = 1 << 20
 
 // decode parses a scenario strictly: unknown fields and trailing data are
 // errors that name the file and line.

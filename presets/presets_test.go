@@ -71,3 +71,14 @@ func TestScenarioSweepKeysAreChecked(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A device or a huge file is refused after the size cap, not read whole.
+func TestLoadRefusesHugeInput(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err := Load("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -13,12 +13,14 @@ import (
 type RefKind int
 
 // The references: the GF limit argmin φ_α over Xβ = y (§3), the
-// minimum-ℓ₁ interpolator (basis pursuit, the α → 0 limit) and the
-// minimum-ℓ₂ one (the α → ∞ limit).
+// minimum-ℓ₁ interpolator (basis pursuit, the α → 0 limit), the
+// minimum-ℓ₂ one (the α → ∞ limit), and the saddle-to-saddle schedule of
+// GF as α → 0 (§9). AllRefs are the three interpolators.
 const (
 	RefGFLimit RefKind = 1 << iota
 	RefMinL1
 	RefMinL2
+	RefSaddles
 	AllRefs = RefGFLimit | RefMinL1 | RefMinL2
 )
 
@@ -29,7 +31,11 @@ type References struct {
 	GFLimit, MinL1, MinL2 []float64
 	// MinL1Certified says the min-ℓ₁ solution passed its optimality check.
 	MinL1Certified bool
-	Errs           []error
+	// Saddles is the saddle-to-saddle schedule: nil when not asked for,
+	// the saddles found before a failure otherwise (SaddlesErr says why).
+	Saddles    *theory.Schedule
+	SaddlesErr error
+	Errs       []error
 }
 
 // SolveReferences solves the references of p from the initialisation in,
@@ -59,6 +65,13 @@ func SolveReferences(ctx context.Context, p *problem.Problem, in Init, want RefK
 			refs.MinL2 = b
 		} else {
 			fail("min-ℓ₂", err)
+		}
+	}
+	if want&RefSaddles != 0 {
+		sc, err := solver.Saddles()
+		refs.Saddles, refs.SaddlesErr = &sc, err
+		if err != nil {
+			fail("saddles", err)
 		}
 	}
 	return refs

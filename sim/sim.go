@@ -119,13 +119,14 @@ func (p Params) Validate(n int) error {
 }
 
 // The initialisation scales every entry point accepts (flags, scenario
-// files, the explorer's typing and ←/→ ladder, sweep grids): the range over
-// which the φ_α solver of the GF limit is tested to converge (theory.md §7).
-// Below it the runs themselves would be fine down to α² ≈ 1e-300, but the
-// references would not; above it the network starts deep in the kernel
-// regime and α⁴ overflows the solver's constants.
+// files, the explorer's typing and ←/→ ladder, sweep grids). Down to
+// 1e-100 the saddle-to-saddle staircase (theory.md §9) is sharp and the φ_α
+// solver of the GF limit still converges through its continuation in α (§7,
+// tested to 1e-300); α² stays a normal float64. Above 1e3 the network starts
+// deep in the kernel regime and α⁴ overflows the solver's constants (it is
+// tested to α = 1e3).
 const (
-	MinAlpha = 1e-30
+	MinAlpha = 1e-100
 	MaxAlpha = 1e3
 )
 

@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -15,6 +14,7 @@ import (
 	"sgdbias/sim"
 	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
+	"sgdbias/sim/theory"
 )
 
 // Shard is the K-th of N disjoint slices of a sweep's jobs (0 ≤ K < N): the
@@ -135,6 +135,9 @@ type repData struct {
 	l1    []float64 // nil when the min-ℓ₁ solve failed
 	err   error     // the problem could not be drawn
 	l1Err error
+	// saddles is the small-α schedule of the data (theory.md §9), nil when
+	// its solve failed.
+	saddles *theory.Schedule
 }
 
 func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
@@ -151,9 +154,12 @@ func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
 				return
 			}
 		}
-		refs := sim.SolveReferences(context.Background(), rd.prob, sim.Init{}, sim.RefMinL1)
-		if err := refs.Err(); err != nil {
-			rd.l1Err = err
+		refs := sim.SolveReferences(context.Background(), rd.prob, sim.Init{}, sim.RefMinL1|sim.RefSaddles)
+		if refs.SaddlesErr == nil {
+			rd.saddles = refs.Saddles
+		}
+		if refs.MinL1 == nil {
+			rd.l1Err = refs.Err()
 			return
 		}
 		rd.l1 = refs.MinL1
@@ -316,37 +322,32 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	s := sim.NewSampler(p, init)
 	end := c.Horizon.End(pt.Step)
 	tol := c.Horizon.Tol
+	jumps := newJumpTrace(rd.saddles, pt.Alpha, s, m)
 	for {
-		if err := ctx.Err(); err != nil {
-			return rec, err
-		}
-		st := m.State()
-		steps, now := st.Steps, st.Time
+		steps := m.State().Steps
 		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*float64(steps))))
-		next := math.Min(end, now+gap*pt.Step)
-		err := m.AdvanceTo(next)
-		if err == nil && m.State().Steps == steps && m.State().Time == now {
-			// No step was due: at the horizon (within half a step) we are
-			// done; before it, this method's steps are longer than γ (heavy
-			// ball's are γ/(1−μ)), so take one.
-			if next >= end {
-				break
-			}
-			err = m.Step()
-		}
-		if err != nil {
-			var div *sim.DivergenceError
-			if errors.As(err, &div) {
-				rec.Diverged, rec.Divergence = true, div.Error()
-				rec.Steps, rec.Time = div.Step, div.Time
-				return rec, nil
-			}
-			rec.Error = err.Error()
+		// The chunk ends gap steps of γ ahead in time too, so that GF, whose
+		// steps are longer, is checked as often as the others.
+		next := math.Min(end, m.State().Time+gap*sim.TimePerStep(m.Algo(), m.Params()))
+		adv := sim.Advance(ctx, m, next, int64(gap))
+		switch adv.Outcome {
+		case sim.Cancelled:
+			return rec, adv.Err
+		case sim.Diverged:
+			rec.Diverged, rec.Divergence = true, adv.Divergence.Error()
+			rec.Steps, rec.Time = adv.Divergence.Step, adv.Divergence.Time
+			return rec, nil
+		case sim.Failed:
+			rec.Error = adv.Err.Error()
 			return rec, nil
 		}
 		progress(m.State().Time / end)
+		jumps.record(s, m)
 		if tol > 0 && s.Loss(m) <= tol {
 			rec.Converged = true
+			break
+		}
+		if adv.Outcome == sim.Reached && next == end {
 			break
 		}
 	}
@@ -361,6 +362,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	}
 	rec.L1Norm = ptr(smp.L1)
 	rec.AlphaRatio = ptr(smp.AlphaGeoMean / pt.Alpha)
+	rec.JumpError = jumps.jumpError(end)
 	if rd.l1 != nil {
 		var ss float64
 		for j, b := range m.State().Beta {
