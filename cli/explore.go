@@ -122,7 +122,11 @@ func ShareLine(s *live.Snapshot) (string, error) {
 	}
 	parts := []string{"sgdbias"}
 	if sc.Data != nil {
-		parts = append(parts, "--data", sc.Data.Source)
+		file := sc.DataFile
+		if file == "" {
+			file = sc.Data.Source
+		}
+		parts = append(parts, "--data", file)
 	}
 	parts = append(parts, args...)
 	for i, p := range parts {

@@ -95,7 +95,7 @@ type jsonReference struct {
 
 func buildConfigJSON(sc presets.Scenario, sf *presets.Flags, p *problem.Problem, cfg sim.Config, opts sim.RunOptions) jsonConfig {
 	c := jsonConfig{
-		Data: p.Source, N: p.N, D: p.D, Seed: cfg.Seed, Alpha: cfg.Init.Alpha[0],
+		Data: p.Source, N: p.N, D: p.D, Seed: *sc.Seed, Alpha: *sc.Alpha,
 		Step: cfg.Params.Step, Noise: cfg.Params.Noise, Batch: cfg.Params.Batch, Reshuffle: cfg.Params.Reshuffle,
 		LabelNoise: cfg.Params.LabelNoise, Momentum: cfg.Params.Momentum,
 		Time: opts.Horizon.Time, Steps: opts.Horizon.Steps, Tol: opts.Horizon.Tol,

@@ -20,8 +20,9 @@ func addScenarioFlags(fs *flag.FlagSet) *presets.Flags { return presets.AddFlags
 // resolved is a command line's scenario: complete, in the presets' terms
 // (for the words and the report), and as the engine's setup.
 type resolved struct {
-	sc    presets.Scenario
-	setup sim.Setup
+	sc       presets.Scenario
+	setup    sim.Setup
+	dataFile string // --data, as given
 }
 
 // resolveSetup turns the flags into the engine's setup, with given as the
@@ -42,7 +43,7 @@ func resolveSetup(f *presets.Flags, given presets.Scenario) (resolved, error) {
 		}
 	}
 	setup, err := presets.ToSetup(sc, data)
-	return resolved{sc: sc, setup: setup}, err
+	return resolved{sc: sc, setup: setup, dataFile: f.Data}, err
 }
 
 // buildProblem draws the setup's problem (or returns the loaded one) and
@@ -60,7 +61,11 @@ func buildProblem(s sim.Setup) (*problem.Problem, error) {
 
 // liveScenario is the explorer's scenario of a resolved command line.
 func liveScenario(r resolved) live.Scenario {
-	return live.Scenario{Setup: r.setup, Name: r.sc.Name, Title: r.sc.Title, About: r.sc.About}
+	sc := live.Scenario{Setup: r.setup, Name: r.sc.Name, Title: r.sc.Title, About: r.sc.About}
+	if r.setup.Data != nil {
+		sc.DataFile = r.dataFile
+	}
+	return sc
 }
 
 // inFlagWords says a parameter error in the command line's words: the

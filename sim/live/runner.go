@@ -49,6 +49,9 @@ type Scenario struct {
 	// Name, Title and About describe the preset the scenario came from, for
 	// the screen; empty for a scenario of one's own.
 	Name, Title, About string
+	// DataFile is the file Data was loaded from, as it was given (for the
+	// command line that gives the scenario back).
+	DataFile string
 }
 
 // Options tune the runner; the zero value is the explorer's default.
