@@ -190,8 +190,8 @@ func TestExitLineGivesTheSameRuns(t *testing.T) {
 }
 
 // shellWords splits a line as a POSIX shell would, for the quoting
-// ShareLine does: words separated by spaces, '…' taken literally, and the
-// '\” sequence for a quote inside.
+// ShareLine does: words separated by spaces, single-quoted text taken
+// literally, and a quote inside written as quote, backslash, quote, quote.
 func shellWords(t *testing.T, line string) []string {
 	t.Helper()
 	var words []string
