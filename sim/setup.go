@@ -79,6 +79,14 @@ func (s Setup) Validate() error {
 	if err := s.Params.Validate(s.N()); err != nil {
 		return err
 	}
+	for _, a := range s.Algos {
+		if a == a.Base() {
+			continue
+		}
+		if err := a.Pinned(s.Params).Validate(s.N()); err != nil {
+			return fmt.Errorf("%s: %w", a, err) // a variant's own parameters
+		}
+	}
 	if err := s.Horizon.Validate(); err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ func TestSetupValidate(t *testing.T) {
 		param.Step:     func(s *sim.Setup) { s.Params.Step = 0 },
 		param.Batch:    func(s *sim.Setup) { s.Params.Batch = 11 },
 		param.Momentum: func(s *sim.Setup) { s.Params.Momentum = 1 },
+		param.Noise:    func(s *sim.Setup) { s.Algos = append(s.Algos, "sgf:noise=-1") },
 		param.Time:     func(s *sim.Setup) { s.Horizon = sim.Horizon{} },
 		param.Tol:      func(s *sim.Setup) { s.Horizon.Tol = -1 },
 		param.Steps:    func(s *sim.Setup) { s.Horizon = sim.Horizon{Steps: 1e13} }, // K·γ = 5e11 ≤ 1e12: fine …
