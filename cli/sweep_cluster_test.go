@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestSweepEstimatesAndRefusesHugeSweepsWithoutYes(t *testing.T) {
+	// 1000 α × 101 γ × 2 algos = 202000 jobs: refused before any work.
+	huge := []string{"sweep", "--alpha", "log:1e-4:1:1000", "--step", "lin:0.01:0.1:101", "--algo", "gd,sgd", "--reps", "1"}
+	out, errs, code := invoke(t, huge...)
+	if code != 2 || out != "" || !strings.Contains(errs, "202000 jobs on") || !strings.Contains(errs, "without --yes") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	// Refused on time too, and even with --quiet the reason is given: one
+	// job run to t = 1e9 at γ = 1e-3 is 1e12 steps.
+	_, errs, code = invoke(t, "sweep", "--n", "12", "--d", "30", "--s", "3", "--algo", "gd", "--reps", "1", "--step", "0.001",
+		"--time", "1e9", "--quiet")
+	if code != 2 || !strings.Contains(errs, "1 jobs on 1 workers, at most 1e+12 steps") || !strings.Contains(errs, "--yes") {
+		t.Fatalf("long sweep: exit %d, stderr %q", code, errs)
+	}
+	// A small sweep prints its estimate on stderr and runs.
+	_, errs, code = invoke(t, "sweep", "--n", "12", "--d", "30", "--s", "3", "--algo", "gd", "--alpha", "0.1,0.2", "--reps", "2",
+		"--time", "20", "--step", "0.05", "--format", "csv", "--workers", "1")
+	// 2 points × 2 reps, 20/0.05 = 400 steps each, 2·12·30 + 4·30 = 840 multiply-adds a step.
+	if code != 0 || !strings.Contains(errs, "4 jobs on 1 workers, at most 1.6e+03 steps (1.3e+06 multiply-adds)") {
+		t.Fatalf("small sweep: exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestSweepResume(t *testing.T) {
+	dir := t.TempDir()
+	part := filepath.Join(dir, "part.json")
+	whole, _, _ := invoke(t, sweepArgs("--format", "csv")...)
+	// --resume without the file runs every job; with a complete file it runs none.
+	if _, errs, code := invoke(t, sweepArgs("--no-timing", "--shard", "1/2", "--out", part, "--resume")...); code != 0 {
+		t.Fatalf("first run: %d %s", code, errs)
+	}
+	first, _ := os.ReadFile(part)
+	_, errs, code := invoke(t, sweepArgs("--no-timing", "--shard", "1/2", "--out", part, "--resume", "--quiet=false")...)
+	if code != 0 || !strings.Contains(errs, "0 jobs (18 done before, resumed)") {
+		t.Fatalf("resume of a complete shard: %d %s", code, errs)
+	}
+	if again, _ := os.ReadFile(part); !bytes.Equal(again, first) {
+		t.Error("resuming a complete shard changed its file")
+	}
+	// A partial file: drop every record but the first three, as an
+	// interrupted run leaves it, then resume and merge.
+	cut := truncateRecords(t, first, 3)
+	os.WriteFile(part, cut, 0o644)
+	_, errs, code = invoke(t, sweepArgs("--no-timing", "--shard", "1/2", "--out", part, "--resume", "--quiet=false")...)
+	if code != 0 || !strings.Contains(errs, "15 jobs (3 done before, resumed)") {
+		t.Fatalf("resume: %d %s", code, errs)
+	}
+	if again, _ := os.ReadFile(part); !bytes.Equal(again, first) {
+		t.Error("the resumed shard differs from the uninterrupted one")
+	}
+	other := filepath.Join(dir, "other.json")
+	invoke(t, sweepArgs("--shard", "0/2", "--out", other)...)
+	merged, _, _ := invoke(t, "sweep", "merge", "--format", "csv", part, other)
+	if merged != whole {
+		t.Error("merge after resume differs from the unsharded sweep")
+	}
+	// Refusals: no --out, another sweep, another shard, not a result file.
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte("{\"format\": 3}"), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{sweepArgs("--resume"), "--resume: needs --out"},
+		{sweepArgs("--no-timing", "--shard", "1/2", "--out", part, "--resume", "--reps", "4"), "from a different sweep"},
+		{sweepArgs("--shard", "0/2", "--out", part, "--resume"), "holds shard 1/2, not 0/2"},
+		{sweepArgs("--out", bad, "--resume"), "not a sweep result file"},
+		{sweepArgs("--progress-every", "0s"), "--progress-every"},
+	} {
+		if _, errs, code := invoke(t, c.args...); code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args[len(smallSweep):], code, errs, c.want)
+		}
+	}
+}
+
+// truncateRecords keeps the first n records of a result file (one record a
+// line) and marks it interrupted.
+func truncateRecords(t *testing.T, file []byte, n int) []byte {
+	t.Helper()
+	lines := strings.Split(string(file), "\n")
+	var out []string
+	kept := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "    {\"job\"") {
+			if kept == n {
+				continue
+			}
+			kept++
+			if kept == n {
+				l = strings.TrimSuffix(l, ",")
+			}
+		}
+		out = append(out, strings.Replace(l, "\"interrupted\": false", "\"interrupted\": true", 1))
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
+// syncBuffer is a bytes.Buffer safe for the progress goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestPlainProgressLine(t *testing.T) {
+	var buf syncBuffer
+	p := newProgressMode(&buf, progressPlain, "sgdbias sweep", time.Millisecond)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p.mu.Lock()
+	p.start, p.now = t0, func() time.Time { return t0.Add(10 * time.Second) }
+	p.mu.Unlock()
+	// 10 jobs, 1 resumed, 5 done in 10 s: 0.4 jobs/s; the run's own 0.4 of
+	// the work took 10 s, so the remaining 0.5 take 12.5 s (rounded to 13 s).
+	p.setCounts(5, 10, 1, 0.5)
+	for !strings.Contains(buf.String(), "\n") {
+		time.Sleep(time.Millisecond)
+	}
+	p.done()
+	line := strings.SplitN(buf.String(), "\n", 2)[0]
+	if want := "sgdbias sweep: 5/10 jobs (50.0%), 0.4 jobs/s, eta 13s, elapsed 10s"; line != want {
+		t.Errorf("line %q, want %q", line, want)
+	}
+	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "\r") {
+		t.Errorf("terminal codes in a batch log: %q", buf.String())
+	}
+	// After done, no more lines.
+	n := len(buf.String())
+	time.Sleep(5 * time.Millisecond)
+	if len(buf.String()) != n {
+		t.Error("lines after done")
+	}
+	// Off a file (a buffer) and with quiet, nothing at all.
+	var quiet bytes.Buffer
+	q := newProgressFor(&quiet, false, "x", time.Millisecond)
+	q.setCounts(1, 2, 0, 0.5)
+	q.done()
+	if quiet.Len() != 0 {
+		t.Errorf("wrote to a buffer: %q", quiet.String())
+	}
+}
