@@ -80,15 +80,18 @@ type outputFlags struct {
 	plot     string
 	force    bool
 	noTiming bool
+	fig      *figureFlags
+	figure   figureSpec
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
 	fs.StringVar(&o.format, "format", "table", "output format: table (with a chart), csv (long form: one row per grid point and algorithm) or json")
 	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps or time")
-	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg or FILE.png")
+	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg, .png or .pdf")
 	fs.BoolVar(&o.force, "force", false, "replace existing --plot and --out files")
 	fs.BoolVar(&o.noTiming, "no-timing", false, "omit wall times, so that the output is byte-identical between runs")
+	o.fig = addFigureFlags(fs)
 	return o
 }
 
@@ -102,6 +105,9 @@ func (o *outputFlags) check() (sweep.Metric, error) {
 	}
 	m, err := sweep.ParseMetric(o.metric)
 	if err != nil {
+		return "", err
+	}
+	if o.figure, err = o.fig.check(); err != nil {
 		return "", err
 	}
 	if o.plot != "" {

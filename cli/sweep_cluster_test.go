@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"gonum.org/v1/plot/vg"
 )
 
 func TestSweepEstimatesAndRefusesHugeSweepsWithoutYes(t *testing.T) {
@@ -159,5 +162,43 @@ func TestPlainProgressLine(t *testing.T) {
 	q.done()
 	if quiet.Len() != 0 {
 		t.Errorf("wrote to a buffer: %q", quiet.String())
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	cases := map[string][2]vg.Length{
+		"6x4":         {6 * vg.Inch, 4 * vg.Inch},
+		"3.3x2.4in":   {3.3 * vg.Inch, 2.4 * vg.Inch},
+		"8.5cmx6cm":   {8.5 * vg.Centimeter, 6 * vg.Centimeter},
+		"240x170pt":   {240, 170},
+		" 90mmx 60mm": {90 * vg.Millimeter, 60 * vg.Millimeter},
+	}
+	for s, want := range cases {
+		w, h, err := parseSize(s)
+		if err != nil || math.Abs(float64(w-want[0])) > 1e-9 || math.Abs(float64(h-want[1])) > 1e-9 {
+			t.Errorf("%q: %v × %v, %v; want %v", s, w, h, err, want)
+		}
+	}
+	for _, s := range []string{"", "x", "6x", "0x4", "-6x4", "6x4x2", "6x4furlongs", "Infx4", "1e400x4"} {
+		if _, _, err := parseSize(s); err == nil {
+			t.Errorf("%q accepted", s)
+		}
+	}
+}
+
+func TestSweepPlotPDFWithBandAndSize(t *testing.T) {
+	pdf := filepath.Join(t.TempDir(), "fig.pdf")
+	_, errs, code := invoke(t, sweepArgs("--plot", pdf, "--band", "sd", "--size", "3.3x2.4", "--font-size", "8", "--title", "auto", "--format", "csv")...)
+	if code != 0 || !strings.Contains(errs, "points are the mean of the runs, bars ± sd") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(pdf)
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %v", err)
+	}
+	// 3.3 × 2.4 inches is 237.6 × 172.8 points.
+	if !bytes.Contains(b, []byte("/MediaBox [0 0 237.60 172.80]")) {
+		i := bytes.Index(b, []byte("/MediaBox"))
+		t.Errorf("page size: %q", b[i:min(len(b), i+40)])
 	}
 }

@@ -5,14 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"sgdbias/figure"
 	"sgdbias/sim"
@@ -47,7 +43,7 @@ func report(std stdio, cmd string, res *sweep.Result, metric sweep.Metric, o *ou
 	}
 	code := 0
 	if o.plot != "" {
-		if err := sweepFigure(res, sums, metric).WriteFile(o.plot, o.force); err != nil {
+		if err := writeSweepFigure(std, cmd, res, metric, o); err != nil {
 			fmt.Fprintf(std.err, "sgdbias %s: --plot: %v\n", cmd, err)
 			code = 1
 		} else {
@@ -209,41 +205,8 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 	if len(swept) == 0 || len(sums) == 0 {
 		return nil
 	}
-	r := lipgloss.NewRenderer(w)
-	color := r.ColorProfile() != termenv.Ascii
-	series, note := sweepSeries(res, sums, metric)
 	fmt.Fprintln(w)
-	if note != "" {
-		fmt.Fprintln(w, note)
-	} else {
-		x := swept[0]
-		ys := make([][]float64, len(series))
-		for i, s := range series {
-			ys[i] = s.Y
-		}
-		ch := figure.Chart{
-			Title:  fmt.Sprintf("%s (mean over the runs) against %s", metric.Label(), x.Label()),
-			XLabel: x.Label(), XLog: c.Grid.Axis(x).LogSpaced(), YLog: figure.LogUseful(ys...),
-			Width: 60, Height: 12, Color: color, Series: series,
-		}
-		fmt.Fprint(w, ch.Render())
-	}
-	if len(swept) == 2 {
-		maps := make([]figure.Heatmap, len(c.Algos))
-		var all []float64
-		for i, a := range c.Algos {
-			maps[i] = sweepHeatmap(res, sums, metric, a)
-			for _, row := range maps[i].Z {
-				all = append(all, row...)
-			}
-		}
-		lo, hi := finiteRange(all)
-		for _, h := range maps { // one colour scale for every algorithm
-			h.Lo, h.Hi, h.Log = lo, hi, figure.LogUseful(all)
-			fmt.Fprintln(w)
-			fmt.Fprint(w, h.Render(r))
-		}
-	}
+	writeSweepCharts(w, res, metric, 60)
 	return nil
 }
 
@@ -267,162 +230,6 @@ func statText(m sweep.Metric, v *float64) string {
 		return strconv.FormatFloat(*v, 'f', -1, 64)
 	}
 	return fmt.Sprintf("%.3g", *v)
-}
-
-// summaryIndex finds the summary of an algorithm at a grid point.
-type summaryIndex map[sumKey]sweep.Summary
-
-type sumKey struct {
-	point int
-	algo  sim.Algo
-}
-
-func indexSummaries(sums []sweep.Summary) summaryIndex {
-	idx := summaryIndex{}
-	for _, s := range sums {
-		idx[sumKey{s.Point.Index, s.Algo}] = s
-	}
-	return idx
-}
-
-// mean returns the mean and sd of the metric at a point, NaN when absent.
-func (idx summaryIndex) mean(point int, a sim.Algo, m sweep.Metric) (float64, float64) {
-	s, ok := idx[sumKey{point, a}]
-	if !ok {
-		return math.NaN(), math.NaN()
-	}
-	st := s.Stat(m)
-	if st.Mean == nil {
-		return math.NaN(), math.NaN()
-	}
-	return *st.Mean, *st.SD
-}
-
-// sweepSeries returns the metric's mean (± sd) against the first swept
-// parameter: one series per algorithm and per combination of the other
-// swept parameters' values. note is set instead when there would be too
-// many lines.
-func sweepSeries(res *sweep.Result, sums []sweep.Summary, metric sweep.Metric) ([]figure.Series, string) {
-	g := res.Config.Grid
-	swept := g.Swept()
-	if len(swept) == 0 {
-		return nil, "(one grid point: nothing to chart)"
-	}
-	x := swept[0]
-	others := swept[1:]
-	combos := 1
-	for _, p := range others {
-		combos *= len(g.Axis(p).Values)
-	}
-	if combos*len(res.Config.Algos) > maxChartSeries {
-		return nil, fmt.Sprintf("(no chart: %d lines would be too many; see the table, the heatmaps of a 2-D grid, or --format csv)",
-			combos*len(res.Config.Algos))
-	}
-	idx := indexSummaries(sums)
-	xs := g.Axis(x).Values
-	var out []figure.Series
-	for _, a := range res.Config.Algos {
-		for k := range combos {
-			var pos [4]int
-			name := string(a)
-			rem := k
-			for j := len(others) - 1; j >= 0; j-- {
-				p := others[j]
-				n := len(g.Axis(p).Values)
-				pos[paramIndex(p)] = rem % n
-				rem /= n
-			}
-			for _, p := range others {
-				name += fmt.Sprintf(" %s=%s", p.Label(), figure.FormatValue(g.Axis(p).Values[pos[paramIndex(p)]]))
-			}
-			s := figure.Series{X: xs, Y: make([]float64, len(xs)), Err: make([]float64, len(xs))}
-			div, runs := 0, 0
-			for i := range xs {
-				pos[paramIndex(x)] = i
-				s.Y[i], s.Err[i] = idx.mean(g.Index(pos), a, metric)
-				if sum, ok := idx[sumKey{g.Index(pos), a}]; ok {
-					div, runs = div+sum.Diverged, runs+sum.Runs
-				}
-			}
-			if div > 0 {
-				name += fmt.Sprintf(" (%d of %d runs diverged)", div, runs)
-			}
-			s.Name = name
-			out = append(out, s)
-		}
-	}
-	return out, ""
-}
-
-func paramIndex(p sweep.Param) int {
-	for i, q := range sweep.Params {
-		if q == p {
-			return i
-		}
-	}
-	return -1
-}
-
-// sweepHeatmap shows the metric's mean over a 2-D grid for one algorithm.
-func sweepHeatmap(res *sweep.Result, sums []sweep.Summary, metric sweep.Metric, a sim.Algo) figure.Heatmap {
-	g := res.Config.Grid
-	swept := g.Swept()
-	px, py := swept[0], swept[1]
-	idx := indexSummaries(sums)
-	h := figure.Heatmap{
-		Title:   fmt.Sprintf("%s: %s (mean over the runs)", a, metric.Label()),
-		XLabel:  px.Label(),
-		YLabel:  py.Label(),
-		X:       g.Axis(px).Values,
-		Y:       g.Axis(py).Values,
-		NoValue: "no value: every run diverged or failed, or the job did not run",
-	}
-	for j := range h.Y {
-		row := make([]float64, len(h.X))
-		for i := range h.X {
-			var pos [4]int
-			pos[paramIndex(px)], pos[paramIndex(py)] = i, j
-			row[i], _ = idx.mean(g.Index(pos), a, metric)
-		}
-		h.Z = append(h.Z, row)
-	}
-	return h
-}
-
-// finiteRange is the smallest and largest finite value (NaN, NaN if none).
-func finiteRange(vs []float64) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, v := range vs {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-	}
-	if lo > hi {
-		return math.NaN(), math.NaN()
-	}
-	return lo, hi
-}
-
-// sweepFigure is the --plot figure: the chart's series with ± sd error bars.
-func sweepFigure(res *sweep.Result, sums []sweep.Summary, metric sweep.Metric) figure.Plot {
-	c := res.Config
-	series, _ := sweepSeries(res, sums, metric)
-	var ys [][]float64
-	for _, s := range series {
-		ys = append(ys, s.Y)
-	}
-	// The axis label stays short (gonum shrinks the plot to fit a long
-	// vertical label); the title says what the metric is.
-	p := figure.Plot{
-		Title: fmt.Sprintf("%s: mean ± sd over %d data seeds\n%s, n = %d, d = %d",
-			metric.Describe(), c.Reps, orDash(c.Problem.Source), c.Problem.N, c.Problem.D),
-		YLabel: metric.Label(), YLog: figure.LogUseful(ys...), Series: series,
-	}
-	if swept := c.Grid.Swept(); len(swept) > 0 {
-		p.XLabel = swept[0].Describe()
-		p.XLog = c.Grid.Axis(swept[0]).LogSpaced()
-	}
-	return p
 }
 
 // The JSON report of a sweep. Missing numbers are null, never NaN.

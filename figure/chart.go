@@ -14,13 +14,15 @@ import (
 	"github.com/guptarohit/asciigraph"
 )
 
-// Series is one curve: Y[i] ± Err[i] at X[i]. A non-finite Y (or, on a log
-// scale, a non-positive one) is a gap. Err may be nil.
+// Series is one curve: Y[i] at X[i], with an error bar from Lo[i] to Hi[i]
+// (absolute values, not distances; NaN or a missing entry: no bar). A
+// non-finite Y (or, on a log scale, a non-positive one) is a gap.
 type Series struct {
 	Name string
 	X    []float64
 	Y    []float64
-	Err  []float64
+	Lo   []float64
+	Hi   []float64
 }
 
 // Chart is a line chart for the terminal, drawn with asciigraph.
