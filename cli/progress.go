@@ -11,158 +11,126 @@ import (
 	"golang.org/x/term"
 )
 
-// defaultProgressEvery is how often the plain progress line is written when
-// stderr is not a terminal (a batch log).
-const defaultProgressEvery = 10 * time.Second
+// plainInterval is how often a progress line is printed when stderr is not
+// a terminal (a batch or cluster log).
+const plainInterval = 10 * time.Second
 
-// progressBar reports the progress of long work on stderr: on a terminal a
-// bubbles progress bar with an ETA, redrawn at most ten times a second; off
-// a terminal (a Slurm log, a file) a plain line every few seconds, so that
-// logs show that the work is alive and how long it will take.
+// progressBar reports the fraction of a long job done on stderr. On a
+// terminal it draws a bubbles progress bar with an ETA, at most ten times a
+// second; elsewhere (a log file, a pipe) it prints one plain line every
+// plainInterval, so that a batch log shows the job is alive.
 type progressBar struct {
-	mu    sync.Mutex
-	w     io.Writer
-	bar   progress.Model
-	start time.Time
-	last  time.Time
-	mode  progressMode
-	drawn bool
-
-	// The state the plain line reports.
-	name                     string // e.g. "sgdbias sweep"
-	finished, total, resumed int    // counted units (jobs); total 0 when unknown
-	frac                     float64
-	stop                     chan struct{}
-	stopped                  sync.WaitGroup
-	now                      func() time.Time
+	mu       sync.Mutex
+	w        io.Writer
+	bar      progress.Model
+	now      func() time.Time
+	start    time.Time
+	last     time.Time
+	interval time.Duration // between plain lines
+	mode     progressMode
+	drawn    bool
+	// base is the fraction done before this run began (a resumed sweep), so
+	// that the ETA extrapolates this run's own rate.
+	base float64
 }
 
 type progressMode int
 
 const (
-	progressOff   progressMode = iota
-	progressBarUI              // a terminal
-	progressPlain              // a plain line every interval
+	progressOff progressMode = iota
+	progressDrawn
+	progressPlain
 )
 
-// newProgressBar picks the mode from w: a bar on a terminal, plain lines
-// every defaultProgressEvery on any other file, nothing with quiet or when
-// w is not a file (tests capture stderr in buffers).
+// newProgressBar reports on w: a bar on a terminal, plain lines elsewhere,
+// nothing when quiet.
 func newProgressBar(w io.Writer, quiet bool) *progressBar {
-	return newProgressFor(w, quiet, "sgdbias", defaultProgressEvery)
-}
-
-// newProgressFor is newProgressBar with the plain line's prefix and interval.
-func newProgressFor(w io.Writer, quiet bool, name string, every time.Duration) *progressBar {
-	mode := progressOff
-	if f, isFile := w.(*os.File); isFile && !quiet {
-		mode = progressPlain
-		if term.IsTerminal(int(f.Fd())) {
-			mode = progressBarUI
-		}
-	}
-	return newProgressMode(w, mode, name, every)
-}
-
-// newProgressMode starts a reporter in a given mode; plain mode writes its
-// line every interval from a goroutine until done is called.
-func newProgressMode(w io.Writer, mode progressMode, name string, every time.Duration) *progressBar {
-	p := &progressBar{
-		w: w, mode: mode, name: name, now: time.Now,
-		bar:   progress.New(progress.WithDefaultGradient(), progress.WithWidth(40)),
-		start: time.Now(),
-	}
-	if mode == progressPlain && every > 0 {
-		p.stop = make(chan struct{})
-		p.stopped.Add(1)
-		go p.tick(every)
+	p := &progressBar{w: w, now: time.Now, interval: plainInterval}
+	p.start = p.now()
+	p.last = p.start
+	f, isFile := w.(*os.File)
+	switch {
+	case quiet:
+		p.mode = progressOff
+	case isFile && term.IsTerminal(int(f.Fd())):
+		p.mode = progressDrawn
+		p.bar = progress.New(progress.WithDefaultGradient(), progress.WithWidth(40))
+		p.last = time.Time{}
+	default:
+		p.mode = progressPlain
 	}
 	return p
 }
 
-func (p *progressBar) tick(every time.Duration) {
-	defer p.stopped.Done()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-t.C:
-			p.mu.Lock()
-			fmt.Fprintln(p.w, p.plainLine())
-			p.mu.Unlock()
-		}
-	}
+// newProgressEvery is newProgressBar with plain lines every interval.
+func newProgressEvery(w io.Writer, quiet bool, interval time.Duration) *progressBar {
+	p := newProgressBar(w, quiet)
+	p.interval = interval
+	return p
 }
 
-// set records the fraction done; safe from several goroutines.
-func (p *progressBar) set(frac float64) { p.setCounts(0, 0, 0, frac) }
-
-// setCounts records done of total units, of which resumed were done before
-// this run began, and the fraction of the work done; safe from several
-// goroutines.
+// setCounts records done of total jobs, of which resumed were done before
+// this run began, and the fraction of the work done (running jobs' parts
+// included): the plain line adds "done/total jobs" and this run's jobs/s.
 func (p *progressBar) setCounts(done, total, resumed int, frac float64) {
 	if p.mode == progressOff {
 		return
 	}
 	p.mu.Lock()
+	if total > 0 {
+		p.base = float64(resumed) / float64(total)
+	}
+	note := fmt.Sprintf("%d/%d jobs", done, total)
+	if secs := p.now().Sub(p.start).Seconds(); secs > 0 {
+		note += fmt.Sprintf(", %.3g jobs/s", float64(done-resumed)/secs)
+	}
+	p.mu.Unlock()
+	p.setNote(frac, note)
+}
+
+// set records the fraction done; safe from several goroutines.
+func (p *progressBar) set(frac float64) { p.setNote(frac, "") }
+
+// setNote is set with a few words on where the job is (e.g. "cell 3/40"),
+// shown after the fraction.
+func (p *progressBar) setNote(frac float64, note string) {
+	if p.mode == progressOff {
+		return
+	}
+	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.finished, p.total, p.resumed, p.frac = done, total, resumed, frac
-	if p.mode != progressBarUI {
-		return
-	}
-	now := time.Now()
-	if now.Sub(p.last) < 100*time.Millisecond && frac < 1 {
-		return
-	}
-	p.last = now
-	fmt.Fprintf(p.w, "\r%s  eta %s ", p.bar.ViewAs(frac), p.eta(now))
-	p.drawn = true
-}
-
-// eta extrapolates the rate of this run's own work (resumed work excluded).
-func (p *progressBar) eta(now time.Time) string {
-	base := 0.0
-	if p.total > 0 {
-		base = float64(p.resumed) / float64(p.total)
-	}
-	gained := p.frac - base
-	if gained <= 0.001 || p.frac >= 1 {
-		if p.frac >= 1 {
-			return "0s"
-		}
-		return "…"
-	}
-	elapsed := now.Sub(p.start)
-	return (time.Duration(float64(elapsed) * (1 - p.frac) / gained)).Round(time.Second).String()
-}
-
-// plainLine is one line for a batch log, e.g.
-// "sgdbias sweep: 120/5000 jobs (2.4%), 3.1 jobs/s, eta 26m12s, elapsed 40s".
-func (p *progressBar) plainLine() string {
 	now := p.now()
-	elapsed := now.Sub(p.start)
-	s := p.name + ": "
-	if p.total > 0 {
-		s += fmt.Sprintf("%d/%d jobs (%.1f%%)", p.finished, p.total, 100*p.frac)
-		if secs := elapsed.Seconds(); secs > 0 {
-			s += fmt.Sprintf(", %.3g jobs/s", float64(p.finished-p.resumed)/secs)
+	switch p.mode {
+	case progressDrawn:
+		if now.Sub(p.last) < 100*time.Millisecond && frac < 1 {
+			return
 		}
-	} else {
-		s += fmt.Sprintf("%.1f%% done", 100*p.frac)
+		p.last = now
+		fmt.Fprintf(p.w, "\r%s  eta %s %s", p.bar.ViewAs(frac), p.eta(now, frac), note)
+		p.drawn = true
+	case progressPlain:
+		if now.Sub(p.last) < p.interval || frac >= 1 {
+			return
+		}
+		p.last = now
+		line := fmt.Sprintf("progress: %.0f%% after %s, eta %s", 100*frac, now.Sub(p.start).Round(time.Second), p.eta(now, frac))
+		if note != "" {
+			line += ", " + note
+		}
+		fmt.Fprintln(p.w, line)
 	}
-	return s + fmt.Sprintf(", eta %s, elapsed %s", p.eta(now), elapsed.Round(time.Second))
 }
 
-// done stops the plain lines and erases the bar, so that what follows
-// starts on a clean line.
-func (p *progressBar) done() {
-	if p.stop != nil {
-		close(p.stop)
-		p.stopped.Wait()
-		p.stop = nil
+// eta extrapolates the time left from this run's rate so far.
+func (p *progressBar) eta(now time.Time, frac float64) string {
+	if elapsed, gained := now.Sub(p.start), frac-p.base; gained > 0.01*(1-p.base) {
+		return (time.Duration(float64(elapsed) * (1 - frac) / gained)).Round(time.Second).String()
 	}
+	return "…"
+}
+
+// done erases the bar so that what follows starts on a clean line.
+func (p *progressBar) done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.drawn {

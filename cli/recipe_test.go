@@ -37,7 +37,7 @@ var recipeGrid = [][2]string{
 }
 
 // oneJobDone matches a progress line with at least one job finished.
-var oneJobDone = regexp.MustCompile(`: [1-9][0-9]*/[0-9]+ jobs`)
+var oneJobDone = regexp.MustCompile(`^progress: .* [1-9][0-9]*/[0-9]+ jobs`)
 
 // resumedSome matches the estimate of a run that resumed finished jobs.
 var resumedSome = regexp.MustCompile(`\([1-9][0-9]* done before, resumed\)`)

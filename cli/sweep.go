@@ -87,7 +87,7 @@ type outputFlags struct {
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
 	fs.StringVar(&o.format, "format", "table", "output format: table (with a chart), csv (long form: one row per grid point and algorithm) or json")
-	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps or time")
+	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps, time or jump_error (small α: jump times against the saddle-to-saddle schedule)")
 	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg, .png or .pdf")
 	fs.BoolVar(&o.force, "force", false, "replace existing --plot and --out files")
 	fs.BoolVar(&o.noTiming, "no-timing", false, "omit wall times, so that the output is byte-identical between runs")
@@ -174,7 +174,7 @@ func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr (and no estimate)")
 	fs.BoolVar(&f.resume, "resume", false, "run only the jobs missing from --out, a result file of the same sweep and shard left by an interrupted run (without the file: run every job)")
 	fs.BoolVar(&f.yes, "yes", false, "run even when the estimate is above the limit ("+fmt.Sprint(maxJobsUnasked)+" jobs or "+maxHoursUnasked.String()+" at most)")
-	fs.DurationVar(&f.every, "progress-every", defaultProgressEvery, "`INTERVAL` of the plain progress line written when stderr is not a terminal (a batch log)")
+	fs.DurationVar(&f.every, "progress-every", plainInterval, "`INTERVAL` of the plain progress line written when stderr is not a terminal (a batch log)")
 	f.output = addOutputFlags(fs)
 	return f
 }
@@ -339,7 +339,7 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if len(args) > 0 && args[0] == "merge" {
 		return cmdSweepMerge(args[1:], std)
 	}
-	fs := newFlagSet("sweep", sweepUsage, std.err)
+	fs := newFlagSet("sweep", sweepUsage, std)
 	f := newSweepFlags(fs)
 	if code, done := parseFlags(fs, args); done {
 		return code
@@ -351,7 +351,7 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if code, ok := f.confirm(std.err, pl); !ok {
 		return code
 	}
-	bar := newProgressFor(std.err, f.quiet, "sgdbias sweep", f.every)
+	bar := newProgressEvery(std.err, f.quiet, f.every)
 	pl.opts.Progress = func(p sweep.Progress) { bar.setCounts(p.Done, p.Total, p.Resumed, p.Fraction) }
 	res, err := sweep.Run(ctx, pl.cfg, pl.opts)
 	bar.done()
@@ -413,17 +413,14 @@ func shardSummary(w io.Writer, res *sweep.Result, out string, wrote bool) int {
 
 // cmdSweepMerge implements `sgdbias sweep merge FILE…`.
 func cmdSweepMerge(args []string, std stdio) int {
-	fs := newFlagSet("sweep merge", mergeUsage, std.err)
+	fs := newFlagSet("sweep merge", mergeUsage, std)
 	o := addOutputFlags(fs)
 	allowMissing := fs.Bool("allow-missing", false, "report on the jobs present when some are missing, instead of failing")
 	// Flags may follow the files: parse, take one file, parse the rest.
 	var files []string
 	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
+		if code, done := parseOnly(fs, rest); done {
+			return code
 		}
 		if fs.NArg() == 0 {
 			break

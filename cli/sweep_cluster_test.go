@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -110,58 +109,28 @@ func truncateRecords(t *testing.T, file []byte, n int) []byte {
 	return []byte(strings.Join(out, "\n"))
 }
 
-// syncBuffer is a bytes.Buffer safe for the progress goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func TestPlainProgressLine(t *testing.T) {
-	var buf syncBuffer
-	p := newProgressMode(&buf, progressPlain, "sgdbias sweep", time.Millisecond)
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	p.mu.Lock()
-	p.start, p.now = t0, func() time.Time { return t0.Add(10 * time.Second) }
-	p.mu.Unlock()
-	// 10 jobs, 1 resumed, 5 done in 10 s: 0.4 jobs/s; the run's own 0.4 of
-	// the work took 10 s, so the remaining 0.5 take 12.5 s (rounded to 13 s).
+func TestPlainProgressCountsJobsAndExtrapolatesThisRunsRate(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgressEvery(&buf, false, 5*time.Second)
+	clock := p.start
+	p.now = func() time.Time { return clock }
+	// 10 jobs, 1 done before (resumed); after 10 s, 5 done: 0.4 jobs/s, and
+	// this run's 0.4 of the work took 10 s, so the remaining 0.5 take 12.5 s
+	// (rounded to 13 s), not the 10 s that counting the resumed job would give.
+	clock = clock.Add(10 * time.Second)
 	p.setCounts(5, 10, 1, 0.5)
-	for !strings.Contains(buf.String(), "\n") {
-		time.Sleep(time.Millisecond)
-	}
+	clock = clock.Add(time.Second) // within the interval: nothing
+	p.setCounts(6, 10, 1, 0.6)
 	p.done()
-	line := strings.SplitN(buf.String(), "\n", 2)[0]
-	if want := "sgdbias sweep: 5/10 jobs (50.0%), 0.4 jobs/s, eta 13s, elapsed 10s"; line != want {
-		t.Errorf("line %q, want %q", line, want)
+	want := "progress: 50% after 10s, eta 13s, 5/10 jobs, 0.4 jobs/s\n"
+	if buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
 	}
-	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "\r") {
-		t.Errorf("terminal codes in a batch log: %q", buf.String())
-	}
-	// After done, no more lines.
-	n := len(buf.String())
-	time.Sleep(5 * time.Millisecond)
-	if len(buf.String()) != n {
-		t.Error("lines after done")
-	}
-	// Off a file (a buffer) and with quiet, nothing at all.
 	var quiet bytes.Buffer
-	q := newProgressFor(&quiet, false, "x", time.Millisecond)
+	q := newProgressEvery(&quiet, true, time.Nanosecond)
 	q.setCounts(1, 2, 0, 0.5)
-	q.done()
 	if quiet.Len() != 0 {
-		t.Errorf("wrote to a buffer: %q", quiet.String())
+		t.Errorf("--quiet printed %q", quiet.String())
 	}
 }
 
