@@ -2,14 +2,18 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"gonum.org/v1/plot/vg"
+
+	"sgdbias/presets"
 )
 
 func TestSweepEstimatesAndRefusesHugeSweepsWithoutYes(t *testing.T) {
@@ -169,5 +173,39 @@ func TestSweepPlotPDFWithBandAndSize(t *testing.T) {
 	if !bytes.Contains(b, []byte("/MediaBox [0 0 237.60 172.80]")) {
 		i := bytes.Index(b, []byte("/MediaBox"))
 		t.Errorf("page size: %q", b[i:min(len(b), i+40)])
+	}
+}
+
+func TestPresetsJSONIsEveryPresetInTheConfigFormat(t *testing.T) {
+	out, errs, code := invoke(t, "presets", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []presets.Scenario
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	names := presets.Names()
+	if len(got) != len(names) {
+		t.Fatalf("%d scenarios, want %d", len(got), len(names))
+	}
+	dir := t.TempDir()
+	for i, name := range names {
+		want, _ := presets.Get(name)
+		if got[i].Name != name || !reflect.DeepEqual(got[i], want) {
+			t.Errorf("entry %d: %+v, want %+v", i, got[i], want)
+		}
+		// Each entry, saved alone, is a scenario file --config loads.
+		b, _ := json.Marshal(got[i])
+		f := filepath.Join(dir, name+".json")
+		os.WriteFile(f, b, 0o644)
+		if _, err := presets.Load(f); err != nil {
+			t.Errorf("%s: --config cannot load its entry: %v", name, err)
+		}
+	}
+	if _, errs, code := invoke(t, "presets", "--format", "yaml"); code != 2 || !strings.Contains(errs, "want text or json") {
+		t.Errorf("--format yaml: exit %d, %q", code, errs)
 	}
 }
