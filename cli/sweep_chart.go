@@ -180,14 +180,17 @@ func recordOf(res *sweep.Result, job int) (sweep.Record, bool) {
 // every line when they fit; for a sweep of two or more parameters with too
 // many lines, one chart per algorithm (small multiples) with evenly picked
 // lines; then, for a 2-D grid, one heatmap per algorithm on a common scale.
-// width is the terminal's width in columns.
+// width is the terminal's width in columns (0: no limit, drawn at 80).
 func writeSweepCharts(w io.Writer, res *sweep.Result, metric sweep.Metric, width int) {
+	if width <= 0 {
+		width = 80
+	}
 	c := res.Config
 	swept := c.Grid.Swept()
 	x := swept[0]
 	r := lipgloss.NewRenderer(w)
 	color := r.ColorProfile() != termenv.Ascii
-	plotWidth := max(20, min(60, width-14))
+	plotWidth := max(20, min(60, width-16))
 	chart := func(title string, series []figure.Series) {
 		var ys [][]float64
 		for _, s := range series {

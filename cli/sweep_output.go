@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"sgdbias/figure"
 	"sgdbias/sim"
@@ -35,7 +34,7 @@ func report(std stdio, cmd string, res *sweep.Result, metric sweep.Metric, o *ou
 	case "csv":
 		err = writeSweepCSV(std.out, sums)
 	default:
-		err = writeSweepTable(std.out, res, sums, metric, !o.noTiming)
+		err = writeSweepTable(std.out, res, sums, metric, !o.noTiming, outputWidth(std.out))
 	}
 	if err != nil {
 		fmt.Fprintf(std.err, "sgdbias %s: %v\n", cmd, err)
@@ -138,14 +137,15 @@ func orDash(s string) string {
 	return s
 }
 
-// writeSweepTable prints the summaries as a table, then the chart of the
-// metric (and heatmaps for a 2-D grid).
-func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metric sweep.Metric, timing bool) error {
+// writeSweepTable prints the summaries as a table fitted to width (0: no
+// limit), then the chart of the metric (and heatmaps for a 2-D grid).
+func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metric sweep.Metric, timing bool, width int) error {
 	c := res.Config
-	describeSweep(w, c)
+	var hdr strings.Builder
+	describeSweep(&hdr, c)
+	writeProse(w, hdr.String(), width)
 	fmt.Fprintln(w)
 	swept := c.Grid.Swept()
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	var head []string
 	for _, p := range swept {
 		head = append(head, p.Label())
@@ -168,7 +168,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 			head = append(head, m.Label())
 		}
 	}
-	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	tb := table{head: head, keep: len(swept) + 6} // the swept values, algo, n, div, conv, the metric's mean ± sd
 	for _, s := range sums {
 		var row []string
 		for _, p := range swept {
@@ -187,15 +187,20 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 				row = append(row, statText(m, st.Mean))
 			}
 		}
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		tb.rows = append(tb.rows, row)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	dropped, omitted := tb.write(w, width)
+	if len(dropped) > 0 {
+		writeProse(w, fmt.Sprintf("(%s left out to fit %d columns; --format csv or json has them)\n", strings.Join(dropped, ", "), width), width)
 	}
-	fmt.Fprintln(w, "\nn: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol.")
-	fmt.Fprintln(w, "Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the")
-	fmt.Fprintln(w, "two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value.")
-	fmt.Fprintln(w, "--format csv or json gives the mean, sd and median of every metric.")
+	if omitted > 0 {
+		writeProse(w, fmt.Sprintf("(%d of the %d rows left out; --format csv, json or --out FILE has every row)\n", omitted, len(tb.rows)), width)
+	}
+	fmt.Fprintln(w)
+	writeProse(w, "n: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol.\n"+
+		"Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the\n"+
+		"two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value.\n"+
+		"--format csv or json gives the mean, sd and median of every metric.\n", width)
 	if len(sums) == 0 {
 		fmt.Fprintln(w, "no job finished")
 	}
@@ -206,7 +211,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		return nil
 	}
 	fmt.Fprintln(w)
-	writeSweepCharts(w, res, metric, 60)
+	writeSweepCharts(w, res, metric, width)
 	return nil
 }
 

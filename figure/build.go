@@ -30,7 +30,19 @@ type built struct {
 	pl     *plot.Plot
 	marks  []mark
 	legend plot.Legend
-	open   bool // some bar is open at the bottom
+	// entries are the legend's, kept to lay them out in a row as well.
+	entries []legendEntry
+	open    bool // some bar is open at the bottom
+}
+
+type legendEntry struct {
+	text   string
+	thumbs []plot.Thumbnailer
+}
+
+func (b *built) addEntry(text string, thumbs ...plot.Thumbnailer) {
+	b.legend.Add(text, thumbs...)
+	b.entries = append(b.entries, legendEntry{text, thumbs})
 }
 
 // Marker and bar sizes, in points.
@@ -39,7 +51,7 @@ const (
 	capWidth     = 4.0
 	// dodgeFraction is how far apart series at the same x are moved, as a
 	// fraction of the x axis span.
-	dodgeFraction = 0.012
+	dodgeFraction = 0.02
 )
 
 func plainText() text.Plain { return text.Plain{Fonts: font.DefaultCache} }
@@ -56,10 +68,9 @@ func (p Plot) build() (*built, error) {
 		ax.Label.TextStyle.Handler, ax.Label.TextStyle.Font = hdlr, scaledFont(fs, 1)
 		ax.Tick.Label.Handler, ax.Tick.Label.Font = hdlr, scaledFont(fs, 0.9)
 	}
-	// The y label is drawn by draw, centred on the data area: gonum/plot
-	// centres it at the arithmetic middle of the range, which on a log axis
-	// lies near the top and pushes the plot down.
-	pl.X.Label.Text = p.XLabel
+	// The axis labels are drawn by draw, centred on the data area: gonum/plot
+	// centres them at the arithmetic middle of the range, which on a log
+	// axis lies near the end and squeezes the plot.
 	pl.Add(plotter.NewGrid())
 
 	b := &built{p: p, pl: pl}
@@ -259,13 +270,13 @@ func (b *built) addSeries(runs map[int][][]mark) error {
 				thumbs = []plot.Thumbnailer{line, pts}
 			}
 		}
-		b.legend.Add(s.Name, thumbs...)
+		b.addEntry(s.Name, thumbs...)
 	}
 	if b.open {
-		b.legend.Add("bar continues below the axis", glyphThumb{downTriangle{}})
+		b.addEntry("bar continues below the axis", glyphThumb{downTriangle{}})
 	}
 	if b.p.BandNote != "" {
-		b.legend.Add("bars: "+b.p.BandNote, barThumb{})
+		b.addEntry("bars: "+b.p.BandNote, barThumb{})
 	}
 	return nil
 }

@@ -36,12 +36,72 @@ func (b *built) layout(c draw.Canvas) (draw.Canvas, vg.Rectangle, bool) {
 			return c, r, true
 		}
 	}
+	// No free corner: the entries go in rows above the plot.
+	rows := b.legendRows(c.Max.X - c.Min.X)
+	band := vg.Length(len(rows))*b.entryHeight() + 2*in
 	plotArea := c
-	plotArea.Max.X -= w + in
-	da = b.pl.DataCanvas(plotArea)
-	top := da.Max.Y
-	r := vg.Rectangle{Min: vg.Point{X: plotArea.Max.X + in, Y: top - h}, Max: vg.Point{X: c.Max.X, Y: top}}
+	plotArea.Max.Y -= band + in
+	r := vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: c.Max.Y - band}, Max: c.Max}
 	return plotArea, r, false
+}
+
+// entryHeight is the height of one legend entry.
+func (b *built) entryHeight() vg.Length {
+	var eh vg.Length
+	for _, e := range b.entries {
+		eh = max(eh, b.legend.TextStyle.Rectangle(e.text).Max.Y)
+	}
+	return eh + b.legend.Padding
+}
+
+// entryWidth is the width of one entry laid out in a row.
+func (b *built) entryWidth(e legendEntry) vg.Length {
+	sty := b.legend.TextStyle
+	em := sty.Rectangle(" ").Max.X
+	return b.legend.ThumbnailWidth + em + sty.Rectangle(e.text).Max.X + 3*em
+}
+
+// legendRows packs the entries into rows of at most width.
+func (b *built) legendRows(width vg.Length) [][]int {
+	var rows [][]int
+	var cur []int
+	var used vg.Length
+	for i, e := range b.entries {
+		w := b.entryWidth(e)
+		if len(cur) > 0 && used+w > width {
+			rows = append(rows, cur)
+			cur, used = nil, 0
+		}
+		cur = append(cur, i)
+		used += w
+	}
+	if len(cur) > 0 {
+		rows = append(rows, cur)
+	}
+	return rows
+}
+
+// drawRows draws the entries in rows inside r.
+func (b *built) drawRows(c draw.Canvas, r vg.Rectangle) {
+	in := vg.Points(legendInset)
+	eh := b.entryHeight()
+	sty := b.legend.TextStyle
+	em := sty.Rectangle(" ").Max.X
+	y := r.Max.Y - in - eh
+	for _, row := range b.legendRows(r.Max.X - r.Min.X) {
+		x := r.Min.X
+		for _, i := range row {
+			e := b.entries[i]
+			icon := &draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + b.legend.ThumbnailWidth, Y: y + eh}}}
+			for _, t := range e.thumbs {
+				t.Thumbnail(icon)
+			}
+			c.FillText(sty, vg.Point{X: x + b.legend.ThumbnailWidth + em, Y: y + sty.FontExtents().Descent}, e.text)
+			x += b.entryWidth(e)
+		}
+		y -= eh
+	}
 }
 
 // legendSize is the legend's box: its entries and an inset around them.
@@ -53,7 +113,7 @@ func (b *built) legendSize() (vg.Length, vg.Length) {
 	for _, t := range texts {
 		r := sty.Rectangle(t)
 		w = max(w, r.Max.X-r.Min.X)
-		eh = max(eh, r.Max.Y-r.Min.Y)
+		eh = max(eh, r.Max.Y)
 	}
 	in := vg.Points(legendInset)
 	em := sty.Rectangle(" ").Max.X
@@ -64,25 +124,9 @@ func (b *built) legendSize() (vg.Length, vg.Length) {
 
 // legendTexts lists the legend's entries in order.
 func (b *built) legendTexts() []string {
-	var out []string
-	for _, s := range b.p.Series {
-		out = append(out, s.Name)
-	}
-	out = out[:0]
-	drawn := map[int]bool{}
-	for _, m := range b.marks {
-		drawn[m.series] = true
-	}
-	for si, s := range b.p.Series {
-		if drawn[si] {
-			out = append(out, s.Name)
-		}
-	}
-	if b.open {
-		out = append(out, "bar continues below the axis")
-	}
-	if b.p.BandNote != "" {
-		out = append(out, "bars: "+b.p.BandNote)
+	out := make([]string, len(b.entries))
+	for i, e := range b.entries {
+		out[i] = e.text
 	}
 	return out
 }
@@ -138,22 +182,41 @@ func (b *built) yLabelStyle() text.Style {
 	return sty
 }
 
-// yLabelSpace is c less the strip on the left that the y label takes.
+// yLabelSpace is c less the strips on the left and at the bottom that the
+// axis labels take.
 func (b *built) yLabelSpace(c draw.Canvas) draw.Canvas {
-	if b.p.YLabel == "" {
-		return c
+	if b.p.YLabel != "" {
+		c.Min.X += b.pl.Y.Label.TextStyle.Height(b.p.YLabel) + vg.Points(4)
 	}
-	c.Min.X += b.pl.Y.Label.TextStyle.Height(b.p.YLabel) + vg.Points(4)
+	if b.p.XLabel != "" {
+		c.Min.Y += b.xLabelHeight()
+	}
 	return c
 }
 
-// draw draws the plot, its y label and the legend on its white box.
+// xLabelHeight is the height of the x label with its padding.
+func (b *built) xLabelHeight() vg.Length {
+	sty := b.pl.X.Label.TextStyle
+	return sty.Height(b.p.XLabel) + sty.FontExtents().Descent + vg.Points(2)
+}
+
+// draw draws the plot, its axis labels and the legend: on a white box in a
+// corner, or in rows above the plot.
 func (b *built) draw(c draw.Canvas) {
-	plotArea, r, _ := b.layout(c)
+	plotArea, r, inside := b.layout(c)
 	b.pl.Draw(plotArea)
+	da := b.pl.DataCanvas(plotArea)
 	if b.p.YLabel != "" {
-		da := b.pl.DataCanvas(plotArea)
 		c.FillText(b.yLabelStyle(), vg.Point{X: c.Min.X, Y: (da.Min.Y + da.Max.Y) / 2}, b.p.YLabel)
+	}
+	if b.p.XLabel != "" {
+		sty := b.pl.X.Label.TextStyle
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+		c.FillText(sty, vg.Point{X: (da.Min.X + da.Max.X) / 2, Y: c.Min.Y + sty.FontExtents().Descent}, b.p.XLabel)
+	}
+	if !inside {
+		b.drawRows(c, r)
+		return
 	}
 	var box vg.Path
 	box.Move(r.Min)
