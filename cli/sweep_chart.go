@@ -206,14 +206,14 @@ func writeSweepCharts(w io.Writer, res *sweep.Result, metric sweep.Metric, width
 	if n*len(c.Algos) <= maxChartSeries || len(swept) == 1 {
 		lines, note := sweepLines(res, metric)
 		if note != "" {
-			fmt.Fprintln(w, note)
+			writeProse(w, note+"\n", width)
 		}
 		chart(title, chartSeries(res, lines, metric))
 	} else {
 		combos := pickCombos(n, maxChartSeries)
 		if len(combos) < n {
-			fmt.Fprintf(w, "(one chart per algorithm; %d of the %d values of the other parameters, evenly spread; the heatmaps and --format csv have every point)\n",
-				len(combos), n)
+			writeProse(w, fmt.Sprintf("(one chart per algorithm; %d of the %d values of the other parameters, evenly spread; the heatmaps and --format csv have every point)\n",
+				len(combos), n), width)
 		}
 		for i, a := range c.Algos {
 			if i > 0 {
@@ -244,8 +244,8 @@ func writeHeatmaps(w io.Writer, r *lipgloss.Renderer, res *sweep.Result, metric 
 	xb := bins(len(xs), max(8, width-labelW-4))
 	yb := bins(len(ys), maxHeatmapRows)
 	if len(xb) < len(xs) || len(yb) < len(ys) {
-		fmt.Fprintf(w, "\n(heatmaps binned: %d %s values in %d columns, %d %s values in %d rows; each cell is the mean over its bin, labelled by its first value; --format csv has every point)\n",
-			len(xs), px.Label(), len(xb), len(ys), py.Label(), len(yb))
+		writeProse(w, fmt.Sprintf("\n(heatmaps binned: %d %s values in %d columns, %d %s values in %d rows; each cell is the mean over its bin, labelled by its first value; --format csv has every point)\n",
+			len(xs), px.Label(), len(xb), len(ys), py.Label(), len(yb)), width)
 	}
 	maps := make([]figure.Heatmap, len(c.Algos))
 	var all []float64

@@ -190,6 +190,10 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		tb.rows = append(tb.rows, row)
 	}
 	dropped, omitted := tb.write(w, width)
+	if short := notLimits(sums); short > 0 && c.Horizon.Tol > 0 {
+		writeProse(w, fmt.Sprintf("(%d of the %d rows have runs that reached the horizon before their loss fell to tol (conv < n): "+
+			"their values are not the limits; a longer --time runs them to convergence)\n", short, len(sums)), width)
+	}
 	if len(dropped) > 0 {
 		writeProse(w, fmt.Sprintf("(%s left out to fit %d columns; --format csv or json has them)\n", strings.Join(dropped, ", "), width), width)
 	}
@@ -197,9 +201,9 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		writeProse(w, fmt.Sprintf("(%d of the %d rows left out; --format csv, json or --out FILE has every row)\n", omitted, len(tb.rows)), width)
 	}
 	fmt.Fprintln(w)
-	writeProse(w, "n: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol.\n"+
-		"Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the\n"+
-		"two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value.\n"+
+	writeProse(w, "n: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol. "+
+		"Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the "+
+		"two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value. "+
 		"--format csv or json gives the mean, sd and median of every metric.\n", width)
 	if len(sums) == 0 {
 		fmt.Fprintln(w, "no job finished")
@@ -316,4 +320,16 @@ func writeSweepCSV(w io.Writer, sums []sweep.Summary) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// notLimits counts the summaries with runs that stopped at the horizon
+// before converging.
+func notLimits(sums []sweep.Summary) int {
+	n := 0
+	for _, s := range sums {
+		if s.Converged < s.Runs-s.Diverged-s.Failed {
+			n++
+		}
+	}
+	return n
 }

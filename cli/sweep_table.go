@@ -103,10 +103,16 @@ func (t table) write(w io.Writer, width int) (dropped []string, omitted int) {
 	return t.head[n:], omitted
 }
 
+// proseWidth is the width prose wraps to when the output has none.
+const proseWidth = 100
+
 // writeProse writes text with its lines wrapped at word boundaries to fit
-// width (0: as they are).
+// width (0: proseWidth).
 func writeProse(w io.Writer, text string, width int) {
-	if width > 0 {
+	if width <= 0 {
+		width = proseWidth
+	}
+	{
 		var b strings.Builder
 		for _, line := range strings.SplitAfter(text, "\n") {
 			nl := strings.HasSuffix(line, "\n")
