@@ -20,11 +20,11 @@ import (
 var saddlesPlotAlphas = []float64{1e-4, 1e-6, 1e-8, 1e-12, 1e-16, 1e-24, 1e-32}
 
 func addSaddlesPlotFlag(fs *flag.FlagSet, path *string) {
-	fs.StringVar(path, "saddles-plot", "", "with the schedule, write `FILE`.svg or FILE.png: how late GF's measured jump times are against the prediction τ_k·ln(1/α), in %, for the first five jumps, against ln(1/α) from α = 1e-4 to 1e-32 (implies --saddles)")
+	fs.StringVar(path, "saddles-plot", "", "with the schedule, write `FILE`.svg, .png or .pdf: how late GF's measured jump times are against the prediction τ_k·ln(1/α), in %, for the first five jumps, against ln(1/α) from α = 1e-4 to 1e-32 (implies --saddles)")
 }
 
-// checkSaddlesPlot refuses a --saddles-plot name that is not .svg or .png
-// before anything runs.
+// checkSaddlesPlot refuses a --saddles-plot name that is not a figure
+// format (figure.FormatFor) before anything runs.
 func checkSaddlesPlot(path string) error {
 	if path == "" {
 		return nil

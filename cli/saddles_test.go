@@ -122,11 +122,11 @@ func TestRunSaddlesPlot(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Fatalf("no PNG written: %v", err)
 	}
-	_, errOut, code = invoke(t, "run", "--preset", "saddle-to-saddle", "--quiet", "--saddles-plot", filepath.Join(dir, "jumps.pdf"))
+	_, errOut, code = invoke(t, "run", "--preset", "saddle-to-saddle", "--quiet", "--saddles-plot", filepath.Join(dir, "jumps.txt"))
 	if code != 2 || !strings.Contains(errOut, "--saddles-plot") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 		t.Errorf("exit %d, stderr %q; want 2 and one line naming --saddles-plot", code, errOut)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "jumps.pdf")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "jumps.txt")); err == nil {
 		t.Error("a refused figure was written")
 	}
 }

@@ -18,12 +18,12 @@ import (
 // saddleScenario is the saddle-to-saddle preset's setting, fixed here so
 // that the goldens only change when the explorer does.
 func saddleScenario() live.Scenario {
-	return live.Scenario{
+	return live.Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 20, D: 50, Beta: problem.BetaSpec{Kind: "list", Values: []float64{8, -4, 2, 1}},
 			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},
 		Algos: []sim.Algo{sim.GF, sim.SGF}, Alpha: 1e-10, Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 1}, Seed: 1,
-		HorizonSteps: 6000,
-	}
+		Horizon: sim.Horizon{Steps: 6000},
+	}}
 }
 
 // TestStaircaseGolden is the explorer on the saddle-to-saddle staircase,

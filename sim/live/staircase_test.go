@@ -12,12 +12,12 @@ import (
 // TestStaircaseInSnapshot: a small α gets the schedule of the problem in
 // the references, with t_k = τ_k·ln(1/α); a large α gets none.
 func TestStaircaseInSnapshot(t *testing.T) {
-	sc := Scenario{
+	sc := Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 20, D: 50, Beta: problem.BetaSpec{Kind: "list", Values: []float64{8, -4, 2, 1}},
 			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},
 		Algos: []sim.Algo{sim.GF}, Alpha: 1e-10, Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 1}, Seed: 1,
-		HorizonSteps: 100,
-	}
+		Horizon: sim.Horizon{Steps: 100},
+	}}
 	r := start(t, sc, Options{})
 	s := waitFor(t, r, "references", func(s *Snapshot) bool { return s.Refs.Ready })
 	st := s.Refs.Staircase
