@@ -213,3 +213,21 @@ func TestNoDodgeWithoutErrorBars(t *testing.T) {
 		t.Error("series with error bars were not dodged")
 	}
 }
+
+// TestLogTicksThinWideRanges: 30 decades get at most maxDecadeLabels labels,
+// on round decades, and no minor ticks.
+func TestLogTicksThinWideRanges(t *testing.T) {
+	labels := 0
+	for _, tk := range (logTicks{}).Ticks(1e-32, 1e-2) {
+		e := math.Log10(tk.Value)
+		if math.Abs(e-math.Round(e)) > 1e-9 {
+			t.Errorf("minor tick %v on a 30-decade axis", tk.Value)
+		}
+		if tk.Label != "" {
+			labels++
+		}
+	}
+	if labels < 2 || labels > maxDecadeLabels {
+		t.Errorf("%d labels on a 30-decade axis; want 2 to %d", labels, maxDecadeLabels)
+	}
+}
