@@ -1,6 +1,7 @@
 package presets
 
 import (
+	"errors"
 	"flag"
 	"strconv"
 	"strings"
@@ -89,8 +90,8 @@ func (n *noiseFlag) String() string {
 
 func (n *noiseFlag) Set(text string) error {
 	v, err := ParseNoise(text)
-	if err != nil {
-		return err
+	if pe, ok := err.(*param.Error); ok {
+		return errors.New(pe.Message()) // the flag package names the flag
 	}
 	*n.v = v
 	return nil
