@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"sgdbias/figure"
 	"sgdbias/internal/atomicfile"
@@ -34,10 +35,14 @@ takes the preset's value; --noise follows --step unless given. Runs stop at
 the preset's horizon (--time/--steps) or as soon as the training loss is
 ≤ --tol (default 1e-8), so that "steps" is the steps to converge.
 
-The jobs run on all cores with a progress bar on stderr; Ctrl+C stops them
-and prints what finished. --shard K/N runs the K-th of N interleaved slices
-of the jobs (K counts from 0) and writes it to --out; 'sgdbias sweep merge
-FILE…' combines the slices into the report one process would have printed.
+Before starting, a sweep prints its job count and an estimate of its time
+on stderr; above 100000 jobs or 24 h it needs --yes. The jobs run on all
+cores with a progress bar on stderr (a plain line every 10 s when stderr is
+not a terminal); Ctrl+C or SIGTERM stops them and prints what finished.
+--shard K/N runs the K-th of N interleaved slices of the jobs (K counts from
+0) and writes it to --out; 'sgdbias sweep merge FILE…' combines the slices
+into the report one process would have printed. --resume completes an --out
+file left by an interrupted run, running only its missing jobs.
 
 Exit status: 0 success, 1 a run failed or a file could not be written,
 2 bad usage or input, 130 interrupted (after printing what finished).
@@ -77,15 +82,18 @@ type outputFlags struct {
 	plot     string
 	force    bool
 	noTiming bool
+	fig      *figureFlags
+	figure   figureSpec
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
 	fs.StringVar(&o.format, "format", "table", "output format: table (with a chart), csv (long form: one row per grid point and algorithm) or json")
 	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps, time or jump_error (small α: jump times against the saddle-to-saddle schedule)")
-	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg or FILE.png")
+	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg, .png or .pdf")
 	fs.BoolVar(&o.force, "force", false, "replace existing --plot and --out files")
 	fs.BoolVar(&o.noTiming, "no-timing", false, "omit wall times, so that the output is byte-identical between runs")
+	o.fig = addFigureFlags(fs)
 	return o
 }
 
@@ -99,6 +107,9 @@ func (o *outputFlags) check() (sweep.Metric, error) {
 	}
 	m, err := sweep.ParseMetric(o.metric)
 	if err != nil {
+		return "", err
+	}
+	if o.figure, err = o.fig.check(); err != nil {
 		return "", err
 	}
 	if o.plot != "" {
@@ -129,6 +140,9 @@ type sweepFlags struct {
 	shard    string
 	out      string
 	quiet    bool
+	resume   bool
+	yes      bool
+	every    time.Duration
 	output   *outputFlags
 }
 
@@ -159,7 +173,10 @@ func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
 	fs.IntVar(&f.workers, "workers", 0, "jobs run at once (0: one per core)")
 	fs.StringVar(&f.shard, "shard", "", "run only the `K/N`-th interleaved slice of the jobs (K = 0…N−1) and write it to --out")
 	fs.StringVar(&f.out, "out", "", "write the raw per-run results to `FILE` (JSON) for 'sgdbias sweep merge'; required with --shard")
-	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr (and no estimate)")
+	fs.BoolVar(&f.resume, "resume", false, "run only the jobs missing from --out, a result file of the same sweep and shard left by an interrupted run (without the file: run every job)")
+	fs.BoolVar(&f.yes, "yes", false, "run even when the estimate is above the limit ("+fmt.Sprint(maxJobsUnasked)+" jobs or "+maxHoursUnasked.String()+" at most)")
+	fs.DurationVar(&f.every, "progress-every", plainInterval, "`INTERVAL` of the plain progress line written when stderr is not a terminal (a batch log)")
 	f.output = addOutputFlags(fs)
 	return f
 }
@@ -169,6 +186,8 @@ type sweepPlan struct {
 	cfg    sweep.Config
 	opts   sweep.Options
 	metric sweep.Metric
+	// resumedWall is the wall time of the partial file --resume completes.
+	resumedWall float64
 }
 
 // axes parses the grids: the flags given, else the base scenario's own
@@ -280,12 +299,44 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 				fmt.Sprint(pl.opts.Shard.K) + ".json")
 		}
 	}
-	if f.out != "" {
+	if f.every <= 0 {
+		return pl, fmt.Errorf("--progress-every: %v is not allowed; want a positive duration, e.g. 10s or 1m", f.every)
+	}
+	if f.resume {
+		if f.out == "" {
+			return pl, errors.New("--resume: needs --out, the result file to complete")
+		}
+		if err := f.readPartial(&pl); err != nil {
+			return pl, err
+		}
+	} else if f.out != "" {
 		if err := checkWritable("--out", f.out, f.output.force); err != nil {
 			return pl, err
 		}
 	}
 	return pl, nil
+}
+
+// readPartial loads the records of --out for --resume: the file must be of
+// this sweep (same fingerprint) and this shard. A missing file is a fresh
+// start, so that one command line serves the first run and every retry.
+func (f *sweepFlags) readPartial(pl *sweepPlan) error {
+	if _, err := os.Stat(f.out); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	part, err := sweep.ReadFile(f.out)
+	if err != nil {
+		return fmt.Errorf("--resume: %v", err)
+	}
+	if fp, want := part.Config.Fingerprint(), pl.cfg.Fingerprint(); fp != want {
+		return fmt.Errorf("--resume: %s is from a different sweep (fingerprint %.12s…, these flags give %.12s…); give the flags it was written with, or --force without --resume to start over",
+			f.out, fp, want)
+	}
+	if part.Shard != pl.opts.Shard && !(part.Shard.Whole() && pl.opts.Shard.Whole()) {
+		return fmt.Errorf("--resume: %s holds shard %s, not %s", f.out, part.Shard, pl.opts.Shard)
+	}
+	pl.opts.Done, pl.resumedWall = part.Records, part.WallSeconds
+	return nil
 }
 
 // cmdSweep implements `sgdbias sweep` and dispatches `sgdbias sweep merge`.
@@ -302,10 +353,16 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if err != nil {
 		return usageError(std.err, err)
 	}
-	bar := newProgressBar(std.err, f.quiet)
-	pl.opts.Progress = bar.set
+	if code, ok := f.confirm(std.err, pl); !ok {
+		return code
+	}
+	bar := newProgressEvery(std.err, f.quiet, f.every)
+	pl.opts.Progress = func(p sweep.Progress) { bar.setCounts(p.Done, p.Total, p.Resumed, p.Fraction) }
 	res, err := sweep.Run(ctx, pl.cfg, pl.opts)
 	bar.done()
+	if res != nil && !pl.opts.NoTiming {
+		res.WallSeconds += pl.resumedWall
+	}
 	interrupted := err != nil && ctx.Err() != nil
 	if err != nil && !interrupted {
 		fmt.Fprintf(std.err, "sgdbias sweep: %v\n", err)
@@ -316,7 +373,7 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	}
 	code := 0
 	if f.out != "" {
-		if err := atomicfile.Write(f.out, f.output.force, res.WriteJSON); err != nil {
+		if err := atomicfile.Write(f.out, f.output.force || f.resume, res.WriteJSON); err != nil {
 			fmt.Fprintf(std.err, "sgdbias sweep: --out: %v\n", err)
 			code = 1
 		}

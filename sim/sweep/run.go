@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"sgdbias/sim"
@@ -80,10 +80,14 @@ type Options struct {
 	// Data is the problem of every repetition when Config.Problem is a
 	// loaded file; its SHA-256 must match.
 	Data *problem.Problem
-	// Progress, when set, receives the fraction of the shard's work done
-	// (finished jobs plus the part of the running ones). It is called from
-	// the workers and must be safe for concurrent use.
-	Progress func(float64)
+	// Progress, when set, receives how far the shard's work has come (see
+	// Progress). It is called from the workers and must be safe for
+	// concurrent use.
+	Progress func(Progress)
+	// Done holds records of jobs that already ran (read from a partial
+	// result file of the same sweep and shard): Run keeps them and runs only
+	// the shard's other jobs.
+	Done []Record
 	// NoTiming leaves the records' wall times at 0, so that the output is
 	// identical between runs.
 	NoTiming bool
@@ -182,7 +186,17 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 		}
 	}
 	start := time.Now()
-	jobs := opt.Shard.Jobs(c.Jobs())
+	shardJobs := opt.Shard.Jobs(c.Jobs())
+	done0, err := checkDone(c, opt.Shard, opt.Done)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]int, 0, len(shardJobs)-len(opt.Done))
+	for _, i := range shardJobs {
+		if !done0[i] {
+			jobs = append(jobs, i)
+		}
+	}
 	reps := make([]repData, c.Reps)
 	records := make([]Record, len(jobs))
 	done := make([]bool, len(jobs))
@@ -192,7 +206,7 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 		workers = runtime.NumCPU()
 	}
 	workers = max(1, min(workers, len(jobs)))
-	prog := newProgress(len(jobs), workers, opt.Progress)
+	prog := newProgress(len(shardJobs), len(opt.Done), workers, opt.Progress)
 
 	feed := make(chan int)
 	var wg sync.WaitGroup
@@ -235,12 +249,14 @@ feeding:
 	if res.Shard.Whole() {
 		res.Shard = Shard{}
 	}
+	res.Records = append(res.Records, opt.Done...)
 	for k := range jobs {
 		if done[k] {
 			res.Records = append(res.Records, records[k])
 		}
 	}
-	res.Interrupted = len(res.Records) < len(jobs)
+	sort.Slice(res.Records, func(i, j int) bool { return res.Records[i].Job < res.Records[j].Job })
+	res.Interrupted = len(res.Records) < len(shardJobs)
 	if !opt.NoTiming {
 		res.WallSeconds = time.Since(start).Seconds()
 	}
@@ -252,44 +268,6 @@ feeding:
 		return res, err
 	}
 	return res, nil
-}
-
-// progress tracks finished jobs and the fraction of each worker's current
-// job, and reports their sum over the total.
-type progress struct {
-	total    int
-	finished atomic.Int64
-	current  []atomic.Uint64 // per worker: fraction × 1e6 of the running job
-	report   func(float64)
-}
-
-func newProgress(total, workers int, report func(float64)) *progress {
-	return &progress{total: total, current: make([]atomic.Uint64, workers), report: report}
-}
-
-func (p *progress) set(w int, f float64) {
-	if p.report == nil {
-		return
-	}
-	p.current[w].Store(uint64(math.Max(0, math.Min(1, f)) * 1e6))
-	p.emit()
-}
-
-func (p *progress) finish(w int) {
-	p.finished.Add(1)
-	if p.report == nil {
-		return
-	}
-	p.current[w].Store(0)
-	p.emit()
-}
-
-func (p *progress) emit() {
-	sum := float64(p.finished.Load())
-	for i := range p.current {
-		sum += float64(p.current[i].Load()) / 1e6
-	}
-	p.report(math.Min(1, sum/float64(max(1, p.total))))
 }
 
 // Loss checks: a run looks at its training loss at least every 1% of the

@@ -335,8 +335,8 @@ func TestCancelKeepsFinishedJobsAndStopsEveryWorker(t *testing.T) {
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	res, err := Run(ctx, c, Options{Workers: 2, NoTiming: true, Progress: func(f float64) {
-		if f > 0.3 {
+	res, err := Run(ctx, c, Options{Workers: 2, NoTiming: true, Progress: func(p Progress) {
+		if p.Fraction > 0.3 {
 			cancel()
 		}
 	}})
