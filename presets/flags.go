@@ -32,15 +32,13 @@ type Flags struct {
 	steps           int64
 }
 
-// flagNames are the flags of the parameters whose flag is not "--" and the
-// name with '_' written '-'.
-var flagNames = map[param.Name]string{param.Algos: "algo"}
-
 // FlagName is the command line's name of a parameter, "--label-noise" for
-// label_noise: the one place the engine's neutral names become flags.
+// label_noise: the one place the engine's neutral names become flags. A
+// flag is "--" and the name with '_' written '-', but for the algorithms'
+// (--algo, as the flag has always been).
 func FlagName(p param.Name) string {
-	if f, ok := flagNames[p]; ok {
-		return "--" + f
+	if p == param.Algos {
+		return "--algo"
 	}
 	return "--" + strings.ReplaceAll(string(p), "_", "-")
 }
