@@ -3,9 +3,11 @@ package presets
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"strconv"
 	"strings"
 
+	"sgdbias/sim"
 	"sgdbias/sim/param"
 )
 
@@ -63,7 +65,7 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	fs.Float64Var(&f.labelSigma, flagOf(param.LabelSigma), *def.LabelSigma, "std of the fixed label noise of generated data")
 	fs.Uint64Var(&f.seed, flagOf(param.Seed), *def.Seed, "seed of the data and of every sampling and noise draw")
 	fs.StringVar(&f.algos, flagOf(param.Algos), def.Algos, "algorithms, comma-separated: gf, gd, sgf, sgd, lnsgd (label-noise SGD), hb (heavy ball), all (the first four), or a variant with pinned parameters such as gd:step=0.0175 or sgf:noise=0.1")
-	fs.Float64Var(&f.alpha, flagOf(param.Alpha), *def.Alpha, "initialisation scale α, 1e-30 ≤ α ≤ 1000: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)")
+	fs.Float64Var(&f.alpha, flagOf(param.Alpha), *def.Alpha, fmt.Sprintf("initialisation scale α, %g ≤ α ≤ %g: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)", sim.MinAlpha, sim.MaxAlpha))
 	fs.Float64Var(&f.step, flagOf(param.Step), *def.Step, "step size γ of GD and SGD (and SGF's time step)")
 	fs.Var(&noiseFlag{&f.noise}, flagOf(param.Noise), "SGF noise scale (temperature γ of the SDE), or 'step': equal to --step")
 	fs.IntVar(&f.batch, flagOf(param.Batch), *def.Batch, "SGD batch size b, 1 ≤ b ≤ n")
