@@ -49,6 +49,9 @@ type Options struct {
 	Confine bool
 	// NoExport, when not empty, turns x and s off and is the reason shown.
 	NoExport string
+	// Files, when set, stores the exports and saves instead of ExportDir
+	// (a remote session's own folder); it implies Confine.
+	Files Files
 	// Now is the clock used to name exported files (default time.Now).
 	Now func() time.Time
 
@@ -126,6 +129,9 @@ func New(eng Engine, opt Options) *Model {
 	}
 	if opt.ExportDir == "" {
 		opt.ExportDir = "."
+	}
+	if opt.Files != nil {
+		opt.Confine = true
 	}
 	m := &Model{common: NewCommon(opt.Renderer), eng: eng, opt: opt, logTime: opt.LogTime}
 	if opt.Stage != nil {
@@ -492,7 +498,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if m.snap != nil {
-			return m, exportCmd(m.snap, m.opt.ExportDir, m.opt.Now())
+			return m, exportCmd(m.snap, m.opt.ExportDir, m.opt.Now(), m.writer())
 		}
 	case key.Matches(msg, k.Save):
 		if m.opt.NoExport != "" {
@@ -544,7 +550,7 @@ func (m *Model) View() string {
 	}
 	status := m.status.View()
 	if m.save.active() {
-		status = m.save.view(m.common.Styles, m.common.Width)
+		status = m.save.view(m.common.Styles, m.common.Width, m.opt.Confine)
 	}
 	parts = append(parts, m.grid(), m.legend.View(), m.strip.View(), status, m.footer())
 	return strings.Join(parts, "\n")

@@ -56,7 +56,11 @@ func (p *savePrompt) start(s *live.Snapshot) {
 }
 
 // view renders the prompt in place of the status line.
-func (p *savePrompt) view(st *Styles, w int) string {
+func (p *savePrompt) view(st *Styles, w int, confine bool) string {
+	shown := p.path
+	if confine { // a remote session: names only, never the server's paths
+		shown = filepath.Base(p.path)
+	}
 	var line string
 	switch p.mode {
 	case saveNaming:
@@ -65,9 +69,9 @@ func (p *savePrompt) view(st *Styles, w int) string {
 			line += " " + st.Error.Render("✗ "+p.err)
 		}
 	case saveConfirm:
-		line = st.Error.Render(p.path + " exists: overwrite? y/n")
+		line = st.Error.Render(shown + " exists: overwrite? y/n")
 	case saveWriting:
-		line = st.Dim.Render("saving " + p.path + "…")
+		line = st.Dim.Render("saving " + shown + "…")
 	}
 	return fitBlock([]string{line}, w, 1)
 }
@@ -93,7 +97,7 @@ func (m *Model) saveKey(msg tea.KeyMsg) tea.Cmd {
 		switch msg.String() {
 		case "y", "Y":
 			p.mode = saveWriting
-			return saveCmd(p.sc, p.path, true)
+			return saveCmd(p.sc, p.path, true, m.writer())
 		case "n", "N", "esc":
 			p.mode = saveNaming
 		case "ctrl+c":
@@ -116,7 +120,7 @@ func (m *Model) saveKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		p.path, p.mode = path, saveWriting
-		return saveCmd(p.sc, path, false)
+		return saveCmd(p.sc, path, false, m.writer())
 	case tea.KeyBackspace:
 		if len(p.input) > 0 {
 			p.input = p.input[:len(p.input)-1]
@@ -173,9 +177,9 @@ func (m *Model) savePath(name string) (string, error) {
 	return filepath.Join(m.opt.ExportDir, name), nil
 }
 
-func saveCmd(sc presets.Scenario, path string, overwrite bool) tea.Cmd {
+func saveCmd(sc presets.Scenario, path string, overwrite bool, write writeFunc) tea.Cmd {
 	return func() tea.Msg {
-		err := atomicfile.Write(path, overwrite, func(w io.Writer) error { return WriteScenario(w, sc) })
+		err := write(path, overwrite, func(w io.Writer) error { return WriteScenario(w, sc) })
 		if errors.Is(err, atomicfile.ErrExists) {
 			return savedMsg{path: path, exists: true}
 		}
