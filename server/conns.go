@@ -202,6 +202,7 @@ func (c *conn) keepalive(sc *gossh.ServerConn, done <-chan struct{}) {
 type connTable struct {
 	cfg  *Config
 	logf func(msg string, kv ...any)
+	now  func() time.Time
 
 	mu      sync.Mutex
 	conns   map[*conn]struct{}
@@ -211,7 +212,7 @@ type connTable struct {
 
 func newConnTable(cfg *Config, logf func(string, ...any)) *connTable {
 	b, _ := lru.New[string, *rate.Limiter](4096) // fails only for a size ≤ 0
-	return &connTable{cfg: cfg, logf: logf, conns: map[*conn]struct{}{}, buckets: b}
+	return &connTable{cfg: cfg, logf: logf, now: time.Now, conns: map[*conn]struct{}{}, buckets: b}
 }
 
 func hostOf(a net.Addr) string {
@@ -228,14 +229,7 @@ func (t *connTable) accept(ctx ssh.Context, nc net.Conn) *conn {
 	c := &conn{Conn: nc, table: t, host: host, ctx: ctx, start: time.Now(), done: make(chan struct{})}
 	var evict []*conn
 	t.mu.Lock()
-	if t.cfg.ConnRate > 0 {
-		b, ok := t.buckets.Get(host)
-		if !ok {
-			b = rate.NewLimiter(rate.Limit(t.cfg.ConnRate), t.cfg.ConnBurst)
-			t.buckets.Add(host, b)
-		}
-		c.throttled = !b.Allow()
-	}
+	c.throttled = !t.allow(host)
 	if c.throttled {
 		if old := t.oldestInHandshake(host, true, throttledPerHost); old != nil {
 			delete(t.conns, old)
@@ -259,6 +253,19 @@ func (t *connTable) accept(ctx ssh.Context, nc net.Conn) *conn {
 	ctx.SetValue(connKey{}, c)
 	c.arm()
 	return c
+}
+
+// allow draws a token from host's bucket (t.mu held).
+func (t *connTable) allow(host string) bool {
+	if t.cfg.ConnRate <= 0 {
+		return true
+	}
+	b, ok := t.buckets.Get(host)
+	if !ok {
+		b = rate.NewLimiter(rate.Limit(t.cfg.ConnRate), t.cfg.ConnBurst)
+		t.buckets.Add(host, b)
+	}
+	return b.AllowN(t.now(), 1)
 }
 
 func cutAll(cs []*conn, reason string) {

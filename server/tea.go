@@ -181,9 +181,9 @@ func (st *session) forward(p *tea.Program) {
 // session.
 type model struct {
 	*ui.Model
-	st      *session
-	ending  bool
-	clamped bool
+	st     *session
+	ending bool
+	said   [2]int // the clamped size last said on the screen
 }
 
 type (
@@ -197,10 +197,10 @@ type (
 func (m *model) resize(w, h int) {
 	cw, ch, clamped := clampSize(w, h)
 	m.Model.Update(tea.WindowSizeMsg{Width: cw, Height: ch})
-	if clamped && !m.clamped {
+	if clamped && m.said != [2]int{w, h} {
 		m.Model.Update(ui.NoticeMsg{Text: fmt.Sprintf("this terminal is %d×%d; sgdbias draws at most %d×%d", w, h, MaxWidth, MaxHeight), IsErr: true})
+		m.said = [2]int{w, h}
 	}
-	m.clamped = clamped
 }
 
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
