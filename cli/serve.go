@@ -41,7 +41,7 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	f := newRunFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:2222", "`ADDRESS` to listen on (0.0.0.0:2222 for every interface, e.g. inside a container)")
 	hostKey := fs.String("host-key", defaultHostKey(), "the server's ed25519 host key `FILE`, created (mode 0600) if missing; keep it between lectures")
-	authorized := fs.String("authorized-keys", "", "only let in the public keys of this authorized_keys `FILE` (and/or --password)")
+	authorized := fs.String("authorized-keys", "", "only let in the public keys of this authorized_keys `FILE` (and/or the join code)")
 	passwordFile := fs.String("password-file", "", "read the join code (a shared password) from the first line of `FILE` instead of making one up; $SGDBIAS_PASSWORD also sets it")
 	openAccess := fs.Bool("open", false, "no join code: anyone who can reach the address gets in")
 	presenters := fs.String("presenter-keys", "", "authorized_keys `FILE` of the presenters: their sessions drive a stage everyone else follows")

@@ -28,6 +28,9 @@ func TestServeFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(out+errs, "Lecture mode") || !strings.Contains(out+errs, "-presenter-keys") {
 		t.Errorf("serve -h: status %d\n%s%s", code, out, errs)
 	}
+	if strings.Contains(out+errs, "panic") {
+		t.Errorf("serve -h:\n%s%s", out, errs)
+	}
 	if strings.Contains(out+errs, "hush-hush-secret") {
 		t.Errorf("serve -h prints the password:\n%s%s", out, errs)
 	}
