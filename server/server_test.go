@@ -155,7 +155,7 @@ func TestMaxSessions(t *testing.T) {
 // much it redraws; key presses keep a session open; the maximum length
 // closes a session whatever it does.
 func TestTimeouts(t *testing.T) {
-	_, addr, logs := testServer(t, Config{IdleTimeout: 400 * time.Millisecond, MaxDuration: 3 * time.Second})
+	_, addr, logs := testServer(t, Config{IdleTimeout: 2 * time.Second, MaxDuration: 5 * time.Second})
 	idle := openTerm(t, dial(t, addr, nil), 80, 24)
 	busy := openTerm(t, dial(t, addr, nil), 80, 24)
 	idle.waitText(t, 0, "sgdbias │")
@@ -173,7 +173,7 @@ func TestTimeouts(t *testing.T) {
 	}()
 	defer close(stop)
 	idle.waitText(t, 0, "this session closes in")
-	idle.waitText(t, 0, "sgdbias: session closed after 400ms without a key press")
+	idle.waitText(t, 0, "sgdbias: session closed after 2s without a key press")
 	if code := idle.wait(t); code != 1 {
 		t.Errorf("idle session: exit status %d", code)
 	}
@@ -182,7 +182,7 @@ func TestTimeouts(t *testing.T) {
 		t.Fatal("the session pressing keys was closed as idle")
 	default:
 	}
-	busy.waitText(t, 0, "sgdbias: session closed: the longest a session may last is 3s")
+	busy.waitText(t, 0, "sgdbias: session closed: the longest a session may last is 5s")
 	busy.wait(t)
 	if !strings.Contains(logs.String(), "without a key press") {
 		t.Errorf("no idle reason in the log:\n%s", logs.String())
@@ -532,4 +532,46 @@ func TestPresenterExempt(t *testing.T) {
 		default:
 		}
 	}
+}
+
+// The room sees the presenter's selected parameter and message (m), and
+// B brings every student on their own copy back to the stage.
+func TestPresenterTools(t *testing.T) {
+	pres, presPub := newKey(t)
+	srv, addr, _ := testServer(t, Config{PresenterKeysPath: keyFile(t, presPub)})
+	p := openTerm(t, dial(t, addr, clientConfig(gossh.PublicKeys(pres))), 120, 30)
+	p.waitText(t, 0, "▶ presenting")
+	f := openTerm(t, dial(t, addr, clientConfig(gossh.Password(""))), 120, 30)
+	f.waitText(t, 0, "presenter on γ")
+
+	from := f.mark()
+	p.press(t, "\t")
+	f.waitText(t, from, "presenter on noise")
+
+	from = f.mark()
+	p.press(t, "m")
+	p.waitText(t, 0, "message to the room:")
+	p.press(t, "now watch α_t\r")
+	f.waitText(t, from, "“now watch α_t”")
+	if got := srv.stage.message(); got != "now watch α_t" {
+		t.Errorf("stage message %q", got)
+	}
+
+	f.press(t, "f")
+	f.waitText(t, 0, "your own copy, forked at t ")
+	p.waitText(t, 0, "0 following · 1 on their own copy")
+	from = f.mark()
+	p.press(t, "B")
+	f.waitText(t, from, "the presenter brought everyone back to the stage")
+	p.waitText(t, 0, "1 following · 0 on their own copy")
+	waitUntil(t, "the fork to stop", func() bool {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		for st := range srv.sessions {
+			if st.role == roleFollower && len(st.owned()) != 0 {
+				return false
+			}
+		}
+		return true
+	})
 }

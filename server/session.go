@@ -199,7 +199,9 @@ func plural(n int, one, many string) string {
 }
 
 // watch ends the session after MaxDuration, or after IdleTimeout without a
-// key press once it has warned; presenters and followers of the stage are
+// key press once it has warned (a quarter of the timeout before, at most a
+// minute; the warning stays on the screen at least half that long, however
+// late a loaded machine checks); presenters and followers of the stage are
 // never idle.
 func (st *session) watch() {
 	cfg := st.srv.cfg
@@ -211,6 +213,7 @@ func (st *session) watch() {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	var warned int64 // the last key press warned about
+	var warnedAt time.Time
 	for {
 		select {
 		case <-st.ctx.Done():
@@ -226,11 +229,11 @@ func (st *session) watch() {
 			last := st.lastKey.Load()
 			idle := now.Sub(time.Unix(0, last))
 			switch {
-			case idle >= cfg.IdleTimeout && warned == last:
+			case idle >= cfg.IdleTimeout && warned == last && now.Sub(warnedAt) >= (cfg.IdleTimeout-warnAt)/2:
 				st.end(fmt.Sprintf("session closed after %s without a key press", roundDuration(cfg.IdleTimeout)), false)
 				return
 			case idle >= warnAt && warned != last:
-				warned = last
+				warned, warnedAt = last, now
 				st.notice(fmt.Sprintf("no key pressed for %s: this session closes in %s unless you press a key",
 					roundDuration(idle.Round(time.Second/10)), roundDuration((cfg.IdleTimeout-idle).Round(time.Second/10))), true)
 			}

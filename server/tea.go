@@ -62,17 +62,12 @@ func (s *Server) program(sess ssh.Session) (*tea.Program, *session) {
 		eng = s.stage.runner
 		s.stage.presenters.Add(1)
 		context.AfterFunc(st.ctx, func() { s.stage.presenters.Add(-1) })
-		opt.Status = s.followCounts
+		opt.Status = func() string { return s.followCounts() + " · m: message · B: bring all back" }
 		opt.FrameInterval = nil // the presenter's screen is never thinned
 	case roleFollower:
 		opt.Stage = follower{st: s.stage, sess: st}
 		st.following.Store(true)
-		opt.Status = func() string {
-			if s.stage.presenters.Load() == 0 {
-				return "presenter offline"
-			}
-			return ""
-		}
+		opt.Status = s.followerStatus
 	default:
 		runner, err := live.Start(s.cfg.Scenario, s.runnerOptions())
 		if err != nil {
@@ -184,6 +179,7 @@ type model struct {
 	st     *session
 	ending bool
 	said   [2]int // the clamped size last said on the screen
+	typing []rune // the presenter's message being typed (nil: not typing)
 }
 
 type (
@@ -210,6 +206,20 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.ending {
 			return m, nil
 		}
+		if m.st.role == rolePresenter {
+			if cmd, done := m.presenterKey(msg); done {
+				return m, cmd
+			}
+			_, cmd := m.Model.Update(msg)
+			m.st.srv.stage.setSelected(m.Model.Selected())
+			return m, cmd
+		}
+	case followMsg:
+		if cmd := m.Model.Follow(); cmd != nil {
+			m.Model.Update(ui.NoticeMsg{Text: "the presenter brought everyone back to the stage"})
+			return m, cmd
+		}
+		return m, nil
 	case sizeMsg:
 		m.resize(msg.w, msg.h)
 		return m, nil
