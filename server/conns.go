@@ -87,12 +87,12 @@ func (c *conn) cut(reason string) {
 	}
 	c.closed, c.reason = true, reason
 	c.mu.Unlock()
-	user := ""
 	if c.loggedIn() {
-		user = c.ctx.User()
+		c.table.logf("connection closed", "remote", c.RemoteAddr(), "user", c.ctx.User(), "reason", reason,
+			"after", time.Since(c.start).Round(100*time.Millisecond))
+	} else { // before the login: a flood of them is one line a second
+		c.table.note("connection closed", reason, c.host)
 	}
-	c.table.logf("connection closed", "remote", c.RemoteAddr(), "user", user, "reason", reason,
-		"after", time.Since(c.start).Round(100*time.Millisecond))
 	c.Close()
 }
 
@@ -239,7 +239,7 @@ func (t *connTable) accept(ctx ssh.Context, nc net.Conn) *conn {
 	if len(t.conns) >= t.cfg.MaxConnections {
 		old := t.oldestInHandshake("", false, 1)
 		if old == nil {
-			t.refused.note(t.logf, "the server is at its connection limit", host)
+			t.refused.note(t.logf, "refused", "the server is at its connection limit", host)
 			t.mu.Unlock()
 			cutAll(evict, "replaced by a newer connection from the same address")
 			return nil
@@ -318,30 +318,31 @@ func (t *connTable) all() []*conn {
 	return out
 }
 
-// noteRefusal logs a refusal (see refusalLog).
-func (t *connTable) noteRefusal(reason, host string) {
+// note logs a refusal or a closing before the login (see refusalLog).
+func (t *connTable) note(msg, reason, host string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.refused.note(t.logf, reason, host)
+	t.refused.note(t.logf, msg, reason, host)
 }
 
-// refusalLog logs refusals at most once a second, with the number
-// suppressed, so that a flood does not flood the log.
+// refusalLog logs refusals and closings before the login at most once a
+// second, with the number left out, so that a flood does not flood the
+// log.
 type refusalLog struct {
 	last       time.Time
 	suppressed int
 }
 
-func (r *refusalLog) note(logf func(string, ...any), reason, host string) {
+func (r *refusalLog) note(logf func(string, ...any), msg, reason, host string) {
 	now := time.Now()
 	if now.Sub(r.last) < time.Second {
 		r.suppressed++
 		return
 	}
 	if r.suppressed > 0 {
-		logf("refused", "remote", host, "reason", reason, "more", r.suppressed)
+		logf(msg, "remote", host, "reason", reason, "and", fmt.Sprintf("%d more since the last such line", r.suppressed))
 	} else {
-		logf("refused", "remote", host, "reason", reason)
+		logf(msg, "remote", host, "reason", reason)
 	}
 	r.last, r.suppressed = now, 0
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -66,7 +67,7 @@ func (m *model) messageKey(k tea.KeyMsg) tea.Cmd {
 		m.typing = m.typing[:0]
 	case tea.KeyRunes, tea.KeySpace:
 		for _, r := range k.Runes {
-			if len(m.typing) < maxMessage && r >= ' ' && r != 0x7f {
+			if len(m.typing) < maxMessage && unicode.IsPrint(r) {
 				m.typing = append(m.typing, r)
 			}
 		}

@@ -292,7 +292,7 @@ func New(cfg Config) (*Server, error) {
 			}
 			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
 				if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-					s.conns.noteRefusal("login failed: "+trimSSH(err), hostOf(c.RemoteAddr()))
+					s.conns.note("refused", "login failed: "+trimSSH(err), hostOf(c.RemoteAddr()))
 				}
 			}
 			return nil
