@@ -331,7 +331,9 @@ func TestShutdown(t *testing.T) {
 	for _, tm := range terms {
 		tm.waitText(t, 0, "the server is shutting down — goodbye") // on the screen
 		tm.waitText(t, 0, "sgdbias: the server is shutting down")  // after the explorer
-		tm.wait(t)
+		if code := tm.wait(t); code != 1 {
+			t.Errorf("exit status %d after the server ended the session; want 1", code)
+		}
 	}
 	if _, err := gossh.Dial("tcp", addr, clientConfig()); err == nil {
 		t.Error("a connection after Shutdown")
@@ -574,4 +576,27 @@ func TestPresenterTools(t *testing.T) {
 		}
 		return true
 	})
+}
+
+// A session still open when Shutdown's time is up is cut, and the log says
+// so (here: the goodbye notice holds the session a second, the shutdown
+// allows a tenth of that).
+func TestShutdownCutsStuckSession(t *testing.T) {
+	srv, addr, logs := testServer(t, Config{})
+	tm := openTerm(t, dial(t, addr, nil), 80, 24)
+	tm.waitText(t, 0, "sgdbias │")
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err == nil {
+		t.Error("Shutdown reported every session ended in time")
+	}
+	waitUntil(t, "the session to be cut", func() bool {
+		select {
+		case <-tm.closed:
+			return true
+		default:
+			return false
+		}
+	})
+	waitUntil(t, "the cut in the log", func() bool { return strings.Contains(logs.String(), "stuck session cut at shutdown") })
 }
