@@ -48,6 +48,9 @@ type Options struct {
 	Confine bool
 	// NoExport, when not empty, turns x and s off and is the reason shown.
 	NoExport string
+	// Files, when set, stores the exports and saves instead of ExportDir
+	// (a remote session's own folder); it implies Confine.
+	Files Files
 	// Now is the clock used to name exported files (default time.Now).
 	Now func() time.Time
 
@@ -126,6 +129,9 @@ func New(eng Engine, opt Options) *Model {
 	}
 	if opt.ExportDir == "" {
 		opt.ExportDir = "."
+	}
+	if opt.Files != nil {
+		opt.Confine = true
 	}
 	m := &Model{common: NewCommon(opt.Renderer), eng: eng, opt: opt, logTime: opt.LogTime}
 	if opt.Stage != nil {
