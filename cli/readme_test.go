@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -60,6 +61,15 @@ func TestREADMEExamples(t *testing.T) {
 		t.Run(strings.Join(ex.args, " "), func(t *testing.T) {
 			if testing.Short() && ex.args[0] == "sweep" {
 				t.Skip("a sweep of many runs")
+			}
+			// Files the example writes (figures) go to a scratch directory.
+			t.Chdir(t.TempDir())
+			for _, a := range ex.args {
+				if !strings.HasPrefix(a, "-") && strings.Contains(a, "/") {
+					if err := os.MkdirAll(filepath.Dir(a), 0o755); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 			var stdout, stderr bytes.Buffer
 			run(context.Background(), ex.args, stdio{in: strings.NewReader(""), out: &stdout, err: &stderr})

@@ -126,12 +126,12 @@ func TestHeatmapPlainAndColour(t *testing.T) {
 	}
 }
 
-func TestPlotWritesSVGAndPNG(t *testing.T) {
+func TestPlotWritesSVGAndPNGAndRefusesOtherFormats(t *testing.T) {
 	dir := t.TempDir()
 	p := Plot{Title: "test error against α", XLabel: "α", YLabel: "test error", XLog: true, YLog: true,
 		Series: []Series{
-			{Name: "gd", X: []float64{0.001, 0.01, 0.1}, Y: []float64{1e-3, 1e-2, 0.5}, Err: []float64{2e-3, 1e-2, 0.1}},
-			{Name: "sgd", X: []float64{0.001, 0.01, 0.1}, Y: []float64{1e-4, nan, 0.2}, Err: []float64{1e-5, nan, inf}},
+			{Name: "gd", X: []float64{0.001, 0.01, 0.1}, Y: []float64{1e-3, 1e-2, 0.5}, Lo: []float64{0, 0, 0.4}, Hi: []float64{2e-3, 2e-2, 0.6}},
+			{Name: "sgd", X: []float64{0.001, 0.01, 0.1}, Y: []float64{1e-4, nan, 0.2}, Lo: []float64{1e-5, nan, 0.1}, Hi: []float64{2e-4, nan, inf}},
 		}}
 	svg := filepath.Join(dir, "f.svg")
 	if err := p.WriteFile(svg, false); err != nil {
@@ -151,8 +151,8 @@ func TestPlotWritesSVGAndPNG(t *testing.T) {
 	if err := p.WriteFile(png, false); !errors.Is(err, atomicfile.ErrExists) {
 		t.Errorf("overwrote without being asked: %v", err)
 	}
-	if err := p.WriteFile(filepath.Join(dir, "f.pdf"), false); err == nil {
-		t.Error("accepted .pdf")
+	if err := p.WriteFile(filepath.Join(dir, "f.eps"), false); err == nil {
+		t.Error("accepted .eps")
 	}
 	empty := Plot{Title: "x", XLog: true, YLog: true, Series: []Series{{Name: "a", X: []float64{-1, 1}, Y: []float64{nan, -2}}}}
 	if err := empty.Encode(&bytes.Buffer{}, "svg"); err == nil {
@@ -186,5 +186,48 @@ func TestLogUseful(t *testing.T) {
 	}
 	if FormatValue(nan) != "—" || FormatValue(0.0017782794) != "0.00178" {
 		t.Error("FormatValue")
+	}
+}
+
+// TestNoDodgeWithoutErrorBars: series without error bars keep their x.
+func TestNoDodgeWithoutErrorBars(t *testing.T) {
+	p := Plot{Series: []Series{{Name: "a", X: []float64{1, 2}, Y: []float64{1, 2}}, {Name: "b", X: []float64{1, 2}, Y: []float64{2, 3}}}}
+	b, err := p.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range b.marks {
+		if m.x != 1 && m.x != 2 {
+			t.Errorf("a mark moved to x = %v", m.x)
+		}
+	}
+	p.Series[0].Lo, p.Series[0].Hi = []float64{0.9, 1.9}, []float64{1.1, 2.1}
+	if b, err = p.build(); err != nil {
+		t.Fatal(err)
+	}
+	moved := false
+	for _, m := range b.marks {
+		moved = moved || (m.x != 1 && m.x != 2)
+	}
+	if !moved {
+		t.Error("series with error bars were not dodged")
+	}
+}
+
+// TestLogTicksThinWideRanges: 30 decades get at most maxDecadeLabels labels,
+// on round decades, and no minor ticks.
+func TestLogTicksThinWideRanges(t *testing.T) {
+	labels := 0
+	for _, tk := range (logTicks{}).Ticks(1e-32, 1e-2) {
+		e := math.Log10(tk.Value)
+		if math.Abs(e-math.Round(e)) > 1e-9 {
+			t.Errorf("minor tick %v on a 30-decade axis", tk.Value)
+		}
+		if tk.Label != "" {
+			labels++
+		}
+	}
+	if labels < 2 || labels > maxDecadeLabels {
+		t.Errorf("%d labels on a 30-decade axis; want 2 to %d", labels, maxDecadeLabels)
 	}
 }

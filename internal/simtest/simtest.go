@@ -22,12 +22,12 @@ import (
 // s = 5, α = 0.1, γ = 0.08) with a fixed step, independent of the shipped
 // preset, so that tests and goldens change only when the code does.
 func Paper(algos ...sim.Algo) live.Scenario {
-	return live.Scenario{
+	return live.Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 40, D: 100, S: 5, Beta: problem.BetaSpec{Kind: "pm1"},
 			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
 		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1,
-		HorizonSteps: 6250,
-	}
+		Horizon: sim.Horizon{Steps: 6250},
+	}}
 }
 
 // Start starts a runner and stops it when the test ends.

@@ -377,10 +377,10 @@ func TestMemoryFlat(t *testing.T) {
 	if testing.Short() || raceDetector {
 		t.Skip("two million steps (the bound on memory is no matter of races)")
 	}
-	sc := live.Scenario{
+	sc := live.Scenario{Setup: sim.Setup{
 		Spec:  problem.Spec{N: 6, D: 14, S: 2, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},
 		Algos: []sim.Algo{sim.GD, sim.SGD}, Alpha: 0.1, Params: sim.Params{Step: 1e-4, Noise: 1e-4, Batch: 1}, Seed: 3,
-	}
+	}}
 	r := simtest.Start(t, sc, live.Options{Speed: live.Unlimited, ConvergedLoss: -1, PredictEvery: time.Hour})
 	heapAt := func(steps int64) (uint64, *live.Snapshot) {
 		s := simtest.WaitFor(t, r, "steps", func(s *live.Snapshot) bool { return s.Steps >= steps })
@@ -448,8 +448,8 @@ func TestDefaultSpeedForPaper(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := live.Calibrate(sc, p)
-	if !c.OK || c.Steps < 300 || c.Steps > 550 || c.Ran != int64(sc.HorizonSteps) {
-		t.Fatalf("interesting part ends at step %d of %d run (ok %v), want about 410 of %v", c.Steps, c.Ran, c.OK, sc.HorizonSteps)
+	if !c.OK || c.Steps < 300 || c.Steps > 550 || c.Ran != sc.Horizon.Steps {
+		t.Fatalf("interesting part ends at step %d of %d run (ok %v), want about 410 of %v", c.Steps, c.Ran, c.OK, sc.Horizon.Steps)
 	}
 	speed := live.DefaultSpeedFor(sc, p)
 	if secs := float64(c.Steps) / speed; secs < 14 || secs > 28 {
@@ -459,7 +459,7 @@ func TestDefaultSpeedForPaper(t *testing.T) {
 	if c := live.Calibrate(sc, p); !c.OK || c.Steps < 10 {
 		t.Errorf("without noise: %+v", c)
 	}
-	sc.HorizonSteps = 0
+	sc.Horizon = sim.Horizon{}
 	if got := live.DefaultSpeedFor(sc, p); got != live.DefaultSpeed(0) {
 		t.Errorf("no horizon: %v", got)
 	}
@@ -473,7 +473,7 @@ func TestCalibrationBoundedByWork(t *testing.T) {
 	sc.Spec.N, sc.Spec.D = 200, 2000
 	sc.Alpha, sc.Params.Noise = 1e-12, 0 // a long plateau: the loss stays up
 	sc.Params.Step = 0.01
-	sc.HorizonSteps = 1e6
+	sc.Horizon = sim.Horizon{Steps: 1e6}
 	p, err := problem.Generate(sc.Spec)
 	if err != nil {
 		t.Fatal(err)
@@ -483,8 +483,8 @@ func TestCalibrationBoundedByWork(t *testing.T) {
 	if c.Ran != want || c.OK {
 		t.Fatalf("calibration %+v; want %d steps run and no estimate", c, want)
 	}
-	if got := live.DefaultSpeedFor(sc, p); got != live.DefaultSpeed(sc.HorizonSteps) {
-		t.Errorf("default speed %v, want the horizon's fallback %v", got, live.DefaultSpeed(sc.HorizonSteps))
+	if got := live.DefaultSpeedFor(sc, p); got != live.DefaultSpeed(1e6) {
+		t.Errorf("default speed %v, want the horizon's fallback %v", got, live.DefaultSpeed(1e6))
 	}
 }
 

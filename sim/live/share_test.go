@@ -210,12 +210,11 @@ func TestStopDuringSolve(t *testing.T) {
 	if testing.Short() {
 		t.Skip("draws a large problem")
 	}
-	sc := live.Scenario{
+	sc := live.Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 400, D: 2500, S: 20, Beta: problem.BetaSpec{Kind: "gauss"},
 			Features: problem.FeatureSpec{Kind: "iso"}, LabelSigma: 0.5, Seed: 3},
-		Algos: []sim.Algo{sim.GD}, Alpha: 1e-3, Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 1}, Seed: 3,
-		HorizonSteps: 1000,
-	}
+		Algos: []sim.Algo{sim.GD}, Alpha: 1e-3, Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 1}, Seed: 3, Horizon: sim.Horizon{Steps: 1000},
+	}}
 	r, err := live.Start(sc, live.Options{Paused: true, Speed: 10})
 	if err != nil {
 		t.Fatal(err)

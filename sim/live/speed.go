@@ -75,7 +75,7 @@ const calibrationSamples = 400
 func DefaultSpeedFor(sc Scenario, p *problem.Problem) float64 {
 	c := Calibrate(sc, p)
 	if !c.OK {
-		return DefaultSpeed(sc.HorizonSteps)
+		return DefaultSpeed(sc.Horizon.StepsOf(sc.Params.Step))
 	}
 	return nearestRung(float64(c.Steps) / interestingSeconds)
 }
@@ -92,7 +92,7 @@ type Calibration struct {
 // CalibrationWork allows (the decay of SGF's α_t is then the decay seen so
 // far).
 func Calibrate(sc Scenario, p *problem.Problem) Calibration {
-	horizon := int64(math.Min(sc.HorizonSteps, 1e9))
+	horizon := int64(math.Min(sc.Horizon.StepsOf(sc.Params.Step), 1e9))
 	if horizon < 10 || !(sc.Alpha > 0) {
 		return Calibration{}
 	}

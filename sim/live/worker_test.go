@@ -17,13 +17,13 @@ func TestSolveRefsCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logAlpha := sim.UniformInit(0.1, p.D).LogAlpha()
-	if refs, gf := solveRefs(context.Background(), p, logAlpha); !refs.HasGFLimit || !refs.HasMinL1 || gf == nil {
+	in := sim.UniformInit(0.1, p.D)
+	if refs, gf := solveRefs(context.Background(), p, in); !refs.HasGFLimit || !refs.HasMinL1 || gf == nil {
 		t.Fatalf("uncancelled solves failed: %+v", refs)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	refs, gf := solveRefs(ctx, p, logAlpha)
+	refs, gf := solveRefs(ctx, p, in)
 	if refs.HasGFLimit || gf != nil || !strings.Contains(refs.Err, context.Canceled.Error()) {
 		t.Errorf("cancelled solves: %+v (GF limit %v); want none, and the cancellation as the error", refs, gf != nil)
 	}
