@@ -247,7 +247,10 @@ func TestChaosSilentTCP(t *testing.T) {
 		c.Close()
 	}
 	settled(t, srv, base)
-	if got := strings.Count(logs.String(), "no login within 300ms"); got == 0 {
+	// Closings before the login are logged at most once a second, with a
+	// count (a flood is one line a second): beyond the connection cap some
+	// were replaced by newer ones, the rest timed out.
+	if !strings.Contains(logs.String(), "connection closed") {
 		t.Errorf("no closing logged:\n%s", tail(logs.String(), 2000))
 	}
 }
