@@ -76,6 +76,9 @@ func settled(t *testing.T, srv *Server, base usage) {
 	for {
 		u = measure()
 		if u.goroutines <= base.goroutines+8 && u.fds <= base.fds+4 {
+			if grown := u.rss - base.rss; grown > 200*mb {
+				t.Errorf("the server's memory grew by %d MB over the attack", grown/mb)
+			}
 			return
 		}
 		if time.Now().After(deadline) {
