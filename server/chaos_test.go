@@ -232,7 +232,7 @@ func forkOf(t *testing.T, srv *Server) *live.Runner {
 func TestChaosSilentTCP(t *testing.T) {
 	srv, addr, logs := testServer(t, Config{SessionOpenTimeout: 300 * time.Millisecond})
 	base := measure()
-	n := scale(50, 500)
+	n := scale(50, 300) // both ends in this process: 600 descriptors
 	conns := make([]net.Conn, 0, n)
 	for range n {
 		c, err := net.Dial("tcp", addr)
@@ -311,7 +311,7 @@ func TestChaosConnectionCap(t *testing.T) {
 	srv, addr, _ := testServer(t, Config{MaxConnections: 20, SessionOpenTimeout: time.Minute})
 	base := measure()
 	var conns []net.Conn
-	for range scale(60, 400) {
+	for range scale(60, 300) {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
