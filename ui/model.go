@@ -112,6 +112,7 @@ type Model struct {
 	lastMarker   live.Marker
 	gen          uint64
 	shown        int
+	stairShown   bool // the strip has the current saddle's row
 	bannerOn     bool
 	gridKey      [4]int
 	gridCache    string
@@ -323,7 +324,8 @@ func (m *Model) take(s *live.Snapshot) {
 	m.header.snap, m.header.speed = s, m.speed
 	m.values.snap, m.banner.snap = s, s
 	m.strip.Update(s)
-	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight {
+	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight ||
+		(s.Refs.Staircase != nil) != m.stairShown {
 		m.layout()
 	}
 	m.updateCharts()
@@ -345,6 +347,7 @@ func (m *Model) layout() {
 	m.help.Width = w
 	if m.snap != nil {
 		m.shown = len(m.snap.Enabled())
+		m.stairShown = m.snap.Refs.Staircase != nil
 	}
 	m.bannerOn = m.banner.Active()
 	if m.tooSmall || w == 0 {
@@ -396,6 +399,9 @@ func (m *Model) stripLines(h int) int {
 	fixed := 1
 	if m.snap == nil || m.snap.Problem.HasBetaStar {
 		fixed = 2
+	}
+	if m.stairShown {
+		fixed++ // the current saddle's row
 	}
 	fit := 1
 	if h >= 34 {
