@@ -60,8 +60,8 @@ type core struct {
 	lastLoss float64 // last finite training loss seen, for the divergence report
 	// zeroInterpolates is y = 0: then β ≡ 0 is the solution, not a collapse.
 	zeroInterpolates bool
-	resid    []float64
-	grad     []float64
+	resid            []float64
+	grad             []float64
 	// The time of a fixed-step method is segmentStart + k·dt over the steps
 	// k since its time step dt last changed, so that it does not drift by
 	// summing dt.
