@@ -222,19 +222,21 @@ func addStableStepHints(plan runPlan, outcomes []runOutcome, refs referenceSet) 
 		if ref == nil {
 			ref, _ = gfLimit(theory.NewSolver(plan.prob.N, plan.prob.D, plan.prob.X, plan.prob.Y), plan.cfg.Init)
 		}
-		d.StableStep = sim.StableStep(plan.prob, plan.cfg.Init, d.Algo, plan.cfg.Params.Batch, ref)
+		sim.Hints(d, plan.prob, plan.cfg.Init, plan.cfg.Params.Batch, ref)
 	}
 }
 
+// exitStatus is 1 when any run diverged, collapsed or failed, each reported
+// on stderr, and 0 when every run ended in a result.
 func exitStatus(stderr io.Writer, outcomes []runOutcome) int {
 	code := 0
 	for _, o := range outcomes {
-		switch {
-		case o.err != nil:
-			fmt.Fprintf(stderr, "sgdbias run: %s failed: %v\n", o.algo, o.err)
-			code = 1
+		switch err := o.failure(); {
 		case o.result.Diverged != nil:
-			fmt.Fprintf(stderr, "sgdbias run: %v\n", o.result.Diverged)
+			fmt.Fprintf(stderr, "sgdbias run: %v\n", err)
+			code = 1
+		case err != nil:
+			fmt.Fprintf(stderr, "sgdbias run: %s failed: %v\n", o.algo, err)
 			code = 1
 		}
 	}
@@ -253,18 +255,18 @@ func writeReport(w io.Writer, format string, r jsonReport) error {
 	return writeTable(w, r)
 }
 
-var runsCSVHeader = []string{"algo", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second"}
+var runsCSVHeader = []string{"algo", "status", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second", "error"}
 
 func writeRunsCSV(w io.Writer, r jsonReport) error {
 	cw := csv.NewWriter(w)
 	cw.Write(runsCSVHeader)
 	for _, run := range r.Runs {
 		cw.Write([]string{
-			run.Algo, strconv.FormatInt(run.Steps, 10), num(run.Time), num(run.TrainLoss), num(run.L1Norm),
+			run.Algo, string(run.Status), strconv.FormatInt(run.Steps, 10), num(run.Time), num(run.TrainLoss), num(run.L1Norm),
 			optNum(run.TestError), num(run.AlphaGeoMean), num(run.AlphaMin), num(run.AlphaMax),
 			num(run.IntLoss), num(run.GainMean), optNum(run.PredictionError),
 			strconv.FormatBool(run.Converged), strconv.FormatBool(run.Diverged),
-			optNum(run.WallSeconds), optNum(run.StepsPerSecond),
+			optNum(run.WallSeconds), optNum(run.StepsPerSecond), run.Error,
 		})
 	}
 	cw.Flush()
@@ -297,7 +299,7 @@ func writeTable(w io.Writer, r jsonReport) error {
 		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3e\t%.4f\t%s\t%.4g\t%s\t%s\t%s\t\n",
 			run.Algo, run.Steps, run.Time, run.TrainLoss, run.L1Norm, formatOptional(run.TestError, "%.3e"),
 			run.AlphaGeoMean/c.Alpha, formatOptional(run.PredictionError, "%.2e"),
-			formatOptional(run.StepsPerSecond, "%.3g"), runStatus(run))
+			formatOptional(run.StepsPerSecond, "%.3g"), run.Status)
 	}
 	tw.Flush()
 	if r.References == nil {
@@ -318,16 +320,6 @@ func writeTable(w io.Writer, r jsonReport) error {
 		fmt.Fprintf(tw, "failed: %s\t\t\t\n", e)
 	}
 	return tw.Flush()
-}
-
-func runStatus(r jsonRun) string {
-	switch {
-	case r.Diverged:
-		return "diverged"
-	case r.Converged:
-		return "converged"
-	}
-	return "horizon"
 }
 
 var traceHeader = []string{"algo", "time", "step", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error"}

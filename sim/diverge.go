@@ -23,9 +23,13 @@ type DivergenceError struct {
 	// Cause says what was detected, in words, when it is not the plain
 	// ‖β‖ or non-finite check.
 	Cause string
+	Noise float64 // the SGF noise scale in force
 	// StableStep is an estimate of the largest stable step (2/sharpness, see
 	// StableStep), 0 when unknown or when the method has no step (GF).
 	StableStep float64
+	// StableNoise, for SGF, estimates a noise scale that trains (see
+	// Hints), 0 when unknown.
+	StableNoise float64
 }
 
 // Status is StatusCollapsed or StatusDiverged.
@@ -52,10 +56,22 @@ func (e *DivergenceError) Error() string {
 		msg += ": " + e.Cause
 	}
 	msg += fmt.Sprintf("; last finite training loss %.4g", e.LastLoss)
-	if e.StableStep > 0 && e.Algo.Base() != GF {
-		msg += fmt.Sprintf("; the sharpness estimate 2/S puts the stable step near γ ≈ %.3g", e.StableStep)
+	return msg + e.Hint()
+}
+
+// Hint is what to try, from the estimates, or "" when there is none: GF
+// has no step, and for SGF with a time step below the stable one the noise
+// is the likely cause.
+func (e *DivergenceError) Hint() string {
+	switch {
+	case e.Algo.Base() == GF:
+		return "; GF has no step to reduce: the data are too large for float64 at this α (rescale X or y)"
+	case e.StableNoise > 0 && e.StableNoise < e.Noise && (e.StableStep == 0 || e.Gamma < e.StableStep):
+		return fmt.Sprintf("; likely cause: noise %.3g too large; noise ≈ %.3g should train (estimated as SGD's stable step at batch 1)", e.Noise, e.StableNoise)
+	case e.StableStep > 0 && e.StableStep < e.Gamma: // above γ the estimate would say nothing
+		return fmt.Sprintf("; stable γ ≈ %.3g by 2/sharpness (an estimate; larger γ may still train)", e.StableStep)
 	}
-	return msg
+	return ""
 }
 
 // fail records a divergence of the method at its current step.
@@ -69,7 +85,7 @@ func (c *core) stop(a Algo, collapsed bool, cause string) error {
 	if c.err == nil {
 		c.err = &DivergenceError{
 			Algo: a, Step: c.state.Steps, Time: c.state.Time,
-			LastLoss: c.lastLoss, Gamma: c.params.Step, Collapsed: collapsed, Cause: cause,
+			LastLoss: c.lastLoss, Gamma: c.params.Step, Noise: c.params.Noise, Collapsed: collapsed, Cause: cause,
 		}
 	}
 	return c.err

@@ -3,11 +3,13 @@ package ui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 
+	"sgdbias/sim"
 	"sgdbias/sim/live"
 )
 
@@ -212,7 +214,7 @@ func (sl *StatusLine) View() string {
 			}
 		}
 		if r.Diverged != nil {
-			lim = "diverged"
+			lim = string(r.Diverged.Status) // a stopped run has no limit
 		}
 		parts = append(parts, st.Algo(r.Algo).Render(algoLabel(r.Algo))+" "+st.Value.Render(shortValue(now))+
 			st.Dim.Render("→")+lim)
@@ -249,32 +251,26 @@ func (b *Banner) View() string {
 	if !b.Active() {
 		return blankBlock(b.width, 1)
 	}
-	var parts []string
-	hint := math.Inf(1)
+	var parts, hints []string
 	for _, r := range b.snap.Enabled() {
 		d := r.Diverged
 		if d == nil {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s diverged at step %s (γ %s)", algoLabel(r.Algo), groupDigits(d.Step), formatParam(d.Gamma)))
-		if d.StableStep > 0 {
-			hint = math.Min(hint, d.StableStep)
+		part := fmt.Sprintf("%s %s at step %s", algoLabel(r.Algo), d.Status, groupDigits(d.Step))
+		if r.Algo.Base() != sim.GF {
+			part += fmt.Sprintf(" (γ %s)", formatParam(d.Gamma))
+		}
+		parts = append(parts, part)
+		if d.Hint != "" && !slices.Contains(hints, d.Hint) {
+			hints = append(hints, d.Hint)
 		}
 	}
 	text := "✗ " + strings.Join(parts, "; ")
-	if !math.IsInf(hint, 1) {
-		text += fmt.Sprintf(" — try γ ≲ %s (stable-step estimate)", formatParam(roundDown(hint)))
+	if len(hints) > 0 {
+		text += " — " + strings.Join(hints, "; ")
 	}
 	text += "; r restarts"
 	line := truncate(text, b.width)
 	return st.Banner.Render(padRight(line, b.width))
-}
-
-// roundDown keeps two significant digits, rounding down, for a hint.
-func roundDown(v float64) float64 {
-	if !(v > 0) {
-		return v
-	}
-	e := math.Pow(10, math.Floor(math.Log10(v))-1)
-	return math.Floor(v/e) * e
 }

@@ -439,12 +439,12 @@ func (l *loop) advance(t *track, target float64) {
 	err := t.m.AdvanceTo(target)
 	var de *sim.DivergenceError
 	if errors.As(err, &de) {
-		t.div = &Divergence{Step: de.Step, Time: de.Time, Gamma: de.Gamma, LastLoss: de.LastLoss}
-		t.div.StableStep = sim.StableStep(l.prob, sim.UniformInit(l.sc.Alpha, l.prob.D), t.algo, l.params.Batch, l.gfLimit)
+		t.div = newDivergence(de, l.prob, sim.UniformInit(l.sc.Alpha, l.prob.D), l.params.Batch, l.gfLimit)
 		l.urgent = true
 	} else if err != nil {
 		l.setNotice(fmt.Sprintf("%s stopped: %v", t.algo, err))
-		t.div = &Divergence{Step: t.m.State().Steps, Time: t.m.State().Time, Gamma: t.m.Params().Step}
+		t.div = &Divergence{Step: t.m.State().Steps, Time: t.m.State().Time, Gamma: t.m.Params().Step,
+			Status: sim.StatusFailed, Cause: err.Error()}
 	}
 	l.sample(t)
 }
@@ -1052,8 +1052,8 @@ func (l *loop) collect(res result) {
 		}
 		in := sim.UniformInit(l.sc.Alpha, l.prob.D)
 		for _, t := range l.tracks {
-			if t.div != nil && l.gfLimit != nil {
-				t.div.StableStep = sim.StableStep(l.prob, in, t.algo, l.params.Batch, l.gfLimit)
+			if t.div != nil && t.div.err != nil && l.gfLimit != nil {
+				*t.div = *newDivergence(t.div.err, l.prob, in, l.params.Batch, l.gfLimit)
 			}
 		}
 	case jobPredict:
@@ -1141,7 +1141,7 @@ func (l *loop) publish(now time.Time) {
 			d := *t.div
 			run.Diverged = &d
 		}
-		if t.pred != nil {
+		if t.pred != nil && t.div == nil { // no limit for a run that stopped
 			run.Prediction = &Prediction{Steps: t.pred.steps, L1: t.pred.l1, TestError: t.pred.testErr,
 				HasTestError: t.pred.hasTestError, Top: pick(t.pred.beta, s.Coords)}
 		}
