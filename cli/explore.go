@@ -23,8 +23,8 @@ Opens the interactive explorer: the preset's algorithms (GF and SGF by
 default; the a key adds GD and SGD) from the same data and initialisation,
 side by side on one time axis, with the theory's levels and predicted
 limits. --preset and every problem and parameter flag of 'sgdbias run'
-apply. When standard output is not a terminal, prints the 'sgdbias run'
-summary of the scenario instead.
+apply. When standard output is not a terminal (or TERM is dumb), prints
+the 'sgdbias run' summary of the scenario instead.
 α is in the seed paper's convention: β = w₊² − w₋², w₊(0) = w₋(0) = α.
 Press ? in the explorer for the keys. Other commands: run, sweep, serve,
 data, presets, version ('sgdbias help').
@@ -38,7 +38,7 @@ var exploreOnly = []string{"paused", "speed", "log-time"}
 // cmdExplore opens the explorer on the scenario the flags describe; it is
 // built exactly as 'sgdbias run' builds it.
 func cmdExplore(ctx context.Context, args []string, std stdio) int {
-	fs := newFlagSet("sgdbias", exploreUsage, std.err)
+	fs := newFlagSet("sgdbias", exploreUsage, std)
 	f := newRunFlags(fs)
 	paused := fs.Bool("paused", false, "start with the clock stopped (space runs, n steps)")
 	speed := fs.Float64("speed", 0, "clock speed in steps per second at start (0: the default scenario's interesting part takes ~20 s; inf: flat out)")
@@ -46,7 +46,8 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if !isTerminal(std.out) {
+	if !isTerminal(std.out) || os.Getenv("TERM") == "dumb" {
+		// A dumb terminal has no alternate screen nor cursor addressing.
 		return cmdRun(ctx, runArgs(fs), std)
 	}
 	plan, _, err := f.plan(fs)

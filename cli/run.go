@@ -47,6 +47,7 @@ type runFlags struct {
 	noTiming bool
 	quiet    bool
 	predict  string
+	saddles  bool
 }
 
 func newRunFlags(fs *flag.FlagSet) *runFlags {
@@ -61,6 +62,7 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.StringVar(&f.spacing, "spacing", "log", "sample spacing in time: log or lin")
 	fs.BoolVar(&f.noTiming, "no-timing", false, "omit wall_seconds and steps_per_second, so the output is byte-identical between runs")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
+	addSaddlesFlag(fs, &f.saddles)
 	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
 }
@@ -139,7 +141,7 @@ func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
 
 // cmdRun implements `sgdbias run`.
 func cmdRun(ctx context.Context, args []string, std stdio) int {
-	fs := newFlagSet("run", runUsage, std.err)
+	fs := newFlagSet("run", runUsage, std)
 	f := newRunFlags(fs)
 	if code, done := parseFlags(fs, args); done {
 		return code
@@ -162,6 +164,9 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	}
 	if plan.references {
 		report.References = buildReferencesJSON(refs, plan.prob)
+	}
+	if f.saddles {
+		report.Saddles = buildSaddlesJSON(ctx, plan.prob, sc.Alpha)
 	}
 	if f.trace != "" {
 		if err := writeTrace(f.trace, outcomes); err != nil {
@@ -252,21 +257,24 @@ func writeReport(w io.Writer, format string, r jsonReport) error {
 	case "csv":
 		return writeRunsCSV(w, r)
 	}
-	return writeTable(w, r)
+	if err := writeTable(w, r); err != nil {
+		return err
+	}
+	return writeSaddlesTable(w, r.Saddles)
 }
 
-var runsCSVHeader = []string{"algo", "status", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second", "error"}
+var runsCSVHeader = []string{"algo", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second", "status", "error"}
 
 func writeRunsCSV(w io.Writer, r jsonReport) error {
 	cw := csv.NewWriter(w)
 	cw.Write(runsCSVHeader)
 	for _, run := range r.Runs {
 		cw.Write([]string{
-			run.Algo, string(run.Status), strconv.FormatInt(run.Steps, 10), num(run.Time), num(run.TrainLoss), num(run.L1Norm),
+			run.Algo, strconv.FormatInt(run.Steps, 10), num(run.Time), num(run.TrainLoss), num(run.L1Norm),
 			optNum(run.TestError), num(run.AlphaGeoMean), num(run.AlphaMin), num(run.AlphaMax),
 			num(run.IntLoss), num(run.GainMean), optNum(run.PredictionError),
 			strconv.FormatBool(run.Converged), strconv.FormatBool(run.Diverged),
-			optNum(run.WallSeconds), optNum(run.StepsPerSecond), run.Error,
+			optNum(run.WallSeconds), optNum(run.StepsPerSecond), string(run.Status), run.Error,
 		})
 	}
 	cw.Flush()

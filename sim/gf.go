@@ -148,6 +148,11 @@ func (m *gfMethod) step(maxStep, target float64) error {
 	for {
 		h := math.Min(m.hNext, maxStep)
 		errNorm := m.attempt(h)
+		if math.IsNaN(errNorm) {
+			// A trial step so long that β overflowed at some stage (long
+			// plateaus of tiny α let h grow): reject it and shrink.
+			errNorm = math.Inf(1)
+		}
 		if errNorm <= 1 {
 			m.accept(h, errNorm, h < m.hNext)
 			if h == maxStep {
@@ -155,15 +160,7 @@ func (m *gfMethod) step(maxStep, target float64) error {
 			}
 			break
 		}
-		// A step so long that a stage overflowed gives a non-finite error
-		// estimate (α ≥ 50: β ∝ α²·sinh(2G) leaves float64 within one
-		// stage): that only says h was far too long, so shrink it as much as
-		// the controller ever does.
-		shrink := 0.2
-		if errNorm < math.Inf(1) {
-			shrink = math.Max(0.2, 0.9*math.Pow(errNorm, -0.2))
-		}
-		m.hNext = h * shrink
+		m.hNext = h * math.Max(0.2, 0.9*math.Pow(errNorm, -0.2))
 		if m.hNext < 1e-14*math.Max(1, m.state.Time) {
 			m.fail(GF)
 			return errStepUnderflow

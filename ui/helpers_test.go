@@ -29,7 +29,7 @@ func paper(algos ...sim.Algo) live.Scenario {
 // shows depends only on the commands it gets.
 func startRunner(t testing.TB, sc live.Scenario) *live.Runner {
 	t.Helper()
-	r, err := live.Start(sc, live.Options{Paused: true, ChunkSteps: 8})
+	r, err := live.Start(sc, live.Options{Paused: true, ChunkSteps: 8, Speed: 20}) // a fixed speed: the header shows it
 	if err != nil {
 		t.Fatal(err)
 	}

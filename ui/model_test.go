@@ -308,7 +308,7 @@ func TestVariantsHaveTheirOwnSeries(t *testing.T) {
 	if !strings.Contains(view, "GD γ=0.02") {
 		t.Errorf("no label for the variant:\n%s", view)
 	}
-	if g := Glyph("gd:step=0.02").Horizontal; g == Glyph(sim.GD).Horizontal || !strings.Contains(view, g+g+" GD γ=0.02") {
+	if g := m.common.Glyph("gd:step=0.02").Horizontal; g == m.common.Glyph(sim.GD).Horizontal || !strings.Contains(view, g+g+" GD γ=0.02") {
 		t.Errorf("the variant's glyph %q is not its own or not in the legend:\n%s", g, view)
 	}
 }

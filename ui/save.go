@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sgdbias/internal/atomicfile"
@@ -36,7 +37,7 @@ const (
 
 type savePrompt struct {
 	mode  saveMode
-	input []rune
+	input textinput.Model
 	path  string
 	err   string // why the typed name was refused
 	sc    presets.Scenario
@@ -51,8 +52,11 @@ type savedMsg struct {
 
 func (p *savePrompt) active() bool { return p.mode != saveOff }
 
-func (p *savePrompt) start(s *live.Snapshot) {
-	p.mode, p.input, p.path, p.err, p.sc = saveNaming, []rune(defaultSaveName), "", "", ScenarioOf(s)
+func (p *savePrompt) start(c *Common, s *live.Snapshot) {
+	p.mode, p.path, p.err, p.sc = saveNaming, "", "", ScenarioOf(s)
+	p.input = newInput(c, 96)
+	p.input.SetValue(defaultSaveName)
+	p.input.CursorEnd()
 }
 
 // view renders the prompt in place of the status line.
@@ -60,7 +64,7 @@ func (p *savePrompt) view(st *Styles, w int) string {
 	var line string
 	switch p.mode {
 	case saveNaming:
-		line = st.Title.Render("save scenario as ") + st.Value.Render(string(p.input)) + "▏"
+		line = st.Title.Render("save scenario as ") + p.input.View()
 		if p.err != "" {
 			line += " " + st.Error.Render("✗ "+p.err)
 		}
@@ -75,10 +79,7 @@ func (p *savePrompt) view(st *Styles, w int) string {
 // help is the key hint while the prompt is open.
 func (p *savePrompt) help(k *KeyMap) []key.Binding {
 	if p.mode == saveConfirm {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "overwrite")),
-			key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "another name")),
-		}
+		return []key.Binding{k.Yes, k.No}
 	}
 	return []key.Binding{short(k.Accept, "enter", "save"), short(k.Cancel, "esc", "cancel")}
 }
@@ -86,49 +87,38 @@ func (p *savePrompt) help(k *KeyMap) []key.Binding {
 // saveKey handles a key while the prompt is open.
 func (m *Model) saveKey(msg tea.KeyMsg) tea.Cmd {
 	p := &m.save
+	k := m.common.Keys
+	if key.Matches(msg, k.Interrupt) {
+		m.quitting = true
+		return tea.Quit
+	}
 	switch p.mode {
 	case saveWriting:
 		return nil
 	case saveConfirm:
-		switch msg.String() {
-		case "y", "Y":
+		switch {
+		case key.Matches(msg, k.Yes):
 			p.mode = saveWriting
 			return saveCmd(p.sc, p.path, true)
-		case "n", "N", "esc":
+		case key.Matches(msg, k.No), key.Matches(msg, k.Cancel):
 			p.mode = saveNaming
-		case "ctrl+c":
-			m.quitting = true
-			return tea.Quit
 		}
 		return nil
 	}
 	p.err = ""
-	switch msg.Type {
-	case tea.KeyEsc:
+	switch {
+	case key.Matches(msg, k.Cancel):
 		p.mode = saveOff
-	case tea.KeyCtrlC:
-		m.quitting = true
-		return tea.Quit
-	case tea.KeyEnter:
-		path, err := m.savePath(string(p.input))
+	case key.Matches(msg, k.Accept):
+		path, err := m.savePath(p.input.Value())
 		if err != nil {
 			p.err = err.Error()
 			return nil
 		}
 		p.path, p.mode = path, saveWriting
 		return saveCmd(p.sc, path, false)
-	case tea.KeyBackspace:
-		if len(p.input) > 0 {
-			p.input = p.input[:len(p.input)-1]
-		}
-	case tea.KeyCtrlU:
-		p.input = nil
-	case tea.KeyRunes, tea.KeySpace:
-		for _, r := range msg.Runes {
-			if len(p.input) < 96 && r >= ' ' && r != 0x7f {
-				p.input = append(p.input, r)
-			}
-		}
+	default:
+		typeInto(&p.input, msg)
 	}
 	return nil
 }
