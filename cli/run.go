@@ -209,6 +209,9 @@ func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
 	if err := checkHorizonTime(h, cfg.Params.Step); err != nil {
 		return runPlan{}, sc, err
 	}
+	if err := cfg.CheckRuns(p.N, h); err != nil {
+		return runPlan{}, sc, err
+	}
 	n, d := float64(p.N), float64(p.D)
 	predict := f.predict == "always" || (f.predict == "auto" && n*n*d <= 2e6)
 	return runPlan{prob: p, cfg: cfg, opts: opts, references: !f.noRefs, predictSamples: predict}, sc, nil

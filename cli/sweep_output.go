@@ -161,7 +161,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 	if !slices.Contains(cols, metric) {
 		cols = append(cols, metric)
 	}
-	head = append(head, "algo", "n", "div", "conv")
+	head = append(head, "algo", "n", "div", "coll", "fail", "conv")
 	for _, m := range cols {
 		switch {
 		case m == metric:
@@ -178,8 +178,9 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		for _, p := range swept {
 			row = append(row, figure.FormatValue(s.Point.Value(p)))
 		}
-		n := s.Runs - s.Diverged - s.Failed
-		row = append(row, string(s.Algo), strconv.Itoa(n), strconv.Itoa(s.Diverged), strconv.Itoa(s.Converged))
+		n := s.Runs - s.Diverged - s.Collapsed - s.Failed
+		row = append(row, string(s.Algo), strconv.Itoa(n), strconv.Itoa(s.Diverged), strconv.Itoa(s.Collapsed),
+			strconv.Itoa(s.Failed), strconv.Itoa(s.Converged))
 		for _, m := range cols {
 			st := s.Stat(m)
 			switch {
@@ -341,11 +342,11 @@ func sweepSeries(res *sweep.Result, sums []sweep.Summary, metric sweep.Metric) (
 				pos[paramIndex(x)] = i
 				s.Y[i], s.Err[i] = idx.mean(g.Index(pos), a, metric)
 				if sum, ok := idx[sumKey{g.Index(pos), a}]; ok {
-					div, runs = div+sum.Diverged, runs+sum.Runs
+					div, runs = div+sum.Diverged+sum.Collapsed+sum.Failed, runs+sum.Runs
 				}
 			}
 			if div > 0 {
-				name += fmt.Sprintf(" (%d of %d runs diverged)", div, runs)
+				name += fmt.Sprintf(" (%d of %d runs diverged, collapsed or failed)", div, runs)
 			}
 			s.Name = name
 			out = append(out, s)
@@ -446,6 +447,7 @@ type summaryJSON struct {
 	Batch      int        `json:"batch"`
 	Runs       int        `json:"runs"`
 	Diverged   int        `json:"diverged"`
+	Collapsed  int        `json:"collapsed"`
 	Failed     int        `json:"failed"`
 	Converged  int        `json:"converged"`
 	TestError  sweep.Stat `json:"test_error"`
@@ -466,7 +468,7 @@ func writeSweepJSON(w io.Writer, res *sweep.Result, sums []sweep.Summary, timing
 	for _, s := range sums {
 		out.Summaries = append(out.Summaries, summaryJSON{
 			Algo: string(s.Algo), Alpha: s.Point.Alpha, Step: s.Point.Step, Noise: s.Point.Noise, Batch: s.Point.Batch,
-			Runs: s.Runs, Diverged: s.Diverged, Failed: s.Failed, Converged: s.Converged,
+			Runs: s.Runs, Diverged: s.Diverged, Collapsed: s.Collapsed, Failed: s.Failed, Converged: s.Converged,
 			TestError: s.Stat(sweep.TestError), L1Norm: s.Stat(sweep.L1Norm), L1Distance: s.Stat(sweep.L1Distance),
 			AlphaRatio: s.Stat(sweep.AlphaRatio), Steps: s.Stat(sweep.Steps), Time: s.Stat(sweep.Time),
 			JumpError: s.Stat(sweep.JumpError),
@@ -483,7 +485,7 @@ func writeSweepJSON(w io.Writer, res *sweep.Result, sums []sweep.Summary, timing
 
 // sweepCSVHeader is the long form: one row per grid point and algorithm.
 func sweepCSVHeader() []string {
-	h := []string{"algo", "alpha", "step", "noise", "batch", "runs", "diverged", "failed", "converged"}
+	h := []string{"algo", "alpha", "step", "noise", "batch", "runs", "diverged", "collapsed", "failed", "converged"}
 	for _, m := range sweep.Metrics {
 		h = append(h, string(m)+"_n", string(m)+"_mean", string(m)+"_sd", string(m)+"_median")
 	}
@@ -495,7 +497,7 @@ func writeSweepCSV(w io.Writer, sums []sweep.Summary) error {
 	cw.Write(sweepCSVHeader())
 	for _, s := range sums {
 		row := []string{string(s.Algo), num(s.Point.Alpha), num(s.Point.Step), num(s.Point.Noise), strconv.Itoa(s.Point.Batch),
-			strconv.Itoa(s.Runs), strconv.Itoa(s.Diverged), strconv.Itoa(s.Failed), strconv.Itoa(s.Converged)}
+			strconv.Itoa(s.Runs), strconv.Itoa(s.Diverged), strconv.Itoa(s.Collapsed), strconv.Itoa(s.Failed), strconv.Itoa(s.Converged)}
 		for _, m := range sweep.Metrics {
 			st := s.Stat(m)
 			row = append(row, strconv.Itoa(st.N), optNum(st.Mean), optNum(st.SD), optNum(st.Median))

@@ -137,14 +137,14 @@ func TestSweepCSVAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := strings.Join(recs[0], ",")
-	if !strings.HasPrefix(head, "algo,alpha,step,noise,batch,runs,diverged,failed,converged,test_error_n,test_error_mean,test_error_sd,test_error_median,l1_norm_n,") ||
+	if !strings.HasPrefix(head, "algo,alpha,step,noise,batch,runs,diverged,collapsed,failed,converged,test_error_n,test_error_mean,test_error_sd,test_error_median,l1_norm_n,") ||
 		!strings.Contains(head, "alpha_ratio_mean") || !strings.Contains(head, "steps_median") {
 		t.Errorf("header %s", head)
 	}
 	if len(recs) != 1+12 {
 		t.Fatalf("%d rows", len(recs))
 	}
-	if r := recs[1]; r[0] != "gd" || r[1] != "0.01" || r[2] != "0.02" || r[3] != "0.02" || r[4] != "1" || r[5] != "3" || r[9] != "3" {
+	if r := recs[1]; r[0] != "gd" || r[1] != "0.01" || r[2] != "0.02" || r[3] != "0.02" || r[4] != "1" || r[5] != "3" || r[10] != "3" {
 		t.Errorf("first row %v", r)
 	}
 
@@ -259,10 +259,10 @@ func TestSweepCountsDivergedRunsAndExitsZero(t *testing.T) {
 	}
 	recs, _ := csv.NewReader(strings.NewReader(out)).ReadAll()
 	// gd, γ = 20: both runs diverged, no statistic.
-	if r := recs[2]; r[2] != "20" || r[6] != "2" || r[9] != "0" || r[10] != "" {
+	if r := recs[2]; r[2] != "20" || r[6] != "2" || r[10] != "0" || r[11] != "" {
 		t.Errorf("diverged row %v", r)
 	}
-	if r := recs[1]; r[6] != "0" || r[10] == "" {
+	if r := recs[1]; r[6] != "0" || r[11] == "" {
 		t.Errorf("stable row %v", r)
 	}
 }

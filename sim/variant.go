@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +22,18 @@ type Pin struct {
 
 // pinKeys are the parameters a variant may pin.
 var pinKeys = []string{"step", "noise", "batch", "momentum", "label-noise"}
+
+// usedPins are the parameters each algorithm uses, the only ones its
+// variants may pin: a pin it ignores would label a run that differs in
+// nothing. GF integrates the flow itself and has none.
+var usedPins = map[Algo][]string{
+	GF:    nil,
+	GD:    {"step"},
+	SGF:   {"step", "noise"},
+	SGD:   {"step", "batch"},
+	LNSGD: {"step", "batch", "label-noise"},
+	HB:    {"step", "momentum"},
+}
 
 // Base is the algorithm a variant runs: "gd" for "gd:step=0.0175".
 func (a Algo) Base() Algo {
@@ -49,13 +62,27 @@ func parsePins(a Algo) ([]Pin, error) {
 			return nil, fmt.Errorf("--algo: %q pins %s twice", a, key)
 		}
 		seen[key] = true
+		if used := usedPins[a.Base()]; !slices.Contains(used, key) {
+			return nil, fmt.Errorf("--algo: %q pins %s, which %s does not use; %s", a, key, a.Base(), pinList(a.Base(), used))
+		}
 		v, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			return nil, fmt.Errorf("--algo: %q: %s=%q is not a number", a, key, text)
 		}
+		if key == "batch" && v != math.Trunc(v) {
+			return nil, fmt.Errorf("--algo: %q: batch=%s is not a whole number", a, text)
+		}
 		pins = append(pins, Pin{Key: key, Value: v})
 	}
 	return pins, nil
+}
+
+// pinList says what algorithm a may pin.
+func pinList(a Algo, keys []string) string {
+	if len(keys) == 0 {
+		return fmt.Sprintf("%s takes no pinned parameters", a)
+	}
+	return fmt.Sprintf("%s may pin %s", a, strings.Join(keys, ", "))
 }
 
 // Pinned returns p with the variant's pinned parameters applied.
