@@ -53,6 +53,14 @@ type L1Result struct {
 // best attempt with Certified = false; it returns an error only if the φ_α
 // solves fail or no candidate interpolates y.
 func (s *Solver) MinL1() (L1Result, error) {
+	if reps := s.directionRepresentatives(); reps != nil {
+		return s.minL1Reduced(reps) // duplicated, collinear or zero columns (l1reduce.go)
+	}
+	return s.minL1()
+}
+
+// minL1 is MinL1 on columns that are pairwise not collinear.
+func (s *Solver) minL1() (L1Result, error) {
 	if s.yNorm == 0 {
 		return L1Result{Beta: make([]float64, s.d), Nu: make([]float64, s.n), Certified: true}, nil
 	}
