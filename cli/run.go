@@ -28,7 +28,7 @@ and the theory's references (GF limit argmin φ_α, min-ℓ₁, min-ℓ₂).
 Every flag not given takes the preset's value; the defaults shown are those
 of the default preset, paper.
 
-Exit status: 0 success, 1 a run diverged or failed, 2 bad usage or input.
+Exit status: 0 success, 1 a run diverged, collapsed or failed, 2 bad usage or input.
 
 Flags:
 `
@@ -217,7 +217,7 @@ func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
 	return runPlan{prob: p, cfg: cfg, opts: opts, references: !f.noRefs, predictSamples: predict}, sc, nil
 }
 
-// addStableStepHints fills the stable-step estimate of diverged runs. The
+// addStableStepHints fills the hints of runs that diverged or collapsed. The
 // estimate needs the interpolator GF would reach, solved here if the
 // references were skipped.
 func addStableStepHints(plan runPlan, outcomes []runOutcome, refs referenceSet) {

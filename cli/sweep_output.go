@@ -197,7 +197,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nn: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol.")
+	fmt.Fprintln(w, "\nn: runs in the statistics; div, coll, fail: runs that diverged, collapsed or failed, left out; conv: runs whose loss reached tol.")
 	fmt.Fprintln(w, "Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the")
 	fmt.Fprintln(w, "two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value.")
 	fmt.Fprintln(w, "--format csv or json gives the mean, sd and median of every metric.")

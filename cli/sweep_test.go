@@ -104,7 +104,7 @@ func TestSweepTable(t *testing.T) {
 		"sweep on paper: n=12 d=30 s=3", "3 reps, data seeds 1…3",
 		"α log:0.01:0.1:3 (3 values), γ 0.02,0.05 (2 values), noise = γ, batch=1",
 		"6 points × 2 algos × 3 reps = 36 jobs", "a run stops once its training loss is ≤ 1e-08",
-		"test error", "‖β−β_ℓ₁‖₂", "α_∞/α", "steps (median)", "div: diverged runs, left out",
+		"test error", "‖β−β_ℓ₁‖₂", "α_∞/α", "steps (median)", "div, coll, fail: runs that diverged, collapsed or failed, left out",
 		"test error (mean over the runs) against α", "── gd γ=0.02", // the chart
 		"gd: test error (mean over the runs)", "sgd: test error", "low to high:", // the heatmaps
 	} {

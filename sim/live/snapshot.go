@@ -19,7 +19,7 @@ const (
 	Running   State = iota
 	Paused          // stopped by the user, or by a single step
 	Converged       // every shown run reached the loss tolerance; the clock stopped
-	Diverged        // every shown run diverged; nothing left to step
+	Diverged        // every shown run diverged, collapsed or failed; nothing left to step
 )
 
 func (s State) String() string {
