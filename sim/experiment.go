@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
+	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 	"sgdbias/sim/theory"
 )
@@ -51,7 +53,7 @@ func NewMethod(a Algo, p *problem.Problem, cfg Config) (Method, error) {
 	case HB:
 		return NewHeavyBall(p, cfg.Init, cfg.Params)
 	}
-	return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb", a)
+	return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), "is not an algorithm", "gf, gd, sgf, sgd, lnsgd, hb")
 }
 
 // CheckScale reports data too large to train on: the initial loss
@@ -87,7 +89,7 @@ type Experiment struct {
 // NewExperiment builds every method of cfg.Algos on p.
 func NewExperiment(p *problem.Problem, cfg Config) (*Experiment, error) {
 	if len(cfg.Algos) == 0 {
-		return nil, errors.New("--algo: no algorithm selected; allowed gf, gd, sgf, sgd")
+		return nil, param.Errorf(param.Algos, "", "none selected", "at least one of gf, gd, sgf, sgd, lnsgd, hb")
 	}
 	e := &Experiment{Problem: p, Config: cfg}
 	for _, a := range cfg.Algos {
@@ -167,36 +169,4 @@ func maxWeightedRowNorm2(p *problem.Problem, beta, logAlpha []float64) float64 {
 		best = math.Max(best, s)
 	}
 	return best
-}
-
-// CheckRuns checks, before any work, what only the list of runs reveals:
-// each variant's own parameters (its pins applied), and that every discrete
-// run takes at least one step before the horizon. A method stops at the
-// first step within half a step of its end (AdvanceTo), so a step of 2T or
-// more takes none, and its "result" would be the initialisation.
-func (c Config) CheckRuns(n int, h Horizon) error {
-	for _, a := range c.Algos {
-		p := a.Pinned(c.Params)
-		prefix := ""
-		if a != a.Base() {
-			prefix = fmt.Sprintf("--algo: %s: ", a)
-			if err := p.Validate(n); err != nil {
-				return fmt.Errorf("%s%w", prefix, err)
-			}
-		}
-		if a.Base() == GF || h.Time <= 0 {
-			continue
-		}
-		dt := TimePerStep(a, p)
-		if h.Steps > 0 && float64(h.Steps)*dt <= h.Time {
-			continue // the step count ends it first: at least one step
-		}
-		if dt >= 2*h.Time {
-			if a.Base() == HB {
-				return fmt.Errorf("%s--momentum: heavy ball's step γ/(1−μ) = %g/(1−%g) = %.3g would take no step before the horizon T = %g; allowed γ/(1−μ) < 2T", prefix, p.Step, p.Momentum, dt, h.Time)
-			}
-			return fmt.Errorf("%s--step: γ = %g would take no step before the horizon T = %g; allowed γ < 2T", prefix, dt, h.Time)
-		}
-	}
-	return nil
 }
