@@ -77,7 +77,7 @@ func TestRunsCheckedUpFront(t *testing.T) {
 	for _, c := range []struct{ args, want string }{
 		{"--algo gd:step=-1", "--step"},
 		{"--algo gd:noise=0.1", "does not use"},
-		{"--algo gf:step=1", "no pinned parameters"},
+		{"--algo gf:step=1", "which gf does not use"},
 		{"--algo gd,gd", "listed twice"},
 		{"--algo sgd:batch=1.5", "whole number"},
 		{"--algo gd --step 1e300", "no step before the horizon"},

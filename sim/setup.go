@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
@@ -63,9 +64,12 @@ func (s Setup) Validate() error {
 	if len(s.Algos) == 0 {
 		return param.Errorf(param.Algos, "", "none selected", "at least one of gf, gd, sgf, sgd, lnsgd, hb")
 	}
-	for _, a := range s.Algos {
+	for i, a := range s.Algos {
 		if _, err := parseAlgo(string(a)); err != nil {
 			return err
+		}
+		if slices.Contains(s.Algos[:i], a) {
+			return duplicateRun(a)
 		}
 	}
 	if s.Data == nil {

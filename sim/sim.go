@@ -62,11 +62,16 @@ func ParseAlgos(s string) ([]Algo, error) {
 			return nil, err
 		}
 		if slices.Contains(out, a) {
-			return nil, fmt.Errorf("--algo: %s is listed twice; list each run once (a variant such as %s:step=0.02 runs it again with other parameters)", a, a.Base())
+			return nil, duplicateRun(a)
 		}
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// duplicateRun refuses a run listed twice: the two would be identical.
+func duplicateRun(a Algo) error {
+	return param.Errorf(param.Algos, a, "is listed twice", "each run once (a variant such as %s:step=0.02 runs it again with other parameters)", a.Base())
 }
 
 // Params are the parameters that may change live, between steps, without

@@ -65,26 +65,26 @@ func parsePins(a Algo) ([]Pin, error) {
 		}
 		seen[key] = true
 		if used := usedPins[a.Base()]; !slices.Contains(used, key) {
-			return nil, fmt.Errorf("--algo: %q pins %s, which %s does not use; %s", a, key, a.Base(), pinList(a.Base(), used))
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), "pins "+key+", which "+string(a.Base())+" does not use", "%s", pinList(used))
 		}
 		v, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %s=%q, not a number", key, text), "key=NUMBER")
 		}
 		if key == "batch" && v != math.Trunc(v) {
-			return nil, fmt.Errorf("--algo: %q: batch=%s is not a whole number", a, text)
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins batch=%s, not a whole number", text), "batch=INTEGER")
 		}
 		pins = append(pins, Pin{Key: key, Value: v})
 	}
 	return pins, nil
 }
 
-// pinList says what algorithm a may pin.
-func pinList(a Algo, keys []string) string {
+// pinList says what an algorithm that uses keys may pin.
+func pinList(keys []string) string {
 	if len(keys) == 0 {
-		return fmt.Sprintf("%s takes no pinned parameters", a)
+		return "no pins (it has no parameter to pin)"
 	}
-	return fmt.Sprintf("%s may pin %s", a, strings.Join(keys, ", "))
+	return "pins of " + strings.Join(keys, ", ")
 }
 
 // Pinned returns p with the variant's pinned parameters applied.

@@ -51,3 +51,26 @@ func TestVariantPinsItsParameters(t *testing.T) {
 		t.Error("a pinned step of -1 was accepted")
 	}
 }
+
+// A variant pins only what its algorithm uses (GF nothing), batch is a whole
+// number, and a run listed twice is refused: each would label a run that
+// differs in nothing. Every such error is about the algorithm list.
+func TestVariantsRefusedUpFront(t *testing.T) {
+	for _, s := range []string{"gd:noise=0.1", "gf:step=1", "sgd:momentum=0.5", "hb:batch=2", "sgd:batch=2.5", "gd,gd", "gd,GD ", "sgf:noise=0.1,sgf:noise=0.1"} {
+		_, err := sim.ParseAlgos(s)
+		var pe *param.Error
+		if !errors.As(err, &pe) || pe.Param != param.Algos {
+			t.Errorf("%q: got %v, want an algos error", s, err)
+		}
+	}
+	for _, s := range []string{"gd:step=0.1", "sgf:noise=0.1:step=0.01", "sgd:batch=4", "lnsgd:label-noise=0.1", "hb:momentum=0.5", "gd,gd:step=0.02"} {
+		if _, err := sim.ParseAlgos(s); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+	s := validSetup()
+	s.Algos = []sim.Algo{sim.GD, sim.GD}
+	if err := s.Validate(); err == nil {
+		t.Error("Setup.Validate accepted gd twice")
+	}
+}
