@@ -71,8 +71,8 @@ func parsePins(a Algo) ([]Pin, error) {
 		if err != nil {
 			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %s=%q, not a number", key, text), "key=NUMBER")
 		}
-		if key == "batch" && v != math.Trunc(v) {
-			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins batch=%s, not a whole number", text), "batch=INTEGER")
+		if key == "batch" && !(v == math.Trunc(v) && v >= 1 && v <= math.MaxInt32) {
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins batch=%s, not a whole number ≥ 1", text), "batch=INTEGER, at most n")
 		}
 		pins = append(pins, Pin{Key: key, Value: v})
 	}
