@@ -20,7 +20,7 @@ type readmeExample struct {
 }
 
 // readmeExamples finds every fenced block of README.md that starts with
-// "$ sgdbias …": the command, then the output it shows.
+// "$ sgdbias …": each command in it, then the output it shows.
 func readmeExamples(t *testing.T) []readmeExample {
 	t.Helper()
 	data, err := os.ReadFile("../README.md")
@@ -33,11 +33,15 @@ func readmeExamples(t *testing.T) []readmeExample {
 		if lines[i] != "```" || i+1 >= len(lines) || !strings.HasPrefix(lines[i+1], "$ sgdbias") {
 			continue
 		}
-		ex := readmeExample{line: i + 2, args: strings.Fields(lines[i+1])[2:]}
-		for i += 2; i < len(lines) && lines[i] != "```"; i++ {
+		// A block may hold several commands, each followed by its output.
+		for i++; i < len(lines) && lines[i] != "```"; i++ {
+			if strings.HasPrefix(lines[i], "$ sgdbias") {
+				out = append(out, readmeExample{line: i + 1, args: strings.Fields(lines[i])[2:]})
+				continue
+			}
+			ex := &out[len(out)-1]
 			ex.output = append(ex.output, lines[i])
 		}
-		out = append(out, ex)
 	}
 	return out
 }
