@@ -185,6 +185,9 @@ func sweepFigure(res *sweep.Result, metric sweep.Metric, sp figureSpec) (figure.
 	missing := 0
 	for _, l := range lines {
 		s := figure.Series{Name: l.name(paperLabel), X: l.xs}
+		if div, runs := divergedRuns(res, l); div > 0 {
+			s.Name += fmt.Sprintf(" (%d of %d runs diverged)", div, runs)
+		}
 		for _, pt := range l.points {
 			vals := res.Values(pt, l.algo, metric)
 			centre, lo, hi, ok := band.Of(vals)
