@@ -30,17 +30,17 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if sf.data != "" {
+	if sf.Data != "" {
 		return usageError(std.err, fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
 	}
 	if *format != "json" && *format != "csv" {
 		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want json or csv", *format))
 	}
-	sc, err := sf.resolve()
+	r, err := resolveSetup(sf, sf.Given())
 	if err != nil {
 		return usageError(std.err, err)
 	}
-	p, err := sf.buildProblem(sc)
+	p, err := buildProblem(r.setup)
 	if err != nil {
 		return usageError(std.err, err)
 	}

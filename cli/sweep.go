@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"sgdbias/figure"
 	"sgdbias/internal/atomicfile"
+	"sgdbias/presets"
 	"sgdbias/sim/sweep"
 )
 
@@ -131,8 +133,7 @@ func checkWritable(flagName, path string, force bool) error {
 
 // sweepFlags are the flags of `sgdbias sweep`.
 type sweepFlags struct {
-	scenario *scenarioFlags
-	horizon  *runFlags // only time, steps and tol are used
+	scenario *presets.Flags
 	grids    map[sweep.Param]*gridFlag
 	reps     int
 	workers  int
@@ -146,7 +147,7 @@ type sweepFlags struct {
 }
 
 func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
-	f := &sweepFlags{scenario: addScenarioFlags(fs), horizon: &runFlags{}, grids: map[sweep.Param]*gridFlag{}}
+	f := &sweepFlags{scenario: addScenarioFlags(fs), grids: map[sweep.Param]*gridFlag{}}
 	// The scenario's --alpha, --step, --noise and --batch take grids here.
 	usage := map[sweep.Param]string{
 		sweep.Alpha: "initialisation scale α (seed paper's convention): a `GRID` of values, e.g. 0.1, 0.01,0.1,1 or log:1e-3:1:13",
@@ -163,10 +164,11 @@ func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
 		fl.Value, fl.Usage = g, usage[p]
 		f.grids[p] = g
 	}
-	h := f.horizon
-	fs.Float64Var(&h.time, "time", f.scenario.values.Time, "run each job to continuous time `T` (discrete methods: T/γ steps)")
-	fs.Int64Var(&h.steps, "steps", 0, "run each job `K` steps (GF: to time K·γ)")
-	fs.Float64Var(&h.tol, "tol", defaultSweepTol, "stop a job once its training loss is ≤ `TOL`; its steps are then the steps to converge (0: run to the horizon)")
+	fs.Lookup("time").Usage = "run each job to continuous time `T` (discrete methods: T/γ steps)"
+	fs.Lookup("steps").Usage = "run each job `K` steps (GF: to time K·γ)"
+	tol := fs.Lookup("tol")
+	tol.Usage = "stop a job once its training loss is ≤ `TOL`; its steps are then the steps to converge (0: run to the horizon)"
+	tol.DefValue = strconv.FormatFloat(defaultSweepTol, 'g', -1, 64)
 	fs.IntVar(&f.reps, "reps", 5, "number of data seeds `R`: repetition r uses seed --seed + r")
 	fs.IntVar(&f.workers, "workers", 0, "jobs run at once (0: one per core)")
 	fs.StringVar(&f.shard, "shard", "", "run only the `K/N`-th interleaved slice of the jobs (K = 0…N−1) and write it to --out")
@@ -188,24 +190,16 @@ type sweepPlan struct {
 	resumedWall float64
 }
 
-// plan turns the flags into a sweep configuration; every error is a usage
-// error that names its flag.
-func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
-	var pl sweepPlan
-	given := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	var err error
-	if pl.metric, err = f.output.check(); err != nil {
-		return pl, err
-	}
-	base, err := f.scenario.base()
-	if err != nil {
-		return pl, err
-	}
+// axes parses the grids: the flags given, else the base scenario's own
+// grids. given receives the first value of each grid flag, so that the
+// scenario's checks and its noise rule apply as in 'sgdbias run'.
+func (f *sweepFlags) axes(fs *flag.FlagSet, base presets.Scenario, given *presets.Scenario) (map[sweep.Param]sweep.Axis, error) {
+	flags := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { flags[fl.Name] = true })
 	axes := map[sweep.Param]sweep.Axis{}
 	for _, p := range sweep.Params {
 		text, ok := base.Sweep[string(p)]
-		if given[string(p)] {
+		if flags[string(p)] {
 			text, ok = f.grids[p].text, true
 		}
 		if !ok {
@@ -213,46 +207,56 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		}
 		ax, err := sweep.ParseGrid(p, text)
 		if err != nil {
-			return pl, err
+			return nil, err
 		}
 		axes[p] = ax
-		if !given[string(p)] {
+		if !flags[string(p)] {
 			continue // a preset's grid: the preset's own value stays the scenario's
 		}
-		// The scenario sees the first value, so that its checks and its
-		// noise-follows-step rule apply as in 'sgdbias run'.
-		v := &f.scenario.values
+		first := ax.Values[0]
 		switch p {
 		case sweep.Alpha:
-			v.Alpha = ax.Values[0]
+			given.Alpha = &first
 		case sweep.Step:
-			v.Step = ax.Values[0]
+			given.Step = &first
 		case sweep.Noise:
-			v.Noise = ax.Values[0]
+			given.Noise = &presets.Noise{Value: first}
 		case sweep.Batch:
-			v.Batch = int(ax.Values[0])
+			b := int(first)
+			given.Batch = &b
 		}
 	}
-	sc, err := f.scenario.resolve()
+	return axes, nil
+}
+
+// plan turns the flags into a sweep configuration; every error is a usage
+// error that names its flag.
+func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
+	var pl sweepPlan
+	var err error
+	if pl.metric, err = f.output.check(); err != nil {
+		return pl, err
+	}
+	base, err := f.scenario.Base()
 	if err != nil {
 		return pl, err
 	}
-	h, err := f.horizon.horizon(fs, sc)
+	given := f.scenario.Given()
+	axes, err := f.axes(fs, base, &given)
 	if err != nil {
 		return pl, err
 	}
-	if !given["tol"] && sc.Tol == 0 {
-		h.Tol = defaultSweepTol
+	if given.Tol == nil && base.Tol == nil {
+		given.Tol = new(float64)
+		*given.Tol = defaultSweepTol
 	}
-	p, err := f.scenario.buildProblem(sc)
+	r, err := resolveSetup(f.scenario, given)
 	if err != nil {
 		return pl, err
 	}
-	simCfg, err := simConfig(sc, p)
-	if err != nil {
-		return pl, err
-	}
-	fixed := map[sweep.Param]float64{sweep.Alpha: sc.Alpha, sweep.Step: sc.Step, sweep.Noise: sc.Noise, sweep.Batch: float64(sc.Batch)}
+	setup := r.setup
+	fixed := map[sweep.Param]float64{sweep.Alpha: setup.Alpha, sweep.Step: setup.Params.Step,
+		sweep.Noise: setup.Params.Noise, sweep.Batch: float64(setup.Params.Batch)}
 	var grid sweep.Grid
 	for _, prm := range sweep.Params {
 		ax, ok := axes[prm]
@@ -262,19 +266,20 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		*grid.Axis(prm) = ax
 	}
 	_, noiseSwept := axes[sweep.Noise]
-	grid.NoiseFollowsStep = !noiseSwept && (base.Noise == 0 || base.Noise == base.Step)
+	grid.NoiseFollowsStep = !noiseSwept && r.sc.Noise.FollowsStep
 	c := sweep.Config{
-		Seed: sc.Seed, Reps: f.reps, Algos: simCfg.Algos, Grid: grid, Reshuffle: sc.Reshuffle,
-		LabelNoise: simCfg.Params.LabelNoise, Momentum: simCfg.Params.Momentum,
-		Horizon: sweep.Horizon{Time: h.Time, Steps: h.Steps, Tol: h.Tol},
+		Seed: setup.Seed, Reps: f.reps, Algos: setup.Algos, Grid: grid, Reshuffle: setup.Params.Reshuffle,
+		LabelNoise: setup.Params.LabelNoise, Momentum: setup.Params.Momentum, Horizon: setup.Horizon,
 	}
-	if f.scenario.data != "" {
+	if p := setup.Data; p != nil {
 		c.Problem = sweep.ProblemConfig{Source: p.Source, N: p.N, D: p.D, DataSHA256: sweep.ProblemSHA256(p)}
 		pl.opts.Data = p
 	} else {
-		c.Problem = sweep.ProblemConfig{Source: f.scenario.preset, N: sc.N, D: sc.D, S: countNonZero(p.BetaStar), BetaStar: sc.BetaStar, Features: sc.Features, LabelSigma: sc.LabelSigma}
-		if f.scenario.config != "" {
-			c.Problem.Source = f.scenario.config
+		sp := setup.Spec
+		s, _ := sp.Check() // checked by resolveSetup
+		c.Problem = sweep.ProblemConfig{Source: f.scenario.Preset, N: sp.N, D: sp.D, S: s, BetaStar: r.sc.BetaStar, Features: r.sc.Features, LabelSigma: sp.LabelSigma}
+		if f.scenario.Config != "" {
+			c.Problem.Source = f.scenario.Config
 		}
 	}
 	if err := c.Validate(); err != nil {

@@ -52,7 +52,7 @@ func TestSweepUsageErrors(t *testing.T) {
 		{[]string{"sweep", "--reps", "0"}, "--reps: 0 is out of range"},
 		{[]string{"sweep", "--workers", "-1"}, "--workers:"},
 		{[]string{"sweep", "--tol", "-1"}, "--tol:"},
-		{[]string{"sweep", "--algo", "gd,xx"}, "--algo: unknown algorithm"},
+		{[]string{"sweep", "--algo", "gd,xx"}, `--algo: "xx" is not an algorithm`},
 		{[]string{"sweep", "--alpha", "log:1e-3:1:1000", "--reps", "2000"}, "jobs"},
 		{[]string{"sweep", "stray"}, "unexpected argument \"stray\""},
 		{[]string{"sweep", "--bogus"}, "unknown flag --bogus"},

@@ -210,10 +210,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.age(interval)
 		m.refresh()
-		return m, m.tick(interval)
+		return m, tea.Batch(m.tick(interval), m.save.flush())
 	case refreshMsg:
 		m.refresh()
-		return m, nil
+		return m, m.save.flush()
 	case NoticeMsg:
 		m.notify(msg.Text, msg.IsErr)
 		return m, nil
@@ -288,6 +288,7 @@ func (m *Model) take(s *live.Snapshot) {
 	first := m.snap == nil
 	m.snap = s
 	m.common.setRuns(s)
+	m.save.capture(s)
 	if first || s.Applied >= m.sent {
 		if !m.params.Editing() {
 			m.params.Sync(s)

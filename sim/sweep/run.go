@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"sgdbias/sim"
+	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 	"sgdbias/sim/theory"
 )
@@ -60,13 +60,13 @@ func ParseShard(s string) (Shard, error) {
 	k, errK := strconv.Atoi(strings.TrimSpace(ks))
 	n, errN := strconv.Atoi(strings.TrimSpace(ns))
 	if !ok || errK != nil || errN != nil {
-		return Shard{}, fmt.Errorf("--shard: %q is not K/N; want e.g. 0/10 (K counts from 0 to N−1)", s)
+		return Shard{}, param.Errorf(param.Shard, strconv.Quote(s), "is not K/N", "K/N such as 0/10 (K counts from 0 to N−1)")
 	}
 	if n < 1 || n > MaxShards {
-		return Shard{}, fmt.Errorf("--shard: N = %d is out of range; allowed 1 ≤ N ≤ %d", n, MaxShards)
+		return Shard{}, param.OutOfRange(param.Shard, fmt.Sprintf("N = %d", n), "1 ≤ N ≤ %d", MaxShards)
 	}
 	if k < 0 || k >= n {
-		return Shard{}, fmt.Errorf("--shard: K = %d is out of range; allowed 0 ≤ K ≤ %d (K counts from 0)", k, n-1)
+		return Shard{}, param.OutOfRange(param.Shard, fmt.Sprintf("K = %d", k), "0 ≤ K ≤ %d (K counts from 0)", n-1)
 	}
 	return Shard{K: k, N: n}, nil
 }
@@ -158,16 +158,15 @@ func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
 				return
 			}
 		}
-		solver := theory.NewSolver(rd.prob.N, rd.prob.D, rd.prob.X, rd.prob.Y)
-		if sc, err := solver.Saddles(); err == nil {
-			rd.saddles = &sc
+		refs := sim.SolveReferences(context.Background(), rd.prob, sim.Init{}, sim.RefMinL1|sim.RefSaddles)
+		if refs.SaddlesErr == nil {
+			rd.saddles = refs.Saddles
 		}
-		res, err := solver.MinL1()
-		if err != nil {
-			rd.l1Err = err
+		if refs.MinL1 == nil {
+			rd.l1Err = refs.Err()
 			return
 		}
-		rd.l1 = res.Beta
+		rd.l1 = refs.MinL1
 	})
 }
 
@@ -180,10 +179,10 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 	}
 	if c.Problem.Loaded() {
 		if opt.Data == nil {
-			return nil, errors.New("--data: the sweep is on a loaded problem but none was given")
+			return nil, param.Errorf(param.Data, "", "is missing: the sweep is on a loaded problem", "the data file the sweep was run on")
 		}
 		if h := ProblemSHA256(opt.Data); h != c.Problem.DataSHA256 {
-			return nil, fmt.Errorf("--data: the problem's SHA-256 %.12s… differs from the sweep's %.12s…", h, c.Problem.DataSHA256)
+			return nil, param.Errorf(param.Data, fmt.Sprintf("with SHA-256 %.12s…", h), "is not the sweep's problem", "the data with SHA-256 %.12s…", c.Problem.DataSHA256)
 		}
 	}
 	start := time.Now()
