@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -207,5 +208,25 @@ func TestPresetsJSONIsEveryPresetInTheConfigFormat(t *testing.T) {
 	}
 	if _, errs, code := invoke(t, "presets", "--format", "yaml"); code != 2 || !strings.Contains(errs, "want text or json") {
 		t.Errorf("--format yaml: exit %d, %q", code, errs)
+	}
+}
+
+// The cap applies to the jobs this process runs: a shard of a huge sweep
+// that is under it starts (here into a context that is already cancelled).
+func TestSweepCapCountsTheShardsJobs(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(t.TempDir(), "part.json")
+	var stdout, stderr bytes.Buffer
+	args := []string{"sweep", "--alpha", "log:1e-4:1:1000", "--step", "lin:0.01:0.1:101", "--algo", "gd,sgd", "--reps", "1",
+		"--shard", "0/10", "--out", out}
+	code := run(ctx, args, stdio{in: strings.NewReader(""), out: &stdout, err: &stderr})
+	if code != 130 || !strings.Contains(stderr.String(), "20200 jobs on") || strings.Contains(stderr.String(), "refusing") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	// With --yes the whole sweep would start too.
+	code = run(ctx, append(args[:len(args)-4], "--yes"), stdio{in: strings.NewReader(""), out: &stdout, err: &stderr})
+	if code != 130 {
+		t.Fatalf("--yes: exit %d, stderr %q", code, stderr.String())
 	}
 }
