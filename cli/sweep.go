@@ -143,6 +143,7 @@ type sweepFlags struct {
 	resume   bool
 	yes      bool
 	every    time.Duration
+	ckEvery  time.Duration
 	output   *outputFlags
 }
 
@@ -177,6 +178,7 @@ func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
 	fs.BoolVar(&f.resume, "resume", false, "run only the jobs missing from --out, a result file of the same sweep and shard left by an interrupted run (without the file: run every job)")
 	fs.BoolVar(&f.yes, "yes", false, "run even when the estimate is above the limit ("+fmt.Sprint(maxJobsUnasked)+" jobs or "+maxHoursUnasked.String()+" at most)")
 	fs.DurationVar(&f.every, "progress-every", plainInterval, "`INTERVAL` of the plain progress line written when stderr is not a terminal (a batch log)")
+	fs.DurationVar(&f.ckEvery, "checkpoint-every", time.Minute, "rewrite --out with the finished jobs every `INTERVAL`, so that a process killed outright loses at most that much work to --resume (0: only at the end)")
 	f.output = addOutputFlags(fs)
 	return f
 }
@@ -299,6 +301,9 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 				fmt.Sprint(pl.opts.Shard.K) + ".json")
 		}
 	}
+	if f.ckEvery < 0 {
+		return pl, fmt.Errorf("--checkpoint-every: %v is not allowed; want 0 (off) or a positive duration, e.g. 1m", f.ckEvery)
+	}
 	if f.every <= 0 {
 		return pl, fmt.Errorf("--progress-every: %v is not allowed; want a positive duration, e.g. 10s or 1m", f.every)
 	}
@@ -315,28 +320,6 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		}
 	}
 	return pl, nil
-}
-
-// readPartial loads the records of --out for --resume: the file must be of
-// this sweep (same fingerprint) and this shard. A missing file is a fresh
-// start, so that one command line serves the first run and every retry.
-func (f *sweepFlags) readPartial(pl *sweepPlan) error {
-	if _, err := os.Stat(f.out); errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	part, err := sweep.ReadFile(f.out)
-	if err != nil {
-		return fmt.Errorf("--resume: %v", err)
-	}
-	if fp, want := part.Config.Fingerprint(), pl.cfg.Fingerprint(); fp != want {
-		return fmt.Errorf("--resume: %s is from a different sweep (fingerprint %.12s…, these flags give %.12s…); give the flags it was written with, or --force without --resume to start over",
-			f.out, fp, want)
-	}
-	if part.Shard != pl.opts.Shard && !(part.Shard.Whole() && pl.opts.Shard.Whole()) {
-		return fmt.Errorf("--resume: %s holds shard %s, not %s", f.out, part.Shard, pl.opts.Shard)
-	}
-	pl.opts.Done, pl.resumedWall = part.Records, part.WallSeconds
-	return nil
 }
 
 // cmdSweep implements `sgdbias sweep` and dispatches `sgdbias sweep merge`.
@@ -358,6 +341,9 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	}
 	bar := newProgressEvery(std.err, f.quiet, f.every)
 	pl.opts.Progress = func(p sweep.Progress) { bar.setCounts(p.Done, p.Total, p.Resumed, p.Fraction) }
+	if f.out != "" && f.ckEvery > 0 {
+		pl.opts.Checkpoint, pl.opts.CheckpointEvery = f.checkpoint(std, pl), f.ckEvery
+	}
 	res, err := sweep.Run(ctx, pl.cfg, pl.opts)
 	bar.done()
 	if res != nil && !pl.opts.NoTiming {

@@ -85,6 +85,7 @@ func TestSweepResume(t *testing.T) {
 		{sweepArgs("--shard", "0/2", "--out", part, "--resume"), "holds shard 1/2, not 0/2"},
 		{sweepArgs("--out", bad, "--resume"), "not a sweep result file"},
 		{sweepArgs("--progress-every", "0s"), "--progress-every"},
+		{sweepArgs("--checkpoint-every", "-1s"), "--checkpoint-every: -1s is not allowed"},
 	} {
 		if _, errs, code := invoke(t, c.args...); code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args[len(smallSweep):], code, errs, c.want)
