@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"sgdbias/sim"
 )
 
 // longest is the widest line of out, in runes.
@@ -89,4 +91,17 @@ func tableHeader(out string) string {
 		}
 	}
 	return ""
+}
+
+func TestPaperLabels(t *testing.T) {
+	for algo, want := range map[sim.Algo]string{
+		"gf": "GF", "sgd": "SGD", "sgf": "SGF", "gd": "GD", "lnsgd": "label-noise GD", "hb": "HB",
+		"gd:step=0.0175":          "GD (γ = 0.0175)",
+		"sgf:noise=0.1:batch=2":   "SGF (noise = 0.1, b = 2)",
+		"hb:momentum=0.9:step=.1": "HB (μ = 0.9, γ = 0.1)",
+	} {
+		if got := paperLabel(algo); got != want {
+			t.Errorf("%s: %q, want %q", algo, got, want)
+		}
+	}
 }

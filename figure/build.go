@@ -62,7 +62,8 @@ func (p Plot) build() (*built, error) {
 	pl := plot.New()
 	pl.TextHandler = hdlr
 	pl.Title.Text = p.Title
-	pl.Title.TextStyle.Handler, pl.Title.TextStyle.Font = hdlr, scaledFont(fs, 1.1)
+	// The title is the user's text, drawn as it is (an underscore stays).
+	pl.Title.TextStyle.Handler, pl.Title.TextStyle.Font = plainText(), scaledFont(fs, 1.1)
 	pl.Title.Padding = vg.Points(6)
 	for _, ax := range []*plot.Axis{&pl.X, &pl.Y} {
 		ax.Label.TextStyle.Handler, ax.Label.TextStyle.Font = hdlr, scaledFont(fs, 1)
@@ -92,7 +93,7 @@ func (p Plot) build() (*built, error) {
 		pl.Y.Scale, pl.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	b.legend = plot.NewLegend()
-	b.legend.TextStyle.Handler, b.legend.TextStyle.Font = hdlr, scaledFont(fs, 0.9)
+	b.legend.TextStyle.Handler, b.legend.TextStyle.Font = plainText(), scaledFont(fs, 0.9)
 	b.legend.ThumbnailWidth = vg.Points(18)
 	b.legend.Padding = vg.Points(1)
 	if err := b.addSeries(runs); err != nil {

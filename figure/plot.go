@@ -24,7 +24,8 @@ import (
 // (its lower end ≤ 0) ends at the axis with an open triangle, explained in
 // the legend, never cut off silently.
 //
-// Labels may hold subscripts: "α_∞" or "β_{ℓ₁}".
+// The axis labels may hold subscripts: "α_∞" or "β_{ℓ₁}"; the title and the
+// legend are drawn as they are.
 type Plot struct {
 	// Title is drawn above the plot; papers leave it empty and use a caption.
 	Title          string
