@@ -3,6 +3,7 @@ package figure
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -44,8 +45,20 @@ type Plot struct {
 	FontSize      vg.Length
 }
 
-// PNGDPI is the resolution of PNG figures.
+// PNGDPI is the resolution of PNG figures, lowered for large ones so that
+// no PNG exceeds maxPNGPixels.
 const PNGDPI = 200
+
+const maxPNGPixels = 40e6
+
+// pngDPI is the resolution of a PNG of w × h.
+func pngDPI(w, h vg.Length) int {
+	inches := float64(w/vg.Inch) * float64(h/vg.Inch)
+	if inches <= 0 {
+		return PNGDPI
+	}
+	return max(1, min(PNGDPI, int(math.Sqrt(maxPNGPixels/inches))))
+}
 
 // Formats lists the figure formats by file extension.
 var Formats = []string{"svg", "png", "pdf"}
@@ -96,7 +109,7 @@ func (p Plot) Encode(w io.Writer, format string) error {
 	case "svg":
 		c = vgsvg.NewWith(vgsvg.UseWH(width, height), vgsvg.EmbedFonts(true))
 	case "png":
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(PNGDPI))}
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(pngDPI(width, height)))}
 	case "pdf":
 		pc := vgpdf.New(width, height)
 		pc.EmbedFonts(true)

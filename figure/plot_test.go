@@ -321,3 +321,13 @@ func fmtSscan(s string, a, b *int) (int, error) {
 	*b, err = strconv.Atoi(f[1])
 	return 2, err
 }
+
+func TestLargePNGsAreBoundedInPixels(t *testing.T) {
+	if d := pngDPI(6*vg.Inch, 4*vg.Inch); d != PNGDPI {
+		t.Errorf("6x4: %d dpi", d)
+	}
+	d := pngDPI(40*vg.Inch, 40*vg.Inch)
+	if px := float64(d*40) * float64(d*40); px > maxPNGPixels || d < 100 {
+		t.Errorf("40x40 in at %d dpi: %g pixels", d, px)
+	}
+}
