@@ -204,10 +204,7 @@ func sweepFigure(res *sweep.Result, metric sweep.Metric, sp figureSpec) (figure.
 	if swept := c.Grid.Swept(); len(swept) > 0 {
 		ax := c.Grid.Axis(swept[0])
 		p.XLabel = swept[0].Describe()
-		p.XLog = ax.LogSpaced()
-		if !p.XLog {
-			p.XTicks = ax.Values
-		}
+		p.XLog, p.XTicks = ax.LogSpaced(), ax.Values
 	}
 	return p, band, missing
 }

@@ -86,6 +86,10 @@ func (p Plot) build() (*built, error) {
 	pl.X.Min, pl.X.Max = xlo, xhi
 	if p.XLog {
 		pl.X.Scale, pl.X.Tick.Marker = plot.LogScale{}, logTicks{}
+		if len(p.XTicks) > 0 && len(p.XTicks) <= 12 && xhi/xlo < 100 {
+			// Less than two decades: the decades alone label too little.
+			pl.X.Tick.Marker = logGridTicks(p.XTicks)
+		}
 	} else if len(p.XTicks) > 0 {
 		pl.X.Tick.Marker = gridTicks(p.XTicks)
 	}

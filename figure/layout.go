@@ -259,6 +259,18 @@ func (g gridTicks) Ticks(lo, hi float64) []plot.Tick {
 	return out
 }
 
+// logGridTicks labels a narrow log axis at the grid's values, with the
+// unlabelled minor ticks of logTicks between them.
+type logGridTicks []float64
+
+func (g logGridTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range (logTicks{}).Ticks(lo, hi) {
+		out = append(out, plot.Tick{Value: t.Value})
+	}
+	return append(out, gridTicks(g).Ticks(lo, hi)...)
+}
+
 // logTicks labels the decades of a log axis, the 2s and 5s as well when the
 // range holds fewer than two decades, and every tick when that still leaves
 // fewer than two labels, so that a narrow range has labels.

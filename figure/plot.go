@@ -36,7 +36,8 @@ type Plot struct {
 	// BandNote says what the error bars are (e.g. "interquartile range");
 	// it is the legend's last entry.
 	BandNote string
-	// XTicks are the values to mark on a linear x axis (the grid's values);
+	// XTicks are the values to mark on the x axis (the grid's values): on a
+	// linear axis always, on a log axis when it spans less than two decades;
 	// nil leaves the ticks to gonum/plot.
 	XTicks []float64
 	// Width and Height of the figure (default 6 × 4 inches) and the font

@@ -331,3 +331,25 @@ func TestLargePNGsAreBoundedInPixels(t *testing.T) {
 		t.Errorf("40x40 in at %d dpi: %g pixels", d, px)
 	}
 }
+
+func TestNarrowLogAxisTicksAtTheGridValues(t *testing.T) {
+	noise := []float64{0.01, 0.02, 0.04, 0.08, 0.16}
+	p := Plot{XLog: true, XTicks: noise, Series: []Series{{Name: "SGF", X: noise, Y: []float64{5, 4, 3, 2, 1}}}}
+	b, _ := p.build()
+	var labels []string
+	for _, tk := range b.pl.X.Tick.Marker.Ticks(b.pl.X.Min, b.pl.X.Max) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if strings.Join(labels, " ") != "0.01 0.02 0.04 0.08 0.16" {
+		t.Errorf("labels %q", labels)
+	}
+	// Over three decades the decades label the axis.
+	wide := []float64{0.001, 0.01, 0.1, 1}
+	p = Plot{XLog: true, XTicks: wide, Series: []Series{{Name: "GD", X: wide, Y: []float64{1, 2, 3, 4}}}}
+	b, _ = p.build()
+	if _, ok := b.pl.X.Tick.Marker.(logTicks); !ok {
+		t.Errorf("a wide log axis uses %T", b.pl.X.Tick.Marker)
+	}
+}
