@@ -198,6 +198,10 @@ func (b *built) yRange() (float64, float64) {
 		}
 		b.open = b.open || m.openLow
 	}
+	if b.open && hi > lo {
+		// Room under the lowest value for the triangles of the open bars.
+		lo -= 0.08 * (hi - lo)
+	}
 	return padRange(lo, hi, b.p.YLog, 0.04)
 }
 
