@@ -88,8 +88,12 @@ func roughDuration(d time.Duration) string {
 // this sweep (same fingerprint) and this shard. A missing file is a fresh
 // start, so that one command line serves the first run and every retry.
 func (f *sweepFlags) readPartial(pl *sweepPlan) error {
-	if _, err := os.Stat(f.out); errors.Is(err, os.ErrNotExist) {
+	fi, err := os.Stat(f.out)
+	if errors.Is(err, os.ErrNotExist) {
 		return nil
+	}
+	if err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("--resume: %s is not a regular file; --resume completes a result file written by --out", f.out)
 	}
 	part, err := sweep.ReadFile(f.out)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -74,6 +75,10 @@ func TestSweepResume(t *testing.T) {
 		t.Error("merge after resume differs from the unsharded sweep")
 	}
 	// Refusals: no --out, another sweep, another shard, not a result file.
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte("{\"format\": 3}"), 0o644)
 	for _, c := range []struct {
@@ -84,6 +89,8 @@ func TestSweepResume(t *testing.T) {
 		{sweepArgs("--no-timing", "--shard", "1/2", "--out", part, "--resume", "--reps", "4"), "from a different sweep"},
 		{sweepArgs("--shard", "0/2", "--out", part, "--resume"), "holds shard 1/2, not 0/2"},
 		{sweepArgs("--out", bad, "--resume"), "not a sweep result file"},
+		{sweepArgs("--out", dir, "--resume"), "is not a regular file"},
+		{sweepArgs("--out", fifo, "--resume"), "is not a regular file"},
 		{sweepArgs("--progress-every", "0s"), "--progress-every"},
 		{sweepArgs("--checkpoint-every", "-1s"), "--checkpoint-every: -1s is not allowed"},
 	} {
