@@ -304,8 +304,11 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 	if f.ckEvery < 0 {
 		return pl, fmt.Errorf("--checkpoint-every: %v is not allowed; want 0 (off) or a positive duration, e.g. 1m", f.ckEvery)
 	}
-	if f.every <= 0 {
-		return pl, fmt.Errorf("--progress-every: %v is not allowed; want a positive duration, e.g. 10s or 1m", f.every)
+	if f.every < 10*time.Millisecond {
+		return pl, fmt.Errorf("--progress-every: %v is not allowed; want 10ms or more, e.g. 10s or 1m", f.every)
+	}
+	if f.ckEvery > 0 && f.ckEvery < 10*time.Millisecond {
+		return pl, fmt.Errorf("--checkpoint-every: %v is too often; want 0 (off) or 10ms or more, e.g. 1m", f.ckEvery)
 	}
 	if f.resume {
 		if f.out == "" {

@@ -92,6 +92,8 @@ func TestSweepResume(t *testing.T) {
 		{sweepArgs("--out", dir, "--resume"), "is not a regular file"},
 		{sweepArgs("--out", fifo, "--resume"), "is not a regular file"},
 		{sweepArgs("--progress-every", "0s"), "--progress-every"},
+		{sweepArgs("--progress-every", "1ns"), "want 10ms or more"},
+		{sweepArgs("--checkpoint-every", "1us"), "too often"},
 		{sweepArgs("--checkpoint-every", "-1s"), "--checkpoint-every: -1s is not allowed"},
 	} {
 		if _, errs, code := invoke(t, c.args...); code != 2 || !strings.Contains(errs, c.want) {
