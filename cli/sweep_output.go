@@ -169,7 +169,12 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		}
 	}
 	tb := table{head: head, keep: len(swept) + 6} // the swept values, algo, n, div, conv, the metric's mean ± sd
-	for _, s := range sums {
+	shown := sums
+	if len(sums) > maxTableRows { // format only the rows printed
+		shown = append(append([]sweep.Summary(nil), sums[:tableHead]...), sums[len(sums)-tableTail:]...)
+		tb.omitted = len(sums) - tableHead - tableTail
+	}
+	for _, s := range shown {
 		var row []string
 		for _, p := range swept {
 			row = append(row, figure.FormatValue(s.Point.Value(p)))
@@ -198,7 +203,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		writeProse(w, fmt.Sprintf("(%s left out to fit %d columns; --format csv or json has them)\n", strings.Join(dropped, ", "), width), width)
 	}
 	if omitted > 0 {
-		writeProse(w, fmt.Sprintf("(%d of the %d rows left out; --format csv, json or --out FILE has every row)\n", omitted, len(tb.rows)), width)
+		writeProse(w, fmt.Sprintf("(%d of the %d rows left out; --format csv, json or --out FILE has every row)\n", omitted, len(sums)), width)
 	}
 	fmt.Fprintln(w)
 	writeProse(w, "n: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol. "+
