@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -103,5 +104,18 @@ func TestPaperLabels(t *testing.T) {
 		if got := paperLabel(algo); got != want {
 			t.Errorf("%s: %q, want %q", algo, got, want)
 		}
+	}
+}
+
+func TestSweepPlotOfManyLinesIsOnePanelPerAlgorithm(t *testing.T) {
+	svg := t.TempDir() + "/panels.svg"
+	_, errs, code := invoke(t, "sweep", "--n", "12", "--d", "30", "--s", "3", "--algo", "gd,sgd", "--alpha", "log:1e-3:1:4",
+		"--step", "lin:0.01:0.1:10", "--reps", "2", "--time", "1", "--quiet", "--no-timing", "--format", "csv", "--plot", svg)
+	if code != 0 || !strings.Contains(errs, "one panel per algorithm, each with 8 of the 10 values") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(svg)
+	if err != nil || !strings.Contains(string(b), ">GD<") && !strings.Contains(string(b), "GD") {
+		t.Errorf("no panel titles: %v", err)
 	}
 }

@@ -210,6 +210,7 @@ func (b *built) yRange() (float64, float64) {
 		}
 		b.open = b.open || m.openLow
 	}
+	lo, hi = widen(lo, hi, b.p.YMin, b.p.YMax, b.p.YLog)
 	if b.open && hi > lo {
 		// Room under the lowest value for the triangles of the open bars.
 		lo -= 0.08 * (hi - lo)
@@ -224,7 +225,22 @@ func (b *built) xRange() (float64, float64) {
 		t := scaled(m.x, b.p.XLog)
 		lo, hi = math.Min(lo, t), math.Max(hi, t)
 	}
+	lo, hi = widen(lo, hi, b.p.XMin, b.p.XMax, b.p.XLog)
 	return padRange(lo, hi, b.p.XLog, 0.03)
+}
+
+// widen extends [lo, hi] (on the axis' scale) to cover [min, max] when
+// min < max.
+func widen(lo, hi, minV, maxV float64, log bool) (float64, float64) {
+	if minV < maxV {
+		if t := scaled(minV, log); isFinite(t) {
+			lo = math.Min(lo, t)
+		}
+		if t := scaled(maxV, log); isFinite(t) {
+			hi = math.Max(hi, t)
+		}
+	}
+	return lo, hi
 }
 
 // padRange widens [lo, hi] (on the axis' scale) by frac of its span on each

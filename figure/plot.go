@@ -44,6 +44,16 @@ type Plot struct {
 	// size of the labels (default 11 pt; ticks and legend slightly smaller).
 	Width, Height vg.Length
 	FontSize      vg.Length
+	// YMin and YMax, when YMin < YMax, widen the y axis to cover them (so
+	// that panels share one scale); the data are always covered. XMin and
+	// XMax do the same for the x axis.
+	YMin, YMax float64
+	XMin, XMax float64
+
+	// Set by Panels so that its panels line up: the legend goes above the
+	// plot, in a band at least legendBand high.
+	legendAbove bool
+	legendBand  vg.Length
 }
 
 // PNGDPI is the resolution of PNG figures, lowered for large ones so that
@@ -105,6 +115,11 @@ func (p Plot) size() (vg.Length, vg.Length) {
 // pipeline.
 func (p Plot) Encode(w io.Writer, format string) error {
 	width, height := p.size()
+	return encode(w, format, width, height, p.Draw)
+}
+
+// encode draws a figure of width × height in a format and writes it.
+func encode(w io.Writer, format string, width, height vg.Length, drawOn func(draw.Canvas) error) error {
 	var c vg.CanvasWriterTo
 	switch format {
 	case "svg":
@@ -118,7 +133,7 @@ func (p Plot) Encode(w io.Writer, format string) error {
 	default:
 		return fmt.Errorf("figure format %q: want svg, png or pdf", format)
 	}
-	if err := p.Draw(draw.New(c)); err != nil {
+	if err := drawOn(draw.New(c)); err != nil {
 		return err
 	}
 	_, err := c.WriteTo(w)

@@ -353,3 +353,38 @@ func TestNarrowLogAxisTicksAtTheGridValues(t *testing.T) {
 		t.Errorf("a wide log axis uses %T", b.pl.X.Tick.Marker)
 	}
 }
+
+func TestPanelsShareTheirAxesAndLineUp(t *testing.T) {
+	a := claimLike(true)
+	a.Series = a.Series[:2]
+	b := claimLike(true)
+	b.Series = b.Series[2:]
+	for i := range b.Series { // the second panel: ten times higher, on a shorter x range
+		for j := range b.Series[i].Y {
+			b.Series[i].Y[j] *= 10
+			b.Series[i].Lo[j] *= 10
+			b.Series[i].Hi[j] *= 10
+		}
+		b.Series[i].X, b.Series[i].Y, b.Series[i].Lo, b.Series[i].Hi = b.Series[i].X[2:], b.Series[i].Y[2:], b.Series[i].Lo[2:], b.Series[i].Hi[2:]
+	}
+	ps := Panels{Plots: []Plot{a, b}}
+	plots, err := ps.shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ba, _ := plots[0].build()
+	bb, _ := plots[1].build()
+	if ba.pl.Y.Min != bb.pl.Y.Min || ba.pl.Y.Max != bb.pl.Y.Max || ba.pl.X.Min != bb.pl.X.Min || ba.pl.X.Max != bb.pl.X.Max {
+		t.Errorf("ranges differ: y [%g %g] vs [%g %g], x [%g %g] vs [%g %g]", ba.pl.Y.Min, ba.pl.Y.Max, bb.pl.Y.Min, bb.pl.Y.Max,
+			ba.pl.X.Min, ba.pl.X.Max, bb.pl.X.Min, bb.pl.X.Max)
+	}
+	for _, format := range Formats {
+		var buf bytes.Buffer
+		if err := ps.Encode(&buf, format); err != nil || buf.Len() == 0 {
+			t.Errorf("%s: %v", format, err)
+		}
+	}
+	if err := (Panels{}).Encode(&bytes.Buffer{}, "svg"); err == nil {
+		t.Error("no panels drawn without an error")
+	}
+}
