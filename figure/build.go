@@ -81,8 +81,11 @@ func (p Plot) build() (*built, error) {
 	}
 	b.dodge(runs)
 	ylo, yhi := b.yRange()
-	pl.Y.Min, pl.Y.Max = ylo, yhi
 	xlo, xhi := b.xRange()
+	if p.fixedAxes {
+		xlo, xhi, ylo, yhi = p.XMin, p.XMax, p.YMin, p.YMax
+	}
+	pl.Y.Min, pl.Y.Max = ylo, yhi
 	pl.X.Min, pl.X.Max = xlo, xhi
 	if p.XLog {
 		pl.X.Scale, pl.X.Tick.Marker = plot.LogScale{}, logTicks{}

@@ -42,10 +42,24 @@ func (ps Panels) shared() ([]Plot, error) {
 			}
 		}
 	}
+	// Each panel's axes with its margins (and room for open bars) once
+	// widened to the common data range; their union is every panel's axes.
 	out := make([]Plot, len(ps.Plots))
+	var ax [4]float64
 	for i, p := range ps.Plots {
 		p.XMin, p.XMax, p.YMin, p.YMax = xlo, xhi, ylo, yhi
+		b, err := p.build()
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			ax = [4]float64{b.pl.X.Min, b.pl.X.Max, b.pl.Y.Min, b.pl.Y.Max}
+		}
+		ax = [4]float64{math.Min(ax[0], b.pl.X.Min), math.Max(ax[1], b.pl.X.Max), math.Min(ax[2], b.pl.Y.Min), math.Max(ax[3], b.pl.Y.Max)}
 		out[i] = p
+	}
+	for i := range out {
+		out[i].XMin, out[i].XMax, out[i].YMin, out[i].YMax, out[i].fixedAxes = ax[0], ax[1], ax[2], ax[3], true
 	}
 	return out, nil
 }

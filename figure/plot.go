@@ -54,6 +54,9 @@ type Plot struct {
 	// plot, in a band at least legendBand high.
 	legendAbove bool
 	legendBand  vg.Length
+	// fixedAxes makes XMin…XMax × YMin…YMax the axes exactly (Panels has
+	// computed them to cover every panel, margins included).
+	fixedAxes bool
 }
 
 // PNGDPI is the resolution of PNG figures, lowered for large ones so that
