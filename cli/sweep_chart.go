@@ -143,20 +143,21 @@ func chartSeries(res *sweep.Result, lines []sweepLine, metric sweep.Metric) []fi
 			s.Y = append(s.Y, meanOf(res, pt, l.algo, metric))
 		}
 		if div, runs := divergedRuns(res, l); div > 0 {
-			s.Name += fmt.Sprintf(" (%d of %d runs diverged)", div, runs)
+			s.Name += fmt.Sprintf(" (%d of %d runs diverged, collapsed or failed)", div, runs)
 		}
 		out[i] = s
 	}
 	return out
 }
 
-// divergedRuns counts the diverged and all finished runs of a line.
+// divergedRuns counts the runs of a line that diverged, collapsed or
+// failed, and all its finished runs.
 func divergedRuns(res *sweep.Result, l sweepLine) (div, runs int) {
 	for _, pt := range l.points {
 		for rep := range res.Config.Reps {
 			if rec, ok := recordOf(res, res.Config.JobIndex(pt, l.algo, rep)); ok {
 				runs++
-				if rec.Diverged {
+				if !rec.RunStatus().OK() {
 					div++
 				}
 			}

@@ -227,7 +227,7 @@ func sweepPlot(res *sweep.Result, metric sweep.Metric, sp figureSpec, lines []sw
 	for _, l := range lines {
 		s := figure.Series{Name: name(l), X: l.xs}
 		if div, runs := divergedRuns(res, l); div > 0 {
-			s.Name += fmt.Sprintf(" (%d of %d runs diverged)", div, runs)
+			s.Name += fmt.Sprintf(" (%d of %d runs left out)", div, runs) // diverged, collapsed or failed
 		}
 		for _, pt := range l.points {
 			vals := res.Values(pt, l.algo, metric)
