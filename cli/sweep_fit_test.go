@@ -98,7 +98,8 @@ func TestPaperLabels(t *testing.T) {
 	for algo, want := range map[sim.Algo]string{
 		"gf": "GF", "sgd": "SGD", "sgf": "SGF", "gd": "GD", "lnsgd": "label-noise GD", "hb": "HB",
 		"gd:step=0.0175":          "GD (γ = 0.0175)",
-		"sgf:noise=0.1:batch=2":   "SGF (noise = 0.1, b = 2)",
+		"sgd:step=0.1:batch=2":    "SGD (γ = 0.1, b = 2)",
+		"sgf:noise=0.1":           "SGF (noise = 0.1)",
 		"hb:momentum=0.9:step=.1": "HB (μ = 0.9, γ = 0.1)",
 	} {
 		if got := paperLabel(algo); got != want {
