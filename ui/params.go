@@ -61,16 +61,28 @@ type values struct {
 	n, d   int
 	s      int
 	seed   uint64
-	// hasHB and hasLNSGD say whether heavy ball or label-noise SGD is among
-	// the runs: their parameters are shown only then.
-	hasHB, hasLNSGD bool
+	// Which kinds of run are shown: a parameter is offered only when it
+	// changes one of them (γ is the step of the discrete runs and SGF's
+	// time step, the noise SGF's, the batch SGD's, μ heavy ball's, δ
+	// label-noise SGD's; gradient flow depends on none of them).
+	hasHB, hasLNSGD, hasSGF, hasSGD, hasDiscrete bool
 }
 
 func valuesOf(s *live.Snapshot) values {
 	v := values{alpha: s.Alpha, params: s.Params, n: s.Problem.N, d: s.Problem.D, s: s.Problem.S, seed: s.Problem.Seed}
-	for _, r := range s.Runs {
-		v.hasHB = v.hasHB || r.Algo.Base() == sim.HB
-		v.hasLNSGD = v.hasLNSGD || r.Algo.Base() == sim.LNSGD
+	for _, r := range s.Enabled() {
+		switch r.Algo.Base() {
+		case sim.HB:
+			v.hasHB, v.hasDiscrete = true, true
+		case sim.LNSGD:
+			v.hasLNSGD, v.hasDiscrete = true, true
+		case sim.SGF:
+			v.hasSGF = true
+		case sim.SGD:
+			v.hasSGD, v.hasDiscrete = true, true
+		case sim.GD:
+			v.hasDiscrete = true
+		}
 	}
 	return v
 }
@@ -128,7 +140,9 @@ func (p *ParamPanel) Sync(s *live.Snapshot) {
 	p.vals = valuesOf(s)
 	p.loaded = s.Problem.Loaded
 	if !p.enabled(p.sel) {
-		p.Move(1)
+		// The selection's parameter no longer changes a shown run: start
+		// again from the top (α, which every run depends on).
+		p.sel = pAlpha
 	}
 }
 
@@ -136,6 +150,12 @@ func (p *ParamPanel) enabled(id paramID) bool {
 	switch id {
 	case pN, pD, pS:
 		return !p.loaded
+	case pStep:
+		return p.vals.hasDiscrete || p.vals.hasSGF
+	case pNoise:
+		return p.vals.hasSGF
+	case pBatch:
+		return p.vals.hasSGD
 	case pMomentum:
 		return p.vals.hasHB
 	case pLabelNoise:
@@ -276,6 +296,24 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 			nv.seed--
 		}
 	}
+	return p.commit(nv)
+}
+
+// Restore brings parameter sel back to its value in from (undo), leaving
+// the others as they are now.
+func (p *ParamPanel) Restore(sel paramID, from values) (live.Command, bool) {
+	nv := p.vals
+	switch sel {
+	case pAlpha:
+		nv.alpha = from.alpha
+	case pStep, pNoise, pBatch, pMomentum, pLabelNoise:
+		nv.params = from.params
+	case pN, pD, pS:
+		nv.n, nv.d, nv.s = from.n, from.d, from.s
+	case pSeed:
+		nv.seed = from.seed
+	}
+	p.sel = sel
 	return p.commit(nv)
 }
 

@@ -17,6 +17,7 @@ type ValueTable struct {
 	common *Common
 	width  int
 	snap   *live.Snapshot
+	note   string // a last line (the ghosts), if any
 }
 
 // SetSize sets the table's width; its height is Lines.
@@ -96,7 +97,11 @@ func (t *ValueTable) render() []string {
 		}
 		lines[k+1] = b.String()
 	}
-	return t.addAside(lines, used)
+	lines = t.addAside(lines, used)
+	if t.note != "" {
+		lines = append(lines, st.Dim.Render(t.note))
+	}
+	return lines
 }
 
 // runValues are a run's cells: loss, ‖β‖₁, α_t, test error (with β*), and
@@ -137,11 +142,14 @@ func (t *ValueTable) addAside(lines []string, used int) []string {
 	st := t.common.Styles
 	s := t.snap
 	var aside []string
-	if s.Refs.HasMinL1 {
-		aside = append(aside, st.Ref.Render(glyphMinL1+glyphMinL1+" min-ℓ₁ "+sigValue(s.Refs.MinL1)))
-	}
-	if s.Refs.HasGFLimit {
-		aside = append(aside, st.Ref.Render(glyphGFLimit+glyphGFLimit+" GF limit "+sigValue(s.Refs.GFLimitL1)))
+	for _, m := range live.Metrics {
+		levels := chartLevels(s, m)
+		for i := len(levels) - 1; i >= 0; i-- { // the chart's order, top first
+			l := levels[i]
+			if l.Label != "" {
+				aside = append(aside, st.Ref.Render(l.Glyph+l.Glyph+" "+l.Label+" "+sigValue(l.Value)))
+			}
+		}
 	}
 	if !s.Refs.Ready {
 		aside = append(aside, st.Dim.Render("(solving references…)"))
@@ -152,18 +160,42 @@ func (t *ValueTable) addAside(lines []string, used int) []string {
 	if len(aside) == 0 {
 		return lines
 	}
-	room := t.width - used - 4
-	wide := 0
-	for _, a := range aside {
-		wide = max(wide, lipgloss.Width(a))
-	}
-	if wide <= room && len(aside) <= len(lines) {
-		for i, a := range aside {
-			lines[i] = padRight(lines[i], used) + "    " + a
+	if beside := packAside(aside, t.width-used-4, len(lines)); beside != nil {
+		for i, a := range beside {
+			if a != "" {
+				lines[i] = padRight(lines[i], used) + "    " + a
+			}
 		}
 		return lines
 	}
-	return append(lines, strings.Join(aside, "  "))
+	return append(lines, packAside(aside, t.width, len(aside))...)
+}
+
+// packAside fills at most n lines of width w with the items, in order, as
+// many to a line as fit; nil when they do not all fit.
+func packAside(items []string, w, n int) []string {
+	out := make([]string, 0, n)
+	cur := ""
+	for _, it := range items {
+		switch {
+		case lipgloss.Width(it) > w:
+			return nil
+		case cur == "":
+			cur = it
+		case lipgloss.Width(cur)+2+lipgloss.Width(it) <= w:
+			cur += "  " + it
+		default:
+			out = append(out, cur)
+			cur = it
+		}
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	if len(out) > n {
+		return nil
+	}
+	return out
 }
 
 // padLeft right-aligns a (possibly styled) string in w cells.

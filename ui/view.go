@@ -38,8 +38,16 @@ func (m *Model) View() string {
 	if m.bannerOn {
 		parts = append(parts, m.banner.View())
 	}
-	parts = append(parts, m.grid(), m.values.View())
-	if m.stripHeight > 0 {
+	if m.zoom > 0 {
+		parts = append(parts, m.charts[m.zoom-1].View(), m.values.View())
+	} else {
+		parts = append(parts, m.grid(), m.values.View())
+	}
+	switch {
+	case m.stripHeight == 0:
+	case m.alphaView:
+		parts = append(parts, m.alphas.View())
+	default:
 		parts = append(parts, m.strip.View())
 	}
 	parts = append(parts, m.footer())

@@ -254,21 +254,22 @@ type change struct {
 
 // track is one method with its sampling state.
 type track struct {
-	algo     sim.Algo
-	m        sim.Method
-	sampler  *sim.Sampler
-	lin, log *history
-	histVer  uint64 // bumped at every recorded sample
-	pubVer   uint64
-	pubLin   *history
-	pubLog   *history
-	latest   sim.Sample
-	has      bool
-	div      *Divergence
-	applied  int // changes replayed so far
-	pred     *predState
-	predTime float64 // run time of the last prediction job (NaN: none)
-	follow   bool    // steps with the clock in the current chunk
+	algo      sim.Algo
+	m         sim.Method
+	sampler   *sim.Sampler
+	lin, log  *history
+	histVer   uint64 // bumped at every recorded sample
+	pubVer    uint64
+	pubLin    *history
+	pubLog    *history
+	pubAlphas *AlphaProfile
+	latest    sim.Sample
+	has       bool
+	div       *Divergence
+	applied   int // changes replayed so far
+	pred      *predState
+	predTime  float64 // run time of the last prediction job (NaN: none)
+	follow    bool    // steps with the clock in the current chunk
 }
 
 type predState struct {
@@ -423,6 +424,7 @@ func (l *loop) sample(t *track) {
 	v[Loss], v[L1], v[Alpha] = s.Loss, s.L1, s.AlphaGeoMean
 	has[Loss], has[L1], has[Alpha] = true, true, true
 	v[TestError], has[TestError] = s.TestError, s.HasTestError
+	v[AlphaMin], v[AlphaMax], has[AlphaMin], has[AlphaMax] = s.AlphaMin, s.AlphaMax, true, true
 	t.lin.add(s.Time, &v, &has)
 	t.log.add(s.Time, &v, &has)
 	t.latest, t.has = s, true
@@ -1131,11 +1133,12 @@ func (l *loop) publish(now time.Time) {
 	for _, t := range l.tracks {
 		if t.pubVer != t.histVer || t.pubLin == nil {
 			t.pubLin, t.pubLog, t.pubVer = t.lin.clone(), t.log.clone(), t.histVer
+			t.pubAlphas = newAlphaProfile(t.m, p.BetaStar)
 		}
 		run := Run{
 			Algo: t.algo, Enabled: l.enabled(t), CatchingUp: l.enabled(t) && t.div == nil && !l.caughtUp(t),
 			Latest: t.latest, HasLatest: t.has, Top: pick(t.m.State().Beta, s.Coords),
-			lin: t.pubLin, log: t.pubLog,
+			lin: t.pubLin, log: t.pubLog, Alphas: t.pubAlphas,
 		}
 		if t.div != nil {
 			d := *t.div

@@ -102,8 +102,9 @@ func (w *worker) do(j job) result {
 	return r
 }
 
-// solveRefs computes ‖·‖₁ and the test error of the GF limit argmin φ_α and
-// of the minimum-ℓ₁ interpolator; a cancelled ctx stops the solves.
+// solveRefs computes ‖·‖₁ and the test error of the GF limit argmin φ_α, of
+// the minimum-ℓ₁ interpolator and of the minimum-ℓ₂ one (the kernel
+// regime's limit); a cancelled ctx stops the solves.
 func solveRefs(ctx context.Context, p *problem.Problem, logAlpha []float64) (References, []float64) {
 	refs := References{Ready: true}
 	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
@@ -122,6 +123,12 @@ func solveRefs(ctx context.Context, p *problem.Problem, logAlpha []float64) (Ref
 		refs.MinL1TestError, _ = p.TestError(res.Beta)
 	} else {
 		errs = append(errs, "min-ℓ₁: "+err.Error())
+	}
+	if beta, err := solver.MinL2(); err == nil {
+		refs.MinL2, refs.HasMinL2 = l1(beta), true
+		refs.MinL2TestError, _ = p.TestError(beta)
+	} else {
+		errs = append(errs, "min-ℓ₂: "+err.Error())
 	}
 	if len(errs) > 0 {
 		refs.Err = errs[0]
