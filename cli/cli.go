@@ -5,13 +5,12 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -39,9 +38,12 @@ Run 'sgdbias COMMAND -h' for the flags of a command.
 α follows the seed paper's convention: β = w₊² − w₋², w₊(0) = w₋(0) = α.
 `
 
-// Main runs the command line and returns the exit status.
+// Main runs the command line and returns the exit status. It alone owns
+// the signals: SIGINT, SIGTERM and SIGHUP (a closed terminal or a dropped
+// ssh connection) end ctx, and every command, the explorer included, stops
+// on it and keeps what is finished; a second signal ends the program at once.
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	go func() {
 		<-ctx.Done()
@@ -50,7 +52,13 @@ func Main(args []string) int {
 	return run(ctx, args, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 }
 
+// commands are the subcommands, for messages and suggestions.
+var commands = []string{"run", "sweep", "serve", "data", "presets", "version", "help"}
+
 func run(ctx context.Context, args []string, std stdio) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return cmdExplore(ctx, args, std)
 	}
@@ -62,18 +70,39 @@ func run(ctx context.Context, args []string, std stdio) int {
 	case "serve":
 		return cmdServe(ctx, args[1:], std)
 	case "data":
-		return cmdData(args[1:], std)
+		return cmdData(ctx, args[1:], std)
 	case "presets":
 		return cmdPresets(args[1:], std)
 	case "version":
 		fmt.Fprintln(std.out, "sgdbias", Version())
 		return 0
 	case "help":
+		return cmdHelp(ctx, args[1:], std)
+	}
+	msg := fmt.Sprintf("sgdbias: unknown command %q", clip(args[0]))
+	if s := suggest(args[0], commands); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	fmt.Fprintf(std.err, "%s; allowed: %s (see sgdbias help)\n", msg, strings.Join(commands, ", "))
+	return 2
+}
+
+// cmdHelp prints the overview, or with a command name that command's help,
+// on stdout.
+func cmdHelp(ctx context.Context, args []string, std stdio) int {
+	switch {
+	case len(args) == 0:
 		fmt.Fprint(std.out, mainUsage)
 		return 0
+	case args[0] == "version" || args[0] == "help":
+		fmt.Fprint(std.out, mainUsage)
+		return 0
+	case slices.Contains(commands, args[0]):
+		return run(ctx, append(slices.Clone(args), "-h"), std)
+	case args[0] == "explore" || args[0] == "sgdbias":
+		return cmdExplore(ctx, []string{"-h"}, std)
 	}
-	fmt.Fprintf(std.err, "sgdbias: unknown command %q; allowed: run, sweep, serve, data, presets, version, help\n\n%s", args[0], mainUsage)
-	return 2
+	return run(ctx, args[:1], std) // the unknown-command message
 }
 
 // Version is the module version or VCS revision of this build.
@@ -100,32 +129,6 @@ func Version() string {
 		return "unknown (built from source)"
 	}
 	return rev[:min(12, len(rev))] + modified
-}
-
-func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses args; done is true when the command must stop now with
-// code (0 after -h, 2 on a bad flag or a stray argument).
-func parseFlags(fs *flag.FlagSet, args []string) (code int, done bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0, true
-		}
-		return 2, true
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "sgdbias %s: unexpected argument %q; all options are flags (see -h)\n", fs.Name(), fs.Arg(0))
-		return 2, true
-	}
-	return 0, false
 }
 
 // usageError reports bad usage or input and returns exit status 2.

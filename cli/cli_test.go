@@ -124,7 +124,7 @@ func TestBadInputExitsTwoWithAMessage(t *testing.T) {
 		{[]string{"run", "--time", "-3"}, "--time: -3 is out of range"},
 		{[]string{"run", "--beta-star", "1,x"}, "--beta-star"},
 		{[]string{"run", "--data", "/nonexistent/file.json"}, "file.json"},
-		{[]string{"run", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"run", "--bogus"}, "sgdbias run: unknown flag --bogus; see sgdbias run -h\n"},
 		{[]string{"run", "stray"}, `unexpected argument "stray"`},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	}

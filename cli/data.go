@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -19,8 +20,8 @@ to stdout or atomically to --out. The file can be given back with --data.
 Flags:
 `
 
-func cmdData(args []string, std stdio) int {
-	fs := newFlagSet("data", dataUsage, std.err)
+func cmdData(ctx context.Context, args []string, std stdio) int {
+	fs := newFlagSet("data", dataUsage, std)
 	sf := addScenarioFlags(fs)
 	format := fs.String("format", "json", "output format: json or csv (csv has no β*)")
 	out := fs.String("out", "", "write to `FILE` instead of stdout (atomic; an existing file is kept unless --force)")
@@ -58,7 +59,7 @@ func cmdData(args []string, std stdio) int {
 }
 
 func cmdPresets(args []string, std stdio) int {
-	fs := newFlagSet("presets", "Usage: sgdbias presets\n\nLists the named scenarios and what each shows.\n", std.err)
+	fs := newFlagSet("presets", "Usage: sgdbias presets\n\nLists the named scenarios and what each shows.\n", std)
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}

@@ -38,7 +38,7 @@ var exploreOnly = []string{"paused", "speed", "log-time"}
 // cmdExplore opens the explorer on the scenario the flags describe; it is
 // built exactly as 'sgdbias run' builds it.
 func cmdExplore(ctx context.Context, args []string, std stdio) int {
-	fs := newFlagSet("sgdbias", exploreUsage, std.err)
+	fs := newFlagSet("sgdbias", exploreUsage, std)
 	f := newRunFlags(fs)
 	paused := fs.Bool("paused", false, "start with the clock stopped (space runs, n steps)")
 	speed := fs.Float64("speed", 0, "clock speed in steps per second at start (0: the default scenario's interesting part takes ~20 s; inf: flat out)")

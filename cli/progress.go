@@ -11,46 +11,93 @@ import (
 	"golang.org/x/term"
 )
 
-// progressBar draws a bubbles progress bar with an ETA on stderr, at most ten
-// times a second, and only when stderr is a terminal.
+// plainInterval is how often a progress line is printed when stderr is not
+// a terminal (a batch or cluster log).
+const plainInterval = 10 * time.Second
+
+// progressBar reports the fraction of a long job done on stderr. On a
+// terminal it draws a bubbles progress bar with an ETA, at most ten times a
+// second; elsewhere (a log file, a pipe) it prints one plain line every
+// plainInterval, so that a batch log shows the job is alive.
 type progressBar struct {
-	mu      sync.Mutex
-	w       io.Writer
-	bar     progress.Model
-	start   time.Time
-	last    time.Time
-	enabled bool
-	drawn   bool
+	mu       sync.Mutex
+	w        io.Writer
+	bar      progress.Model
+	now      func() time.Time
+	start    time.Time
+	last     time.Time
+	interval time.Duration // between plain lines
+	mode     progressMode
+	drawn    bool
 }
 
+type progressMode int
+
+const (
+	progressOff progressMode = iota
+	progressDrawn
+	progressPlain
+)
+
+// newProgressBar reports on w: a bar on a terminal, plain lines elsewhere,
+// nothing when quiet.
 func newProgressBar(w io.Writer, quiet bool) *progressBar {
+	p := &progressBar{w: w, now: time.Now, interval: plainInterval}
+	p.start = p.now()
+	p.last = p.start
 	f, isFile := w.(*os.File)
-	return &progressBar{
-		w:       w,
-		bar:     progress.New(progress.WithDefaultGradient(), progress.WithWidth(40)),
-		start:   time.Now(),
-		enabled: !quiet && isFile && term.IsTerminal(int(f.Fd())),
+	switch {
+	case quiet:
+		p.mode = progressOff
+	case isFile && term.IsTerminal(int(f.Fd())):
+		p.mode = progressDrawn
+		p.bar = progress.New(progress.WithDefaultGradient(), progress.WithWidth(40))
+		p.last = time.Time{}
+	default:
+		p.mode = progressPlain
 	}
+	return p
 }
 
 // set records the fraction done; safe from several goroutines.
-func (p *progressBar) set(frac float64) {
-	if !p.enabled {
+func (p *progressBar) set(frac float64) { p.setNote(frac, "") }
+
+// setNote is set with a few words on where the job is (e.g. "cell 3/40"),
+// shown after the fraction.
+func (p *progressBar) setNote(frac float64, note string) {
+	if p.mode == progressOff {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	now := time.Now()
-	if now.Sub(p.last) < 100*time.Millisecond && frac < 1 {
-		return
+	now := p.now()
+	switch p.mode {
+	case progressDrawn:
+		if now.Sub(p.last) < 100*time.Millisecond && frac < 1 {
+			return
+		}
+		p.last = now
+		fmt.Fprintf(p.w, "\r%s  eta %s %s", p.bar.ViewAs(frac), p.eta(now, frac), note)
+		p.drawn = true
+	case progressPlain:
+		if now.Sub(p.last) < p.interval || frac >= 1 {
+			return
+		}
+		p.last = now
+		line := fmt.Sprintf("progress: %.0f%% after %s, eta %s", 100*frac, now.Sub(p.start).Round(time.Second), p.eta(now, frac))
+		if note != "" {
+			line += ", " + note
+		}
+		fmt.Fprintln(p.w, line)
 	}
-	p.last = now
-	eta := "…"
+}
+
+// eta extrapolates the time left from the rate so far.
+func (p *progressBar) eta(now time.Time, frac float64) string {
 	if elapsed := now.Sub(p.start); frac > 0.01 {
-		eta = (time.Duration(float64(elapsed) * (1 - frac) / frac)).Round(time.Second).String()
+		return (time.Duration(float64(elapsed) * (1 - frac) / frac)).Round(time.Second).String()
 	}
-	fmt.Fprintf(p.w, "\r%s  eta %s ", p.bar.ViewAs(frac), eta)
-	p.drawn = true
+	return "…"
 }
 
 // done erases the bar so that what follows starts on a clean line.

@@ -15,6 +15,7 @@ type jsonReport struct {
 	Config     jsonConfig      `json:"config"`
 	Runs       []jsonRun       `json:"runs"`
 	References *jsonReferences `json:"references,omitempty"`
+	Saddles    *jsonSaddles    `json:"saddles,omitempty"`
 }
 
 type jsonConfig struct {

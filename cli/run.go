@@ -47,6 +47,7 @@ type runFlags struct {
 	noTiming bool
 	quiet    bool
 	predict  string
+	saddles  bool
 }
 
 func newRunFlags(fs *flag.FlagSet) *runFlags {
@@ -61,6 +62,7 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.StringVar(&f.spacing, "spacing", "log", "sample spacing in time: log or lin")
 	fs.BoolVar(&f.noTiming, "no-timing", false, "omit wall_seconds and steps_per_second, so the output is byte-identical between runs")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
+	addSaddlesFlag(fs, &f.saddles)
 	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
 }
@@ -139,7 +141,7 @@ func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
 
 // cmdRun implements `sgdbias run`.
 func cmdRun(ctx context.Context, args []string, std stdio) int {
-	fs := newFlagSet("run", runUsage, std.err)
+	fs := newFlagSet("run", runUsage, std)
 	f := newRunFlags(fs)
 	if code, done := parseFlags(fs, args); done {
 		return code
@@ -162,6 +164,9 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	}
 	if plan.references {
 		report.References = buildReferencesJSON(refs, plan.prob)
+	}
+	if f.saddles {
+		report.Saddles = buildSaddlesJSON(ctx, plan.prob, sc.Alpha)
 	}
 	if f.trace != "" {
 		if err := writeTrace(f.trace, outcomes); err != nil {
@@ -250,7 +255,10 @@ func writeReport(w io.Writer, format string, r jsonReport) error {
 	case "csv":
 		return writeRunsCSV(w, r)
 	}
-	return writeTable(w, r)
+	if err := writeTable(w, r); err != nil {
+		return err
+	}
+	return writeSaddlesTable(w, r.Saddles)
 }
 
 var runsCSVHeader = []string{"algo", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second"}

@@ -35,7 +35,7 @@ Flags:
 
 // cmdServe runs the SSH server until ctx ends (SIGINT/SIGTERM).
 func cmdServe(ctx context.Context, args []string, std stdio) int {
-	fs := newFlagSet("serve", serveUsage, std.err)
+	fs := newFlagSet("serve", serveUsage, std)
 	f := newRunFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:2222", "`ADDRESS` to listen on (0.0.0.0:2222 for every interface, e.g. inside a container)")
 	hostKey := fs.String("host-key", defaultHostKey(), "the server's ed25519 host key `FILE`, created (mode 0600) if missing; keep it between lectures")

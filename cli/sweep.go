@@ -80,7 +80,7 @@ type outputFlags struct {
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
 	fs.StringVar(&o.format, "format", "table", "output format: table (with a chart), csv (long form: one row per grid point and algorithm) or json")
-	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps or time")
+	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps, time or jump_error (small α: jump times against the saddle-to-saddle schedule)")
 	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg or FILE.png")
 	fs.BoolVar(&o.force, "force", false, "replace existing --plot and --out files")
 	fs.BoolVar(&o.noTiming, "no-timing", false, "omit wall times, so that the output is byte-identical between runs")
@@ -288,7 +288,7 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if len(args) > 0 && args[0] == "merge" {
 		return cmdSweepMerge(args[1:], std)
 	}
-	fs := newFlagSet("sweep", sweepUsage, std.err)
+	fs := newFlagSet("sweep", sweepUsage, std)
 	f := newSweepFlags(fs)
 	if code, done := parseFlags(fs, args); done {
 		return code
@@ -356,17 +356,14 @@ func shardSummary(w io.Writer, res *sweep.Result, out string, wrote bool) int {
 
 // cmdSweepMerge implements `sgdbias sweep merge FILE…`.
 func cmdSweepMerge(args []string, std stdio) int {
-	fs := newFlagSet("sweep merge", mergeUsage, std.err)
+	fs := newFlagSet("sweep merge", mergeUsage, std)
 	o := addOutputFlags(fs)
 	allowMissing := fs.Bool("allow-missing", false, "report on the jobs present when some are missing, instead of failing")
 	// Flags may follow the files: parse, take one file, parse the rest.
 	var files []string
 	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
+		if code, done := parseOnly(fs, rest); done {
+			return code
 		}
 		if fs.NArg() == 0 {
 			break

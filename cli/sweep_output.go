@@ -454,6 +454,7 @@ type summaryJSON struct {
 	AlphaRatio sweep.Stat `json:"alpha_ratio"`
 	Steps      sweep.Stat `json:"steps"`
 	Time       sweep.Stat `json:"time"`
+	JumpError  sweep.Stat `json:"jump_error"`
 }
 
 func writeSweepJSON(w io.Writer, res *sweep.Result, sums []sweep.Summary, timing bool) error {
@@ -468,6 +469,7 @@ func writeSweepJSON(w io.Writer, res *sweep.Result, sums []sweep.Summary, timing
 			Runs: s.Runs, Diverged: s.Diverged, Failed: s.Failed, Converged: s.Converged,
 			TestError: s.Stat(sweep.TestError), L1Norm: s.Stat(sweep.L1Norm), L1Distance: s.Stat(sweep.L1Distance),
 			AlphaRatio: s.Stat(sweep.AlphaRatio), Steps: s.Stat(sweep.Steps), Time: s.Stat(sweep.Time),
+			JumpError: s.Stat(sweep.JumpError),
 		})
 	}
 	if timing && res.WallSeconds > 0 {

@@ -94,32 +94,28 @@ func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 // toleranceCheckSteps steps, checking the tolerance and cancellation between
 // chunks and timing only the stepping itself.
 func advanceChunked(ctx context.Context, m Method, s *Sampler, target, tol float64, res *RunResult) error {
-	for next := m.State().Time; next < target; {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		next = math.Min(target, next+toleranceCheckSteps*m.Params().Step)
+	for {
+		// A chunk ends toleranceCheckSteps steps of γ ahead in time too, so
+		// that GF, whose steps are longer, checks as often as the others.
+		next := math.Min(target, m.State().Time+toleranceCheckSteps*TimePerStep(m.Algo(), m.Params()))
 		start := time.Now()
-		reached, err := advanceBounded(m, next)
-		if !reached {
-			next = m.State().Time // the bounded piece stopped short of next
-		}
+		adv := Advance(ctx, m, next, toleranceCheckSteps)
 		res.StepSeconds += time.Since(start).Seconds()
-		var div *DivergenceError
-		if errors.As(err, &div) {
-			labelled := *div
-			labelled.Algo = m.Algo() // a variant's label, not its base algorithm
-			res.Diverged = &labelled
+		switch adv.Outcome {
+		case Diverged:
+			res.Diverged = adv.Divergence
 			return nil
-		} else if err != nil {
-			return err
+		case Cancelled, Failed:
+			return adv.Err
 		}
 		if tol > 0 && s.Loss(m) <= tol {
 			res.Converged = true
 			return nil
 		}
+		if adv.Outcome == Reached && next == target {
+			return nil
+		}
 	}
-	return nil
 }
 
 // measure takes a sample, with the prediction error when pr is set and its
@@ -139,21 +135,6 @@ func TimePerStep(a Algo, p Params) float64 {
 		return p.Step / (1 - p.Momentum)
 	}
 	return p.Step
-}
-
-// boundedAdvancer is a method whose work per unit of time is not set by γ
-// (GF), so that a run advances it in pieces of a bounded number of steps.
-type boundedAdvancer interface {
-	AdvanceWithin(t float64, maxSteps int64) (bool, error)
-}
-
-// advanceBounded advances m towards t by at most toleranceCheckSteps steps
-// when m supports it, else all the way, and reports whether it got there.
-func advanceBounded(m Method, t float64) (bool, error) {
-	if b, ok := m.(boundedAdvancer); ok {
-		return b.AdvanceWithin(t, toleranceCheckSteps)
-	}
-	return true, m.AdvanceTo(t)
 }
 
 // emit records a finite sample as the latest result and passes it on.

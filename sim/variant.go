@@ -99,11 +99,3 @@ type pinnedMethod struct {
 func (m *pinnedMethod) Algo() Algo { return m.algo }
 
 func (m *pinnedMethod) SetParams(p Params) error { return m.Method.SetParams(m.algo.Pinned(p)) }
-
-// AdvanceWithin passes GF's bounded advance through (see Run).
-func (m *pinnedMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
-	if b, ok := m.Method.(boundedAdvancer); ok {
-		return b.AdvanceWithin(t, maxSteps)
-	}
-	return true, m.Method.AdvanceTo(t)
-}

@@ -504,21 +504,44 @@ func TestDefaultSpeedForPaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, ok := interestingSteps(sc, p)
-	if !ok || steps < 300 || steps > 550 {
-		t.Fatalf("interesting part ends at step %d (ok %v), want about 410", steps, ok)
+	c := calibrate(sc, p)
+	if !c.ok || c.steps < 300 || c.steps > 550 || c.ran != int64(sc.HorizonSteps) {
+		t.Fatalf("interesting part ends at step %d of %d run (ok %v), want about 410 of %v", c.steps, c.ran, c.ok, sc.HorizonSteps)
 	}
 	speed := DefaultSpeedFor(sc, p)
-	if secs := float64(steps) / speed; secs < 14 || secs > 28 {
+	if secs := float64(c.steps) / speed; secs < 14 || secs > 28 {
 		t.Errorf("at %v steps/s the interesting part takes %.0f s, want about 20", speed, secs)
 	}
 	sc.Params.Noise = 0
-	if steps, ok := interestingSteps(sc, p); !ok || steps < 10 {
-		t.Errorf("without noise: step %d ok %v", steps, ok)
+	if c := calibrate(sc, p); !c.ok || c.steps < 10 {
+		t.Errorf("without noise: %+v", c)
 	}
 	sc.HorizonSteps = 0
 	if got := DefaultSpeedFor(sc, p); got != DefaultSpeed(0) {
 		t.Errorf("no horizon: %v", got)
+	}
+}
+
+// The calibration run is bounded by work, not by the wall clock: on a large
+// problem it stops after calibrationWork/(n·d) steps, and a loss that has
+// not come down by then falls back to the horizon's rule.
+func TestCalibrationBoundedByWork(t *testing.T) {
+	sc := paper(sim.GD)
+	sc.Spec.N, sc.Spec.D = 200, 2000
+	sc.Alpha, sc.Params.Noise = 1e-12, 0 // a long plateau: the loss stays up
+	sc.Params.Step = 0.01
+	sc.HorizonSteps = 1e6
+	p, err := problem.Generate(sc.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(calibrationWork / (200 * 2000))
+	c := calibrate(sc, p)
+	if c.ran != want || c.ok {
+		t.Fatalf("calibration %+v; want %d steps run and no estimate", c, want)
+	}
+	if got := DefaultSpeedFor(sc, p); got != DefaultSpeed(sc.HorizonSteps) {
+		t.Errorf("default speed %v, want the horizon's fallback %v", got, DefaultSpeed(sc.HorizonSteps))
 	}
 }
 

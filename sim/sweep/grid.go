@@ -231,7 +231,10 @@ func parseNumber(p Param, s string) (float64, error) {
 func Range(p Param) (lo, hi float64, ok bool) {
 	switch p {
 	case Alpha:
-		return 1e-30, 1e3, true // where the φ_α solver is robust (theory.md §7)
+		// Down to 1e-100, where the saddle-to-saddle staircase (theory.md §9)
+		// is sharp; sweeps only simulate and solve min-ℓ₁, and the engine
+		// takes α ≥ sim.MinAlpha. Above, to where the φ_α solver is tested (§7).
+		return 1e-100, 1e3, true
 	case Step:
 		return math.SmallestNonzeroFloat64, 100, true
 	case Noise:
@@ -246,7 +249,7 @@ func Range(p Param) (lo, hi float64, ok bool) {
 func RangeText(p Param) string {
 	switch p {
 	case Alpha:
-		return "1e-30 ≤ α ≤ 1000"
+		return "1e-100 ≤ α ≤ 1000"
 	case Step:
 		return "0 < γ ≤ 100"
 	case Noise:

@@ -135,6 +135,9 @@ type repData struct {
 	l1    []float64 // nil when the min-ℓ₁ solve failed
 	err   error     // the problem could not be drawn
 	l1Err error
+	// saddles is the small-α schedule of the data (theory.md §9), nil when
+	// its solve failed.
+	saddles *theory.Schedule
 }
 
 func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
@@ -151,7 +154,11 @@ func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
 				return
 			}
 		}
-		res, err := theory.NewSolver(rd.prob.N, rd.prob.D, rd.prob.X, rd.prob.Y).MinL1()
+		solver := theory.NewSolver(rd.prob.N, rd.prob.D, rd.prob.X, rd.prob.Y)
+		if sc, err := solver.Saddles(); err == nil {
+			rd.saddles = &sc
+		}
+		res, err := solver.MinL1()
 		if err != nil {
 			rd.l1Err = err
 			return
@@ -316,37 +323,32 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	s := sim.NewSampler(p, init)
 	end := c.Horizon.End(pt.Step)
 	tol := c.Horizon.Tol
+	jumps := newJumpTrace(rd.saddles, pt.Alpha, s, m)
 	for {
-		if err := ctx.Err(); err != nil {
-			return rec, err
-		}
-		st := m.State()
-		steps, now := st.Steps, st.Time
+		steps := m.State().Steps
 		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*float64(steps))))
-		next := math.Min(end, now+gap*pt.Step)
-		err := m.AdvanceTo(next)
-		if err == nil && m.State().Steps == steps && m.State().Time == now {
-			// No step was due: at the horizon (within half a step) we are
-			// done; before it, this method's steps are longer than γ (heavy
-			// ball's are γ/(1−μ)), so take one.
-			if next >= end {
-				break
-			}
-			err = m.Step()
-		}
-		if err != nil {
-			var div *sim.DivergenceError
-			if errors.As(err, &div) {
-				rec.Diverged, rec.Divergence = true, div.Error()
-				rec.Steps, rec.Time = div.Step, div.Time
-				return rec, nil
-			}
-			rec.Error = err.Error()
+		// The chunk ends gap steps of γ ahead in time too, so that GF, whose
+		// steps are longer, is checked as often as the others.
+		next := math.Min(end, m.State().Time+gap*sim.TimePerStep(m.Algo(), m.Params()))
+		adv := sim.Advance(ctx, m, next, int64(gap))
+		switch adv.Outcome {
+		case sim.Cancelled:
+			return rec, adv.Err
+		case sim.Diverged:
+			rec.Diverged, rec.Divergence = true, adv.Divergence.Error()
+			rec.Steps, rec.Time = adv.Divergence.Step, adv.Divergence.Time
+			return rec, nil
+		case sim.Failed:
+			rec.Error = adv.Err.Error()
 			return rec, nil
 		}
 		progress(m.State().Time / end)
+		jumps.record(s, m)
 		if tol > 0 && s.Loss(m) <= tol {
 			rec.Converged = true
+			break
+		}
+		if adv.Outcome == sim.Reached && next == end {
 			break
 		}
 	}
@@ -361,6 +363,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	}
 	rec.L1Norm = ptr(smp.L1)
 	rec.AlphaRatio = ptr(smp.AlphaGeoMean / pt.Alpha)
+	rec.JumpError = jumps.jumpError(end)
 	if rd.l1 != nil {
 		var ss float64
 		for j, b := range m.State().Beta {
