@@ -30,6 +30,7 @@ type Chart struct {
 	width   int
 	height  int
 	xLabels bool
+	zoomed  bool // alone on the screen (z)
 
 	key    chartKey
 	cached string
@@ -43,6 +44,7 @@ type chartKey struct {
 	band       bool
 	ghosts     uint64
 	xLabels    bool
+	zoomed     bool
 	shown      string
 	hasBetaSt  bool
 	refsLoaded bool
@@ -93,7 +95,7 @@ func (c *Chart) Update(s *live.Snapshot, v chartView) {
 	}
 	k := chartKey{data: s.DataVersion, gen: s.Generation, w: c.width, h: c.height, logTime: v.logTime,
 		band: v.band && c.metric == live.Alpha, ghosts: v.ghostSeq,
-		xLabels: c.xLabels, hasBetaSt: s.Problem.HasBetaStar, refsLoaded: s.Refs.Ready}
+		xLabels: c.xLabels, zoomed: c.zoomed, hasBetaSt: s.Problem.HasBetaStar, refsLoaded: s.Refs.Ready}
 	for _, r := range s.Enabled() {
 		k.shown += string(r.Algo)
 	}
@@ -168,6 +170,9 @@ func (c *Chart) titleLine(w int) string {
 	t := st.Title.Render(c.title)
 	if c.metric.Log() {
 		t += st.Dim.Render(" (log)")
+	}
+	if c.zoomed {
+		t += st.Dim.Render("   z: next chart, back after the last")
 	}
 	return truncate(t, w-rightMargin)
 }

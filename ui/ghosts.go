@@ -76,7 +76,7 @@ func (m *Model) clearGhosts() {
 	}
 	m.ghosts = nil
 	m.ghostSeq++
-	m.updateCharts()
+	m.layout()
 }
 
 // ghostNote is the table's line about the ghosts.
@@ -140,6 +140,24 @@ func pinKey(id paramID) string {
 	return ""
 }
 
+// pinAffects reports whether parameter key changes a run of algorithm base
+// (gradient flow depends on none of them).
+func pinAffects(base sim.Algo, key string) bool {
+	switch base {
+	case sim.SGF:
+		return key == "step" || key == "noise"
+	case sim.GD:
+		return key == "step"
+	case sim.SGD:
+		return key == "step" || key == "batch"
+	case sim.HB:
+		return key == "step" || key == "momentum"
+	case sim.LNSGD:
+		return key == "step" || key == "label-noise"
+	}
+	return false
+}
+
 // toggleVariant adds to the shown runs a variant of the focused run with
 // the selected parameter pinned at its current value, or removes it if it
 // is there. The scenario is loaded again with it: the runs restart.
@@ -154,6 +172,10 @@ func (m *Model) toggleVariant() (live.Command, bool) {
 	base := m.strip.focus.Base()
 	if s.Run(m.strip.focus) == nil || !s.Run(m.strip.focus).Enabled {
 		base = s.Enabled()[0].Algo.Base()
+	}
+	if !pinAffects(base, key) {
+		m.notify(fmt.Sprintf("%s does not depend on %s: c picks another run", strings.ToUpper(string(base)), infoOf(sel).short), true)
+		return live.Command{}, false
 	}
 	val, _ := strconv.ParseFloat(m.params.vals.text(sel), 64)
 	name := sim.Algo(fmt.Sprintf("%s:%s=%s", base, key, strconv.FormatFloat(val, 'g', -1, 64)))

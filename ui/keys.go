@@ -128,6 +128,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.send(live.ToggleDiscrete())
 	case key.Matches(msg, k.LogTime):
 		m.logTime = !m.logTime
+		m.timeChosen = true
 		m.updateCharts()
 	case key.Matches(msg, k.Focus):
 		m.strip.CycleFocus()

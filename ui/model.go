@@ -110,8 +110,10 @@ type Model struct {
 	ghosts       []ghost
 	ghostSeq     uint64
 	undo         []undoStep
-	zoom         int  // 0: the four charts; i: chart i−1 alone
-	alphaView    bool // α_t per coordinate: the band and the strip
+	zoom         int    // 0: the four charts; i: chart i−1 alone
+	alphaView    bool   // α_t per coordinate: the band and the strip
+	timeChosen   bool   // l was pressed: the time axis is the user's
+	autoLogGen   uint64 // 1 + the generation the axis last went log by itself
 	lastMarker   live.Marker
 	gen          uint64
 	shown        int
@@ -329,6 +331,7 @@ func (m *Model) take(s *live.Snapshot) {
 	}
 	m.lastMarker = last
 	m.header.snap, m.header.speed = s, m.speed
+	m.autoLogTime(s)
 	m.values.snap, m.banner.snap = s, s
 	m.strip.Update(s)
 	m.alphas.snap = s

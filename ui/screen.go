@@ -1,5 +1,7 @@
 package ui
 
+import "sgdbias/sim/live"
+
 // The screen's layout: which component gets which rows.
 
 // layout sizes every component for the terminal.
@@ -31,6 +33,9 @@ func (m *Model) layout() {
 	m.header.SetSize(w, 1)
 	m.params.SetSize(w, m.paramsHeight)
 	m.banner.SetSize(w, 1)
+	for i, c := range m.charts {
+		c.zoomed = m.zoom == i+1
+	}
 	if m.zoom > 0 {
 		// One chart on every row left: finer axes, more labels.
 		m.stripHeight = 0
@@ -78,4 +83,44 @@ func (m *Model) stripLines(h int) int {
 		fit = min(runs, max(1, (h/4-fixed)/2))
 	}
 	return fixed + 2*fit
+}
+
+// autoLogTime switches the time axis to log once per set of runs when the
+// loss's descent is squeezed into the first few columns of the linear axis
+// (long horizons), and says so; the user's l always wins.
+func (m *Model) autoLogTime(s *live.Snapshot) {
+	if m.logTime || m.timeChosen || m.autoLogGen == s.Generation+1 || !squeezed(s) {
+		return
+	}
+	m.autoLogGen = s.Generation + 1
+	m.logTime = true
+	m.notify("log time axis: the descent took the first few columns of the linear one (l: linear)", false)
+}
+
+// squeezed reports whether a shown run's loss did nine tenths of its
+// descent (over two decades at least) in the first twelfth of the linear
+// time axis.
+func squeezed(s *live.Snapshot) bool {
+	const cols = 120
+	ax := s.TimeAxis(false)
+	for _, r := range s.Enabled() {
+		lo, hi := r.Envelope(live.Loss, ax, cols)
+		if len(lo) < cols/2 {
+			continue
+		}
+		first, last := hi[0], lo[len(lo)-1]
+		if first-last < 2 { // log₁₀ units
+			continue
+		}
+		target := first - 0.9*(first-last)
+		for c := range lo {
+			if lo[c] <= target {
+				if c < cols/12 {
+					return true
+				}
+				break
+			}
+		}
+	}
+	return false
 }
