@@ -37,12 +37,15 @@ func (a *AlphaStrip) View() string {
 		return blankBlock(a.width, a.height)
 	}
 	runs := a.rows()
+	// One scale for every shown run (also those without room for a row),
+	// at least a factor 2 wide so that a flat profile reads flat.
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, r := range runs {
+	for _, r := range s.Enabled() {
 		if p := r.Alphas; p != nil {
 			lo, hi = math.Min(lo, p.Alpha[0]), math.Max(hi, p.Alpha[len(p.Alpha)-1])
 		}
 	}
+	lo = math.Min(lo, hi/2)
 	if !isFinite(lo) {
 		msg := "α_t per coordinate: no data yet"
 		if s.Problem.D > live.MaxProfileCoords {
@@ -95,7 +98,8 @@ func barCell(v, lo, hi float64) string {
 	return string(cells[min(max(i, 0), len(cells)-1)])
 }
 
-// rows picks the runs to show: all that fit, the focused one first.
+// rows picks the runs to show: all that fit, the focused one first (or,
+// when the focus is not shown, the run whose α_t,j fell lowest).
 func (a *AlphaStrip) rows() []*live.Run {
 	runs := a.snap.Enabled()
 	fit := max(1, (a.height-1)/2)
@@ -106,6 +110,17 @@ func (a *AlphaStrip) rows() []*live.Run {
 	for _, r := range runs {
 		if r.Algo == a.focus.focus {
 			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		var low *live.Run
+		for _, r := range runs {
+			if r.Alphas != nil && (low == nil || r.Alphas.Alpha[0] < low.Alphas.Alpha[0]) {
+				low = r
+			}
+		}
+		if low != nil {
+			out = append(out, low)
 		}
 	}
 	for _, r := range runs {

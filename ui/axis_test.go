@@ -97,3 +97,15 @@ func parseLabel(l string) (float64, error) {
 }
 
 func fmtSscan(s string, v *float64) (int, error) { return fmt.Sscan(s, v) }
+
+// Values in the table keep three significant digits, whatever the rounding.
+func TestSigValue(t *testing.T) {
+	for v, want := range map[float64]string{
+		0.1: "0.100", 0.09999: "0.100", 0.0992: "0.0992", 6.877: "6.88", 9.9996: "10.0", 999.7: "1000",
+		9999.7: "1.00e4", 12345: "1.23e4", 7.76e-21: "7.76e-21", 0.012: "0.0120", 0: "0", -0.5: "-0.500",
+	} {
+		if got := sigValue(v); got != want {
+			t.Errorf("sigValue(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

@@ -194,10 +194,14 @@ func sigValue(v float64) string {
 	case a < 1e-2 || a >= 1e4:
 		return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
 	}
-	decimals := max(0, 2-int(math.Floor(math.Log10(a))))
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if r, _ := strconv.ParseFloat(s, 64); math.Abs(r) >= 1e4 {
-		return shortExp(strconv.FormatFloat(v, 'e', 2, 64)) // 9999.6 rounds up
+	e := int(math.Floor(math.Log10(a)))
+	s := strconv.FormatFloat(v, 'f', max(0, 2-e), 64)
+	if r, _ := strconv.ParseFloat(s, 64); math.Abs(r) >= math.Pow(10, float64(e+1)) {
+		// rounded up to the next power of ten: 0.09999 → 0.100, not 0.1000
+		if e+1 >= 4 {
+			return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
+		}
+		s = strconv.FormatFloat(v, 'f', max(0, 2-(e+1)), 64)
 	}
 	return s
 }

@@ -112,6 +112,7 @@ type Model struct {
 	undo         []undoStep
 	zoom         int    // 0: the four charts; i: chart i−1 alone
 	alphaView    bool   // α_t per coordinate: the band and the strip
+	topHidden    bool   // the top row of charts made way for the α_t strip
 	timeChosen   bool   // l was pressed: the time axis is the user's
 	autoLogGen   uint64 // 1 + the generation the axis last went log by itself
 	lastMarker   live.Marker
@@ -353,7 +354,7 @@ func (m *Model) updateCharts() {
 	}
 	v := m.chartView()
 	for i, c := range m.charts {
-		if m.zoom == 0 || m.zoom == i+1 {
+		if (m.zoom == 0 && !(m.topHidden && i < 2)) || m.zoom == i+1 {
 			c.Update(m.snap, v)
 		}
 	}

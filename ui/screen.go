@@ -48,12 +48,22 @@ func (m *Model) layout() {
 	// The strip gets what the charts can spare above minChartRows; below
 	// three lines it is left out.
 	m.stripHeight = min(m.stripLines(h), h-fixed-minChartRows)
+	m.topHidden = false
+	if m.alphaView && m.stripHeight < 3 {
+		// α_t per coordinate asked for and no room: the α_t and test error
+		// charts stay, the loss and ‖β‖₁ ones make way for the strip.
+		m.topHidden = true
+		m.stripHeight = min(m.stripLines(h), h-fixed-minChartRows/2)
+	}
 	if m.stripHeight < 3 {
 		m.stripHeight = 0
 	}
 	rest := max(h-fixed-m.stripHeight, 8)
 	top := rest / 2
 	m.chartRows = [2]int{top, rest - top}
+	if m.topHidden {
+		m.chartRows = [2]int{0, rest}
+	}
 	left := w / 2
 	for i, c := range m.charts {
 		cw := left
@@ -94,7 +104,7 @@ func (m *Model) autoLogTime(s *live.Snapshot) {
 	}
 	m.autoLogGen = s.Generation + 1
 	m.logTime = true
-	m.notify("log time axis: the descent took the first few columns of the linear one (l: linear)", false)
+	m.notify("time axis now logarithmic: the descent was squeezed at the start (l: linear)", false)
 }
 
 // squeezed reports whether a shown run's loss did nine tenths of its

@@ -60,6 +60,9 @@ func (m *Model) grid() string {
 	for i, c := range m.charts {
 		key[i] = c.plots*1_000_000 + c.width*1000 + c.height
 	}
+	if m.topHidden {
+		key[0], key[1] = -1, -1
+	}
 	if key == m.gridKey && m.gridCache != "" {
 		return m.gridCache
 	}
@@ -81,6 +84,9 @@ func (m *Model) grid() string {
 		rows[r] = strings.Join(lines, "\n")
 	}
 	m.gridKey, m.gridCache = key, rows[0]+"\n"+rows[1]
+	if m.topHidden {
+		m.gridCache = rows[1]
+	}
 	return m.gridCache
 }
 
