@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -29,17 +30,17 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if sf.data != "" {
+	if sf.Data != "" {
 		return usageError(std.err, fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
 	}
 	if *format != "json" && *format != "csv" {
 		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want json or csv", *format))
 	}
-	sc, err := sf.resolve()
+	r, err := resolveSetup(sf, sf.Given())
 	if err != nil {
 		return usageError(std.err, err)
 	}
-	p, err := sf.buildProblem(sc)
+	p, err := buildProblem(r.setup)
 	if err != nil {
 		return usageError(std.err, err)
 	}
@@ -58,18 +59,43 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	return 0
 }
 
+const presetsUsage = `Usage: sgdbias presets [--format text|json]
+
+Lists the named scenarios and what each shows. --format json prints them as
+a JSON array of scenarios in the format --config reads (name, title, about,
+the problem, the algorithms, their parameters, the horizon and the sweep
+grids), for scripts.
+`
+
 func cmdPresets(args []string, std stdio) int {
-	fs := newFlagSet("presets", "Usage: sgdbias presets\n\nLists the named scenarios and what each shows.\n", std)
+	fs := newFlagSet("presets", presetsUsage, std)
+	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
+	if *format != "text" && *format != "json" {
+		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want text or json", *format))
+	}
+	var all []presets.Scenario
 	for _, name := range presets.Names() {
 		sc, err := presets.Get(name)
 		if err != nil {
 			fmt.Fprintf(std.err, "sgdbias presets: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(std.out, "%s — %s\n", name, sc.Title)
+		all = append(all, sc)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(std.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(all); err != nil {
+			fmt.Fprintf(std.err, "sgdbias presets: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	for _, sc := range all {
+		fmt.Fprintf(std.out, "%s — %s\n", sc.Name, sc.Title)
 		for _, line := range strings.Split(ansi.Wordwrap(sc.About, 74, ""), "\n") {
 			fmt.Fprintf(std.out, "    %s\n", line)
 		}

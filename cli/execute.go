@@ -8,7 +8,6 @@ import (
 
 	"sgdbias/sim"
 	"sgdbias/sim/problem"
-	"sgdbias/sim/theory"
 )
 
 // runPlan is everything a headless execution needs.
@@ -32,16 +31,9 @@ type runOutcome struct {
 	err       error // a failure that is not a divergence
 }
 
-// referenceSet holds the theory's solutions, each nil when its solve failed.
-type referenceSet struct {
-	gfLimit, l1Min, l2Min []float64
-	l1Certified           bool
-	errs                  []error
-}
-
 // execute runs every algorithm (and the reference solves) on a pool of
 // runtime.NumCPU() workers. progress receives the mean fraction done.
-func execute(ctx context.Context, plan runPlan, progress func(float64)) ([]runOutcome, referenceSet) {
+func execute(ctx context.Context, plan runPlan, progress func(float64)) ([]runOutcome, sim.References) {
 	outcomes := make([]runOutcome, len(plan.cfg.Algos))
 	fractions := make([]atomic.Uint64, len(plan.cfg.Algos)) // per-mille done
 	report := func() {
@@ -54,7 +46,7 @@ func execute(ctx context.Context, plan runPlan, progress func(float64)) ([]runOu
 		}
 		progress(float64(sum) / 1000 / float64(len(fractions)))
 	}
-	var refs referenceSet
+	var refs sim.References
 	jobs := make(chan func())
 	var wg sync.WaitGroup
 	for range max(1, runtime.NumCPU()) {
@@ -67,7 +59,7 @@ func execute(ctx context.Context, plan runPlan, progress func(float64)) ([]runOu
 		}()
 	}
 	if plan.references {
-		jobs <- func() { refs = solveReferences(plan.prob, plan.cfg.Init) }
+		jobs <- func() { refs = sim.SolveReferences(ctx, plan.prob, plan.cfg.Init, sim.AllRefs) }
 	}
 	for i, a := range plan.cfg.Algos {
 		jobs <- func() {
@@ -103,32 +95,4 @@ func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64
 		out.predicted, out.predErr = predictor.Predict(m)
 	}
 	return out
-}
-
-// gfLimit is argmin φ_α over Xβ = y: where gradient flow from in ends.
-func gfLimit(s *theory.Solver, in sim.Init) ([]float64, error) {
-	res, err := s.PhiArgmin(in.LogAlpha(), nil, nil)
-	return res.Beta, err
-}
-
-// solveReferences computes the GF limit argmin φ_α, min-ℓ₁ and min-ℓ₂.
-func solveReferences(p *problem.Problem, in sim.Init) referenceSet {
-	var refs referenceSet
-	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
-	if beta, err := gfLimit(solver, in); err == nil {
-		refs.gfLimit = beta
-	} else {
-		refs.errs = append(refs.errs, err)
-	}
-	if res, err := solver.MinL1(); err == nil {
-		refs.l1Min, refs.l1Certified = res.Beta, res.Certified
-	} else {
-		refs.errs = append(refs.errs, err)
-	}
-	if b, err := solver.MinL2(); err == nil {
-		refs.l2Min = b
-	} else {
-		refs.errs = append(refs.errs, err)
-	}
-	return refs
 }

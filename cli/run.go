@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"sgdbias/internal/atomicfile"
 	"sgdbias/presets"
 	"sgdbias/sim"
-	"sgdbias/sim/theory"
 )
 
 const runUsage = `Usage: sgdbias run [flags]
@@ -35,10 +33,7 @@ Flags:
 
 // runFlags are the flags of `sgdbias run` beyond the scenario.
 type runFlags struct {
-	scenario *scenarioFlags
-	time     float64
-	steps    int64
-	tol      float64
+	scenario *presets.Flags
 	format   string
 	trace    string
 	noRefs   bool
@@ -52,9 +47,6 @@ type runFlags struct {
 
 func newRunFlags(fs *flag.FlagSet) *runFlags {
 	f := &runFlags{scenario: addScenarioFlags(fs)}
-	fs.Float64Var(&f.time, "time", f.scenario.values.Time, "run to continuous time `T` (discrete methods: T/γ steps)")
-	fs.Int64Var(&f.steps, "steps", 0, "run `K` steps (GF: to time K·γ)")
-	fs.Float64Var(&f.tol, "tol", 0, "stop a run as soon as its training loss is ≤ `TOL` (within the horizon)")
 	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
 	fs.StringVar(&f.trace, "trace", "", "write the sampled metric series of every run as CSV to `FILE`")
 	fs.BoolVar(&f.noRefs, "no-references", false, "skip the GF-limit, min-ℓ₁ and min-ℓ₂ solves")
@@ -65,52 +57,6 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	addSaddlesFlag(fs, &f.saddles)
 	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
-}
-
-// horizon layers --time/--steps/--tol over the scenario's horizon.
-func (f *runFlags) horizon(fs *flag.FlagSet, sc presets.Scenario) (sim.Horizon, error) {
-	h := sim.Horizon{Time: sc.Time, Steps: sc.Steps, Tol: sc.Tol}
-	given := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	if given["time"] {
-		h.Time = f.time
-		if !given["steps"] {
-			h.Steps = 0
-		}
-	}
-	if given["steps"] {
-		h.Steps = f.steps
-		if !given["time"] {
-			h.Time = 0
-		}
-	}
-	if given["tol"] {
-		h.Tol = f.tol
-	}
-	switch {
-	case given["time"] && !(f.time > 0 && f.time <= 1e12):
-		return h, fmt.Errorf("--time: %v is out of range; allowed 0 < T ≤ 1e12", f.time)
-	case given["steps"] && (f.steps < 1 || f.steps > 1e13):
-		return h, fmt.Errorf("--steps: %d is out of range; allowed 1 ≤ K ≤ 1e13", f.steps)
-	case given["tol"] && !(f.tol >= 0 && f.tol < 1e300):
-		return h, fmt.Errorf("--tol: %v is not allowed; want a finite number ≥ 0", f.tol)
-	case h.Time <= 0 && h.Steps <= 0:
-		return h, errors.New("--time or --steps: the horizon is not set; give --time T or --steps K")
-	}
-	return h, nil
-}
-
-// checkHorizonTime bounds the continuous time a run reaches, K·γ for --steps,
-// since GF's work grows with it whatever γ is.
-func checkHorizonTime(h sim.Horizon, step float64) error {
-	end := h.Time
-	if h.Steps > 0 && (end == 0 || float64(h.Steps)*step < end) {
-		end = float64(h.Steps) * step
-	}
-	if end > 1e12 {
-		return fmt.Errorf("--steps: %d steps of γ = %g reach time %.3g; allowed up to 1e12 (fewer steps, a smaller γ, or --time)", h.Steps, step, end)
-	}
-	return nil
 }
 
 func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
@@ -146,7 +92,7 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	plan, sc, err := f.plan(fs)
+	plan, sc, err := f.plan()
 	if err != nil {
 		return usageError(std.err, err)
 	}
@@ -166,7 +112,7 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 		report.References = buildReferencesJSON(refs, plan.prob)
 	}
 	if f.saddles {
-		report.Saddles = buildSaddlesJSON(ctx, plan.prob, sc.Alpha)
+		report.Saddles = buildSaddlesJSON(ctx, plan.prob, *sc.Alpha)
 	}
 	if f.trace != "" {
 		if err := writeTrace(f.trace, outcomes); err != nil {
@@ -182,52 +128,43 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 }
 
 // plan resolves the flags into a runnable plan.
-func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
-	sc, err := f.scenario.resolve()
+func (f *runFlags) plan() (runPlan, presets.Scenario, error) {
+	r, err := resolveSetup(f.scenario, f.scenario.Given())
 	if err != nil {
-		return runPlan{}, sc, err
+		return runPlan{}, r.sc, err
 	}
-	h, err := f.horizon(fs, sc)
+	return f.planOf(r)
+}
+
+// planOf builds the run plan of a resolved scenario: its problem is drawn
+// here, once.
+func (f *runFlags) planOf(r resolved) (runPlan, presets.Scenario, error) {
+	opts, err := f.runOptions(r.setup.Horizon)
 	if err != nil {
-		return runPlan{}, sc, err
+		return runPlan{}, r.sc, err
 	}
-	opts, err := f.runOptions(h)
+	p, err := buildProblem(r.setup)
 	if err != nil {
-		return runPlan{}, sc, err
-	}
-	p, err := f.scenario.buildProblem(sc)
-	if err != nil {
-		return runPlan{}, sc, err
-	}
-	if err := sim.CheckScale(p); err != nil {
-		return runPlan{}, sc, fmt.Errorf("%s: %w", p.Source, err)
-	}
-	cfg, err := simConfig(sc, p)
-	if err != nil {
-		return runPlan{}, sc, err
-	}
-	if err := checkHorizonTime(h, cfg.Params.Step); err != nil {
-		return runPlan{}, sc, err
+		return runPlan{}, r.sc, err
 	}
 	n, d := float64(p.N), float64(p.D)
 	predict := f.predict == "always" || (f.predict == "auto" && n*n*d <= 2e6)
-	return runPlan{prob: p, cfg: cfg, opts: opts, references: !f.noRefs, predictSamples: predict}, sc, nil
+	return runPlan{prob: p, cfg: r.setup.Config(p), opts: opts, references: !f.noRefs, predictSamples: predict}, r.sc, nil
 }
 
 // addStableStepHints fills the stable-step estimate of diverged runs. The
 // estimate needs the interpolator GF would reach, solved here if the
 // references were skipped.
-func addStableStepHints(plan runPlan, outcomes []runOutcome, refs referenceSet) {
-	ref := refs.gfLimit
+func addStableStepHints(plan runPlan, outcomes []runOutcome, refs sim.References) {
 	for i := range outcomes {
 		d := outcomes[i].result.Diverged
 		if d == nil {
 			continue
 		}
-		if ref == nil {
-			ref, _ = gfLimit(theory.NewSolver(plan.prob.N, plan.prob.D, plan.prob.X, plan.prob.Y), plan.cfg.Init)
+		if refs.GFLimit == nil {
+			refs = sim.SolveReferences(context.Background(), plan.prob, plan.cfg.Init, sim.RefGFLimit)
 		}
-		d.StableStep = sim.StableStep(plan.prob, plan.cfg.Init, d.Algo, plan.cfg.Params.Batch, ref)
+		d.StableStep = refs.StableStep(plan.prob, plan.cfg.Init, d.Algo, plan.cfg.Params.Batch)
 	}
 }
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"sgdbias/sim"
 	"sgdbias/sim/problem"
-	"sgdbias/sim/theory"
 )
 
 // The saddle-to-saddle schedule of `sgdbias run --saddles` (theory.md §9),
@@ -57,16 +57,20 @@ func buildSaddlesJSON(ctx context.Context, p *problem.Problem, alpha float64) *j
 	if alpha < 1 {
 		out.LogInvAlpha = ptr(math.Log(1 / alpha))
 	}
-	s := theory.NewSolver(p.N, p.D, p.X, p.Y)
-	s.Context = ctx
-	sc, err := s.Saddles()
-	if err != nil {
+	refs := sim.SolveReferences(ctx, p, sim.Init{}, sim.RefSaddles)
+	if err := refs.SaddlesErr; err != nil {
 		out.Error = err.Error()
 	}
-	for k, sd := range sc.Saddles {
+	for k, sd := range refs.Saddles.Saddles {
 		js := jsonSaddle{
 			K: k, Tau: sd.Tau, Loss: sd.Loss, L1Norm: sd.L1, Beta: sd.Beta,
-			Support: nonNil(sd.Support), Enter: signedJSON(sd.Enter), Leave: signedJSON(sd.Leave),
+			Support: nonNil(sd.Support), Enter: []jsonSignedIdx{}, Leave: []jsonSignedIdx{},
+		}
+		for _, e := range sd.Enter {
+			js.Enter = append(js.Enter, jsonSignedIdx{Index: e.Index, Sign: e.Sign})
+		}
+		for _, l := range sd.Leave {
+			js.Leave = append(js.Leave, jsonSignedIdx{Index: l.Index, Sign: l.Sign})
 		}
 		if out.LogInvAlpha != nil {
 			js.Time = ptr(sd.Tau * *out.LogInvAlpha)
@@ -81,14 +85,6 @@ func nonNil(v []int) []int {
 		return []int{}
 	}
 	return v
-}
-
-func signedJSON(v []theory.SignedIndex) []jsonSignedIdx {
-	out := []jsonSignedIdx{}
-	for _, s := range v {
-		out = append(out, jsonSignedIdx{Index: s.Index, Sign: s.Sign})
-	}
-	return out
 }
 
 // writeSaddlesTable prints the schedule under the run table.

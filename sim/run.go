@@ -2,19 +2,9 @@ package sim
 
 import (
 	"context"
-	"errors"
 	"math"
 	"time"
 )
-
-// Horizon says when a headless run stops: at Time, after Steps steps (GF:
-// at time Steps·γ), or as soon as the training loss is ≤ Tol, whichever
-// comes first. Zero fields are unused; at least Time or Steps must be set.
-type Horizon struct {
-	Time  float64
-	Steps int64
-	Tol   float64
-}
 
 // SampleSpacing chooses where on the time axis metric samples are taken.
 type SampleSpacing int
@@ -60,16 +50,10 @@ const toleranceCheckSteps = 1024
 // when ctx is cancelled (returning ctx.Err()) and reports a divergence in
 // the result rather than as an error.
 func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
-	end := opt.Horizon.Time
 	dt := TimePerStep(m.Algo(), m.Params())
-	if opt.Horizon.Steps > 0 {
-		end = float64(opt.Horizon.Steps) * dt
-		if opt.Horizon.Time > 0 {
-			end = math.Min(end, opt.Horizon.Time)
-		}
-	}
+	end := opt.Horizon.End(dt)
 	if !(end > 0) {
-		return RunResult{}, errors.New("run: the horizon needs --time > 0 or --steps > 0")
+		return RunResult{}, opt.Horizon.Validate()
 	}
 	times := SampleTimes(end, dt, opt.Samples, opt.Spacing)
 	var res RunResult

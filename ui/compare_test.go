@@ -19,7 +19,7 @@ func presetScenario(t testing.TB, name string) live.Scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := live.FromPreset(p)
+	sc, err := liveScenario(p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,12 +17,11 @@ import (
 // paper is the seed paper's setting with a fixed step (independent of the
 // shipped preset), so that the goldens only change when the explorer does.
 func paper(algos ...sim.Algo) live.Scenario {
-	return live.Scenario{
+	return live.Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 40, D: 100, S: 5, Beta: problem.BetaSpec{Kind: "pm1"},
 			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
-		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1,
-		HorizonSteps: 6250,
-	}
+		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1, Horizon: sim.Horizon{Steps: 6250},
+	}}
 }
 
 // startRunner starts a paused runner with a fixed chunk, so that what it

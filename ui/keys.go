@@ -146,7 +146,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if m.snap != nil {
-			m.save.start(&m.common, m.snap)
+			m.save.start(&m.common, m.snap, m.sent)
 		}
 	case key.Matches(msg, k.Presets):
 		if m.readOnly() {

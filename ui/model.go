@@ -220,10 +220,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.age(interval)
 		m.refresh()
-		return m, m.tick(interval)
+		return m, tea.Batch(m.tick(interval), m.save.flush())
 	case refreshMsg:
 		m.refresh()
-		return m, nil
+		return m, m.save.flush()
 	case NoticeMsg:
 		m.notify(msg.Text, msg.IsErr)
 		return m, nil
@@ -301,6 +301,7 @@ func (m *Model) take(s *live.Snapshot) {
 	old := m.snap
 	m.snap = s
 	m.common.setRuns(s)
+	m.save.capture(s)
 	if first || s.Applied >= m.sent {
 		if !m.params.Editing() {
 			m.params.Sync(s)

@@ -13,6 +13,7 @@ import (
 
 	"sgdbias/sim"
 	"sgdbias/sim/live"
+	"sgdbias/sim/param"
 )
 
 // paramID names an editable parameter.
@@ -226,10 +227,7 @@ func (p *ParamPanel) parse(text string) (values, error) {
 		case pAlpha:
 			nv.alpha = f
 		case pStep:
-			if nv.params.Noise == nv.params.Step {
-				nv.params.Noise = f
-			}
-			nv.params.Step = f
+			nv.params = nv.params.WithStep(f)
 		case pNoise:
 			nv.params.Noise = f
 		}
@@ -263,12 +261,9 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 	nv := p.vals
 	switch p.sel {
 	case pAlpha:
-		nv.alpha = ladder(nv.alpha, dir, 1e-12, 1e3)
+		nv.alpha = ladder(nv.alpha, dir, sim.MinAlpha, sim.MaxAlpha)
 	case pStep:
-		if nv.params.Noise == nv.params.Step {
-			nv.params.Noise = ladder(nv.params.Step, dir, 1e-9, 1e3)
-		}
-		nv.params.Step = ladder(nv.params.Step, dir, 1e-9, 1e3)
+		nv.params = nv.params.WithStep(ladder(nv.params.Step, dir, 1e-9, 1e3))
 	case pNoise:
 		nv.params.Noise = ladderFromZero(nv.params.Noise, dir, 1e-3, 1e-6, 1e3)
 	case pBatch:
@@ -322,7 +317,7 @@ func (p *ParamPanel) Restore(sel paramID, from values) (live.Command, bool) {
 func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	name := infoOf(p.sel).short
 	fail := func(err error) (live.Command, bool) {
-		p.setMessage(fmt.Sprintf("%s: %v; kept %s", name, err, p.vals.text(p.sel)), true)
+		p.setMessage(fmt.Sprintf("%s; kept %s", paramMessage(err), p.vals.text(p.sel)), true)
 		return live.Command{}, false
 	}
 	if nv == p.vals {
@@ -332,13 +327,13 @@ func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	var c live.Command
 	switch p.sel {
 	case pAlpha:
-		if !(nv.alpha >= sim.MinAlpha && nv.alpha <= sim.MaxAlpha) {
-			return fail(fmt.Errorf("%v is out of range; allowed %g ≤ α ≤ %g", nv.alpha, sim.MinAlpha, sim.MaxAlpha))
+		if err := sim.CheckAlpha(nv.alpha); err != nil {
+			return fail(err)
 		}
 		c = live.SetAlpha(nv.alpha)
 	case pStep, pNoise, pBatch, pMomentum, pLabelNoise:
 		if err := nv.params.Validate(nv.n); err != nil {
-			return fail(trimFlag(err))
+			return fail(err)
 		}
 		c = live.SetParams(nv.params)
 	case pN, pD, pS:
@@ -357,15 +352,29 @@ func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	return c, true
 }
 
-// trimFlag drops the "--flag: " prefix of the engine's messages.
-func trimFlag(err error) error {
-	s := err.Error()
-	if strings.HasPrefix(s, "--") {
-		if i := strings.Index(s, ": "); i > 0 {
-			s = s[i+2:]
+// paramLabel is the explorer's name of a parameter: its label on the panel
+// (γ for step), else the neutral name.
+func paramLabel(p param.Name) string {
+	for id := range numParams {
+		if paramOf(id) == p {
+			return infoOf(id).short
 		}
 	}
-	return fmt.Errorf("%s", s)
+	return string(p)
+}
+
+// paramOf is the engine's name of a panel parameter.
+func paramOf(id paramID) param.Name {
+	return [numParams]param.Name{
+		pAlpha: param.Alpha, pStep: param.Step, pNoise: param.Noise, pBatch: param.Batch, pMomentum: param.Momentum,
+		pLabelNoise: param.LabelNoise, pN: param.N, pD: param.D, pS: param.S, pSeed: param.Seed,
+	}[id]
+}
+
+// paramMessage says an engine error in the explorer's words: the
+// parameter's label in place of its neutral name.
+func paramMessage(err error) string {
+	return param.Rename(err, paramLabel).Error()
 }
 
 // ladderFromZero is ladder for a parameter that may be 0 (a noise scale):

@@ -3,7 +3,6 @@ package live
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"time"
 
@@ -41,8 +40,8 @@ func (l *loop) apply(c Command, restart *bool, rebuild **problem.Spec) {
 	case cmdParams:
 		l.setParams(c.params)
 	case cmdAlpha:
-		if !(c.f > 0) || math.IsInf(c.f, 0) {
-			l.setNotice(fmt.Sprintf("α = %v is not allowed; α must be a finite number > 0", c.f))
+		if err := sim.CheckAlpha(c.f); err != nil {
+			l.setNotice(err.Error())
 			return
 		}
 		l.exp.sc.Alpha = c.f

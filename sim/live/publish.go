@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"sgdbias/sim"
 )
 
 // publication is what the loop needs to publish snapshots: versions, the
@@ -105,16 +107,31 @@ func (l *loop) publish(now time.Time) {
 	}
 	s.Scenario = l.exp.sc
 	s.Scenario.Params = l.exp.params
-	s.Scenario.Algos = nil
-	for _, r := range s.Runs {
-		if r.Enabled {
-			s.Scenario.Algos = append(s.Scenario.Algos, r.Algo)
-		}
-	}
+	s.Scenario.Algos = shownAlgos(l.exp.sc.Algos, s.Runs)
 	l.r.snap.Store(s)
 	next := make(chan struct{})
 	close(*l.r.changed.Swap(&next))
 	l.pub.lastPub, l.pub.dirty, l.pub.urgent = now, false, false
+}
+
+// shownAlgos are the shown runs in the scenario's order (the order a
+// command line or file gave them, which is the order 'run' reports them
+// in), then the runs switched on since, in display order.
+func shownAlgos(order []sim.Algo, runs []Run) []sim.Algo {
+	var out []sim.Algo
+	for _, a := range order {
+		for _, r := range runs {
+			if r.Enabled && r.Algo == a {
+				out = append(out, a)
+			}
+		}
+	}
+	for _, r := range runs {
+		if r.Enabled && !slices.Contains(out, r.Algo) {
+			out = append(out, r.Algo)
+		}
+	}
+	return out
 }
 
 // maxMarkers bounds the live-change markers a snapshot carries.

@@ -38,28 +38,20 @@ import (
 	"time"
 
 	"sgdbias/sim"
-	"sgdbias/sim/problem"
 )
 
-// Scenario is what the runner starts from.
+// Scenario is what the runner starts from: the engine's setup (its Algos
+// are the runs shown at start, the others can be switched on; its horizon
+// sets the default speed, see DefaultSpeedFor) and the words of the preset
+// it came from.
 type Scenario struct {
-	// Spec draws the problem; ignored when Data is set.
-	Spec problem.Spec
-	// Data is a loaded problem: n, d, s and the data are then fixed.
-	Data *problem.Problem
-	// Algos are the runs shown at start (the others can be switched on).
-	Algos  []sim.Algo
-	Alpha  float64
-	Params sim.Params
-	// Seed fixes every random draw of SGD and SGF; with generated data it
-	// is also the data seed (Spec.Seed), as on the command line.
-	Seed uint64
-	// HorizonSteps is the scenario's horizon in steps; it sets the default
-	// speed (see DefaultSpeed).
-	HorizonSteps float64
+	sim.Setup
 	// Name, Title and About describe the preset the scenario came from, for
 	// the screen; empty for a scenario of one's own.
 	Name, Title, About string
+	// DataFile is the file Data was loaded from, as it was given (for the
+	// command line that gives the scenario back).
+	DataFile string
 }
 
 // Options tune the runner; the zero value is the explorer's default.

@@ -213,12 +213,11 @@ func TestStopCancelsSolve(t *testing.T) {
 	if testing.Short() {
 		t.Skip("draws a large problem")
 	}
-	sc := Scenario{
+	sc := Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 400, D: 2500, S: 20, Beta: problem.BetaSpec{Kind: "gauss"},
 			Features: problem.FeatureSpec{Kind: "iso"}, LabelSigma: 0.5, Seed: 3},
-		Algos: []sim.Algo{sim.GD}, Alpha: 1e-3, Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 1}, Seed: 3,
-		HorizonSteps: 1000,
-	}
+		Algos: []sim.Algo{sim.GD}, Alpha: 1e-3, Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 1}, Seed: 3, Horizon: sim.Horizon{Steps: 1000},
+	}}
 	r, err := Start(sc, Options{Paused: true, Speed: 10})
 	if err != nil {
 		t.Fatal(err)

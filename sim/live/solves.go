@@ -28,7 +28,7 @@ func (l *loop) dispatch(now time.Time) {
 	}
 	if l.solves.refsWant {
 		l.solves.refsWant = false
-		l.send(job{kind: jobRefs, gen: l.exp.gen, prob: l.exp.prob, logAlpha: sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D).LogAlpha()})
+		l.send(job{kind: jobRefs, gen: l.exp.gen, prob: l.exp.prob, init: sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D)})
 		return
 	}
 	if l.clockRunning() {

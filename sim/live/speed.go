@@ -72,7 +72,7 @@ const calibrationSamples = 400
 func DefaultSpeedFor(sc Scenario, p *problem.Problem) float64 {
 	c := calibrate(sc, p)
 	if !c.ok {
-		return DefaultSpeed(sc.HorizonSteps)
+		return DefaultSpeed(sc.Horizon.StepsOf(sc.Params.Step))
 	}
 	return nearestRung(float64(c.steps) / interestingSeconds)
 }
@@ -89,7 +89,7 @@ type calibration struct {
 // calibrationWork allows (the decay of SGF's α_t is then the decay seen so
 // far).
 func calibrate(sc Scenario, p *problem.Problem) calibration {
-	horizon := int64(math.Min(sc.HorizonSteps, 1e9))
+	horizon := int64(math.Min(sc.Horizon.StepsOf(sc.Params.Step), 1e9))
 	if horizon < 10 || !(sc.Alpha > 0) {
 		return calibration{}
 	}

@@ -1,14 +1,15 @@
 package sweep
 
 import (
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
 	"sgdbias/sim"
+	"sgdbias/sim/param"
 )
 
 // Metric names a per-run quantity that a sweep summarises.
@@ -41,7 +42,7 @@ func ParseMetric(s string) (Metric, error) {
 	for i, m := range Metrics {
 		names[i] = string(m)
 	}
-	return "", fmt.Errorf("--metric: %q is not a metric; allowed %s", s, strings.Join(names, ", "))
+	return "", param.Errorf(param.Metric, strconv.Quote(s), "is not a metric", "%s", strings.Join(names, ", "))
 }
 
 // Label is the metric's short name for table headers and axes.
