@@ -1,0 +1,108 @@
+package presets_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"sgdbias/presets"
+	"sgdbias/sim"
+	"sgdbias/sim/sweep"
+)
+
+// claimReps is how many data seeds a preset's quoted numbers are averaged
+// over ("over 20 data seeds" in the descriptions).
+const claimReps = 20
+
+// claim is a number a preset's description quotes as mean ± sd over
+// claimReps data seeds.
+type claim struct {
+	algo     sim.Algo
+	metric   sweep.Metric
+	mean, sd float64 // as quoted
+}
+
+// sweepPreset runs a preset's scenario over claimReps data seeds, as
+// 'sgdbias sweep --preset NAME --reps 20' does.
+func sweepPreset(t *testing.T, name string) []sweep.Summary {
+	t.Helper()
+	sc, err := presets.Get(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup, err := presets.SetupOf(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := setup.Spec
+	s, err := sp.Check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := setup.Params
+	c := sweep.Config{
+		Problem: sweep.ProblemConfig{Source: name, N: sp.N, D: sp.D, S: s, BetaStar: sc.BetaStar, Features: sc.Features, LabelSigma: sp.LabelSigma},
+		Seed:    setup.Seed, Reps: claimReps, Algos: setup.Algos, Reshuffle: p.Reshuffle,
+		LabelNoise: p.LabelNoise, Momentum: p.Momentum, Horizon: setup.Horizon,
+		Grid: sweep.Grid{Alpha: sweep.Fixed(sweep.Alpha, setup.Alpha), Step: sweep.Fixed(sweep.Step, p.Step),
+			Noise: sweep.Fixed(sweep.Noise, p.Noise), Batch: sweep.Fixed(sweep.Batch, float64(p.Batch))},
+	}
+	if c.Horizon.Tol == 0 {
+		c.Horizon.Tol = 1e-8 // the sweep's default
+	}
+	res, err := sweep.Run(context.Background(), c, sweep.Options{NoTiming: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sweep.Summarize(c, res.Records)
+}
+
+// checkClaims asserts that each claim is quoted in the description as
+// "mean ± sd" and agrees with the sweep: the mean to within the quoted
+// rounding (half a unit of its last digit, or a tenth of the sd), the sd
+// within a quarter.
+func checkClaims(t *testing.T, name string, claims []claim) {
+	t.Helper()
+	sc, _ := presets.Get(name)
+	sums := sweepPreset(t, name)
+	for _, c := range claims {
+		quoted := fmt.Sprintf("%s ± %s", trim(c.mean), trim(c.sd))
+		if !strings.Contains(sc.About, quoted) {
+			t.Errorf("%s: the description does not quote %q", name, quoted)
+		}
+		var st sweep.Stat
+		for _, s := range sums {
+			if s.Algo == c.algo {
+				st = s.Stat(c.metric)
+			}
+		}
+		if st.Mean == nil || st.SD == nil || st.N != claimReps {
+			t.Errorf("%s %s %s: no statistic over %d runs (%+v)", name, c.algo, c.metric, claimReps, st)
+			continue
+		}
+		if tol := math.Max(c.sd/10, 0.005); math.Abs(*st.Mean-c.mean) > tol {
+			t.Errorf("%s %s %s: mean %.4g over %d seeds, quoted %s", name, c.algo, c.metric, *st.Mean, claimReps, quoted)
+		}
+		if math.Abs(*st.SD-c.sd) > c.sd/4+0.005 {
+			t.Errorf("%s %s %s: sd %.4g over %d seeds, quoted %s", name, c.algo, c.metric, *st.SD, claimReps, quoted)
+		}
+	}
+}
+
+func trim(v float64) string { return fmt.Sprint(v) }
+
+// slow-is-better: the noisier SGF ends with a smaller α_∞ and a lower test
+// error than the other, over 20 data seeds.
+func TestSlowIsBetterClaims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sweeps 20 data seeds")
+	}
+	checkClaims(t, "slow-is-better", []claim{
+		{"sgf:noise=0.1", sweep.AlphaRatio, 0.43, 0.09},
+		{"sgf", sweep.AlphaRatio, 0.92, 0.01},
+		{"sgf:noise=0.1", sweep.TestError, 0.2, 0.16},
+		{"sgf", sweep.TestError, 0.68, 0.35},
+	})
+}
