@@ -67,6 +67,12 @@ func TestGolden(t *testing.T) {
 			}},
 			{cmds: []live.Command{live.Step(100)}, wait: settledAt(100)},
 		}},
+		{name: "label_noise", sc: presetScenario(t, "label-noise"), steps: []step{
+			// c twice focuses the strip on LNSGD: its time average and the Lasso.
+			{keys: []tea.KeyMsg{runes("c"), runes("c")}, cmds: []live.Command{live.Step(20000)}, wait: func(s *live.Snapshot) bool {
+				return settledAt(20000)(s) && s.Refs.HasLasso
+			}},
+		}},
 		{name: "live_gamma", sc: paper(sim.GF, sim.SGF), steps: []step{
 			{cmds: []live.Command{live.Step(100)}, wait: settledAt(100)},
 			// γ is selected at start; → moves it up the 1-2-5 ladder, 0.08 → 0.1.

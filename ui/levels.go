@@ -35,7 +35,8 @@ func chartLevels(s *live.Snapshot, m live.Metric) []Level {
 
 // referenceLevels are the interpolators' ‖β‖₁ (theory.md §4): the GF limit
 // argmin φ_α, the minimum-ℓ₁ one (α → 0) and the minimum-ℓ₂ one (α → ∞),
-// all solved by the simulator.
+// and with label noise the Lasso solution (§6), all solved by the
+// simulator.
 func referenceLevels(s *live.Snapshot, m live.Metric) []Level {
 	if m != live.L1 {
 		return nil
@@ -50,6 +51,9 @@ func referenceLevels(s *live.Snapshot, m live.Metric) []Level {
 	}
 	if f.HasMinL1 {
 		out = append(out, Level{Value: f.MinL1, Glyph: glyphMinL1, Label: "min-ℓ₁"})
+	}
+	if f.HasLasso {
+		out = append(out, Level{Value: f.LassoL1, Glyph: glyphLasso, Label: "Lasso"})
 	}
 	return out
 }

@@ -77,6 +77,16 @@ func (s *Strip) View() string {
 	}
 	for _, r := range runs {
 		name := algoLabel(r.Algo)
+		if r.Average != nil {
+			// label-noise SGD: the time average and the Lasso it hovers around
+			lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render(name)+" avg", labelW, r.Average.Top[:ncol], snap.StarTop))
+			if snap.LassoTop != nil {
+				lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render("Lasso"), labelW, snap.LassoTop[:ncol], snap.StarTop))
+			} else {
+				lines = append(lines, st.Dim.Render(padRight("Lasso", labelW)+" (solving…)"))
+			}
+			continue
+		}
 		lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render(name)+" β_t", labelW, r.Top[:ncol], snap.StarTop))
 		switch {
 		case r.Diverged != nil:

@@ -76,6 +76,7 @@ const (
 	glyphMinL1   = "┈"
 	glyphGFLimit = "╌"
 	glyphMinL2   = "⋅"
+	glyphLasso   = "~"
 	glyphGhost   = "∙" // an earlier run, dimmed
 	glyphBand    = "·" // a run's smallest and largest α_t,j
 )

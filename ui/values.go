@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"sgdbias/sim"
 	"sgdbias/sim/live"
 )
 
@@ -52,21 +53,35 @@ func (t *ValueTable) render() []string {
 	if star {
 		cols = append(cols, tableColumn{head: "test err"})
 	}
-	limitHead := "‖β̂‖₁"
+	limitHead := "limit ‖β‖₁"
 	if star {
-		limitHead = "β̂ test err"
+		limitHead = "limit test err"
 	}
 	cols = append(cols, tableColumn{head: limitHead})
+	var rowStyles []lipgloss.Style
+	addRow := func(name string, style lipgloss.Style, vals []string) {
+		names.cells = append(names.cells, name)
+		rowStyles = append(rowStyles, style)
+		for i := range cols {
+			cols[i].cells = append(cols[i].cells, vals[i])
+		}
+	}
 	for _, r := range runs {
 		g := t.common.Glyph(r.Algo).Horizontal
 		name := g + g + " " + algoLabel(r.Algo)
 		if r.CatchingUp {
 			name += " (catching up)"
 		}
-		names.cells = append(names.cells, name)
-		vals := runValues(r, star)
-		for i := range cols {
-			cols[i].cells = append(cols[i].cells, vals[i])
+		style := t.common.AlgoStyle(r.Algo)
+		addRow(name, style, runValues(r, star, s.Refs))
+		if a := r.Average; a != nil {
+			// label-noise SGD's time-averaged iterate: the one near the Lasso
+			avg := make([]string, len(cols))
+			avg[1] = sigValue(a.L1)
+			if star && a.HasTestError {
+				avg[3] = sigValue(a.TestError)
+			}
+			addRow("   time avg", style, avg)
 		}
 	}
 	widths := make([]int, len(cols))
@@ -82,16 +97,16 @@ func (t *ValueTable) render() []string {
 		}
 		used += 2 + widths[i]
 	}
-	lines := make([]string, 1+len(runs))
+	lines := make([]string, 1+len(names.cells))
 	var head strings.Builder
 	head.WriteString(strings.Repeat(" ", nameW))
 	for i, c := range cols {
 		head.WriteString("  " + padLeft(c.head, widths[i]))
 	}
 	lines[0] = st.Dim.Render(head.String())
-	for k, r := range runs {
+	for k := range names.cells {
 		var b strings.Builder
-		b.WriteString(t.common.AlgoStyle(r.Algo).Render(padRight(names.cells[k], nameW)))
+		b.WriteString(rowStyles[k].Render(padRight(names.cells[k], nameW)))
 		for i, c := range cols {
 			b.WriteString("  " + st.Value.Render(padLeft(c.cells[k], widths[i])))
 		}
@@ -105,8 +120,10 @@ func (t *ValueTable) render() []string {
 }
 
 // runValues are a run's cells: loss, ‖β‖₁, α_t, test error (with β*), and
-// the limit's test error (with β*) or ‖β̂‖₁.
-func runValues(r *live.Run, star bool) []string {
+// its limit's test error (with β*) or ‖·‖₁: the predicted limit β̂, or for
+// label-noise SGD, which never settles, the Lasso solution it hovers
+// around.
+func runValues(r *live.Run, star bool, refs live.References) []string {
 	n := 4
 	if star {
 		n = 5
@@ -127,6 +144,14 @@ func runValues(r *live.Run, star bool) []string {
 	switch p := r.Prediction; {
 	case r.Diverged != nil:
 		out[n-1] = "diverged"
+	case r.Algo.Base() == sim.LNSGD:
+		switch {
+		case !refs.HasLasso:
+		case star:
+			out[n-1] = sigValue(refs.LassoTestError)
+		default:
+			out[n-1] = sigValue(refs.LassoL1)
+		}
 	case p == nil:
 	case star && p.HasTestError:
 		out[n-1] = sigValue(p.TestError)

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"sgdbias/sim"
+	"sgdbias/sim/problem"
+	"sgdbias/sim/theory"
 )
 
 // A snapshot's α_t per coordinate agrees with the run's sample (its
@@ -103,4 +105,57 @@ func TestMinL2Reference(t *testing.T) {
 	if math.Abs(f.GFLimitL1-f.MinL2) > 1e-3*f.MinL2 {
 		t.Errorf("at α = 100 the GF limit's ‖β‖₁ %v is not the minimum-ℓ₂ level %v", f.GFLimitL1, f.MinL2)
 	}
+}
+
+// Label-noise SGD (full batch, as in the label-noise preset): the runner
+// solves the Lasso with λ_j = γδH_jj/(2n) (theory.md §6), checked here
+// against theory.Lasso directly, solves it again when δ changes, and the
+// run's time-averaged iterate comes near it while the last iterate need not.
+func TestLassoReferenceAndAverage(t *testing.T) {
+	sc := Scenario{Setup: sim.Setup{
+		Spec:  problem.Spec{N: 20, D: 50, S: 3, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 7},
+		Algos: []sim.Algo{sim.GD, sim.LNSGD}, Alpha: 0.1, Seed: 7,
+		Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 20, LabelNoise: 20},
+	}}
+	r := start(t, sc, Options{Paused: true, ChunkSteps: 64})
+	r.Send(Step(100_000)) // t = 1000
+	s := waitFor(t, r, "t = 1000 and the Lasso", func(s *Snapshot) bool { return s.Steps == 100_000 && s.Refs.HasLasso })
+	p, err := sc.Problem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lambda := make([]float64, p.D)
+	for j := range lambda {
+		lambda[j] = 0.01 * 20 * p.DiagH[j] / (2 * float64(p.N))
+	}
+	lasso, err := theory.Lasso(p.N, p.D, p.X, p.Y, lambda, 1e-12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l1 float64
+	for _, b := range lasso {
+		l1 += math.Abs(b)
+	}
+	if math.Abs(s.Refs.LassoL1-l1) > 1e-6*l1 {
+		t.Errorf("Lasso ‖·‖₁ %v, theory.Lasso gives %v", s.Refs.LassoL1, l1)
+	}
+	avg := s.Run(sim.LNSGD).Average
+	if avg == nil || s.LassoTop == nil {
+		t.Fatal("no average or no Lasso on the strip's coordinates")
+	}
+	if !(avg.Since >= s.Time/4-1e-9 && avg.Since <= s.Time/2+1e-9) {
+		t.Errorf("the average's window starts at %v, want within [t/4, t/2] of t = %v", avg.Since, s.Time)
+	}
+	var dist, norm float64
+	for i := range s.Coords {
+		dist += (avg.Top[i] - s.LassoTop[i]) * (avg.Top[i] - s.LassoTop[i])
+		norm += s.LassoTop[i] * s.LassoTop[i]
+	}
+	if rel := math.Sqrt(dist / norm); rel > 0.1 {
+		t.Errorf("time average %v vs Lasso %v on the top coordinates: %.3g relative", avg.Top, s.LassoTop, rel)
+	}
+	r.Send(SetParams(sim.Params{Step: 0.01, Noise: 0.01, Batch: 20, LabelNoise: 5}))
+	waitFor(t, r, "the Lasso at δ = 5", func(s *Snapshot) bool {
+		return s.Params.LabelNoise == 5 && s.Refs.HasLasso && s.Refs.LassoL1 > l1*(1+1e-3)
+	})
 }

@@ -71,6 +71,8 @@ type track struct {
 	pubLin    *history
 	pubLog    *history
 	pubAlphas *AlphaProfile
+	avg       *timeAverage // label-noise SGD's time-averaged iterate
+	pubAvg    *IterateAverage
 	latest    sim.Sample
 	has       bool
 	div       *Divergence
@@ -147,6 +149,9 @@ func (l *loop) build(spec *problem.Spec) error {
 			algo: m.Algo(), m: m, sampler: sim.NewSampler(prob, cfg.Init),
 			lin: newLinHistory(params.Step), log: newLogHistory(), predTime: math.NaN(),
 		}
+		if t.algo.Base() == sim.LNSGD {
+			t.avg = newTimeAverage(prob.D)
+		}
 		l.sample(t)
 		l.exp.tracks = append(l.exp.tracks, t)
 	}
@@ -179,6 +184,9 @@ func (l *loop) sample(t *track) {
 	v[AlphaMin], v[AlphaMax], has[AlphaMin], has[AlphaMax] = s.AlphaMin, s.AlphaMax, true, true
 	t.lin.add(s.Time, &v, &has)
 	t.log.add(s.Time, &v, &has)
+	if t.avg != nil {
+		t.avg.add(t.m.State().Beta, s.Time)
+	}
 	t.latest, t.has = s, true
 	t.histVer++
 	l.pub.dataVer++

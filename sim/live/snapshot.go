@@ -79,7 +79,10 @@ type Run struct {
 	Top        []float64   // β_t on the snapshot's Coords
 	// Alphas is α_t per coordinate, sorted; nil for problems of more than
 	// MaxProfileCoords coordinates.
-	Alphas   *AlphaProfile
+	Alphas *AlphaProfile
+	// Average is the time-averaged iterate of label-noise SGD (nil for the
+	// other runs); see timeAverage.
+	Average  *IterateAverage
 	lin, log *history
 }
 
@@ -164,7 +167,12 @@ type References struct {
 	// of gradient flow as α → ∞ (the kernel regime).
 	MinL2, MinL2TestError float64
 	HasMinL2              bool
-	Err                   string
+	// Lasso is ‖·‖₁ of the Lasso solution with λ_j = γδH_jj/(2n), around
+	// which label-noise SGD's iterates hover; solved only when a run has
+	// label noise, again at every change of γ or δ.
+	LassoL1, LassoTestError float64
+	HasLasso                bool
+	Err                     string
 }
 
 // Notice is a message for the user (a refused command, a solver failure).
@@ -213,6 +221,8 @@ type Snapshot struct {
 	// in increasing order; StarTop is β* on them (nil when unknown).
 	Coords  []int
 	StarTop []float64
+	// LassoTop is the Lasso solution on Coords (nil without one).
+	LassoTop []float64
 }
 
 // Run returns the view of algorithm a, or nil.

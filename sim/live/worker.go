@@ -30,6 +30,7 @@ type job struct {
 	idx      int
 	time     float64   // the run's time when the state was taken
 	init     sim.Init  // references only
+	lasso    []float64 // references only: the Lasso's weights, nil for none
 	logAlpha []float64 // prediction only: ln α_t
 	tilt     []float64 // prediction only
 }
@@ -48,6 +49,7 @@ type result struct {
 	// References.
 	refs    References
 	gfLimit []float64
+	lasso   []float64
 }
 
 type worker struct {
@@ -88,6 +90,9 @@ func (w *worker) do(j job) result {
 	switch j.kind {
 	case jobRefs:
 		r.refs, r.gfLimit = solveRefs(w.ctx, j.prob, j.init)
+		if j.lasso != nil {
+			r.lasso = solveLasso(&r.refs, j.prob, j.lasso)
+		}
 	case jobPredict:
 		pr := w.preds[j.idx]
 		if pr == nil {
