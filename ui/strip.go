@@ -118,7 +118,9 @@ func (s *Strip) rows() []*live.Run {
 		}
 	}
 	if len(out) == 0 && len(runs) > 0 {
-		out = append(out, runs[0])
+		// The focus is not shown: the last run, the stochastic or pinned
+		// one of most presets (SGD on gain-shape, label-noise SGD, a variant).
+		out = append(out, runs[len(runs)-1])
 	}
 	for _, r := range runs {
 		if len(out) >= fit {
