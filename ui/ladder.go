@@ -7,7 +7,6 @@ import (
 
 // The ←/→ ladders of the parameter panel.
 
-
 // ladderFromZero is ladder for a parameter that may be 0 (a noise scale):
 // up from 0 it goes to start, down from lo or below to 0.
 func ladderFromZero(v float64, dir int, start, lo, hi float64) float64 {
