@@ -20,13 +20,14 @@ const claimReps = 20
 // claimReps data seeds.
 type claim struct {
 	algo     sim.Algo
+	alpha    float64 // 0: the preset's
 	metric   sweep.Metric
 	mean, sd float64 // as quoted
 }
 
 // sweepPreset runs a preset's scenario over claimReps data seeds, as
-// 'sgdbias sweep --preset NAME --reps 20' does.
-func sweepPreset(t *testing.T, name string) []sweep.Summary {
+// 'sgdbias sweep --preset NAME --reps 20 [--alpha A,B]' does.
+func sweepPreset(t *testing.T, name string, alphas string) []sweep.Summary {
 	t.Helper()
 	sc, err := presets.Get(name)
 	if err != nil {
@@ -49,6 +50,11 @@ func sweepPreset(t *testing.T, name string) []sweep.Summary {
 		Grid: sweep.Grid{Alpha: sweep.Fixed(sweep.Alpha, setup.Alpha), Step: sweep.Fixed(sweep.Step, p.Step),
 			Noise: sweep.Fixed(sweep.Noise, p.Noise), Batch: sweep.Fixed(sweep.Batch, float64(p.Batch))},
 	}
+	if alphas != "" {
+		if c.Grid.Alpha, err = sweep.ParseGrid(sweep.Alpha, alphas); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if c.Horizon.Tol == 0 {
 		c.Horizon.Tol = 1e-8 // the sweep's default
 	}
@@ -63,10 +69,10 @@ func sweepPreset(t *testing.T, name string) []sweep.Summary {
 // "mean ± sd" and agrees with the sweep: the mean to within the quoted
 // rounding (half a unit of its last digit, or a tenth of the sd), the sd
 // within a quarter.
-func checkClaims(t *testing.T, name string, claims []claim) {
+func checkClaims(t *testing.T, name, alphas string, claims []claim) {
 	t.Helper()
 	sc, _ := presets.Get(name)
-	sums := sweepPreset(t, name)
+	sums := sweepPreset(t, name, alphas)
 	for _, c := range claims {
 		quoted := fmt.Sprintf("%s ± %s", trim(c.mean), trim(c.sd))
 		if !strings.Contains(sc.About, quoted) {
@@ -74,7 +80,7 @@ func checkClaims(t *testing.T, name string, claims []claim) {
 		}
 		var st sweep.Stat
 		for _, s := range sums {
-			if s.Algo == c.algo {
+			if s.Algo == c.algo && (c.alpha == 0 || s.Point.Alpha == c.alpha) {
 				st = s.Stat(c.metric)
 			}
 		}
@@ -99,10 +105,32 @@ func TestSlowIsBetterClaims(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sweeps 20 data seeds")
 	}
-	checkClaims(t, "slow-is-better", []claim{
-		{"sgf:noise=0.1", sweep.AlphaRatio, 0.43, 0.09},
-		{"sgf", sweep.AlphaRatio, 0.92, 0.01},
-		{"sgf:noise=0.1", sweep.TestError, 0.2, 0.16},
-		{"sgf", sweep.TestError, 0.68, 0.35},
+	checkClaims(t, "slow-is-better", "", []claim{
+		{"sgf:noise=0.1", 0, sweep.AlphaRatio, 0.43, 0.09},
+		{"sgf", 0, sweep.AlphaRatio, 0.92, 0.01},
+		{"sgf:noise=0.1", 0, sweep.TestError, 0.2, 0.16},
+		{"sgf", 0, sweep.TestError, 0.68, 0.35},
+	})
+}
+
+// gain-shape: at t = 60 SGD's test error is far below GD's.
+func TestGainShapeClaims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sweeps 20 data seeds")
+	}
+	checkClaims(t, "gain-shape", "", []claim{
+		{"sgd", 0, sweep.TestError, 0.43, 0.59},
+		{"gd", 0, sweep.TestError, 5.6, 6.5},
+	})
+}
+
+// kernel-vs-rich: GF's test error from α = 1 (kernel) and α = 0.01 (rich).
+func TestKernelVsRichClaims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sweeps 20 data seeds")
+	}
+	checkClaims(t, "kernel-vs-rich", "0.01,1", []claim{
+		{"gf", 1, sweep.TestError, 3.1, 0.35},
+		{"gf", 0.01, sweep.TestError, 0.017, 0.016},
 	})
 }
