@@ -19,10 +19,11 @@ const claimReps = 20
 // claim is a number a preset's description quotes as mean ± sd over
 // claimReps data seeds.
 type claim struct {
-	algo     sim.Algo
-	alpha    float64 // 0: the preset's
-	metric   sweep.Metric
-	mean, sd float64 // as quoted
+	algo   sim.Algo
+	alpha  float64 // 0: the preset's
+	metric sweep.Metric
+	quote  string // "mean ± sd", as the description writes it
+	runs   int    // the runs in the statistic: claimReps less the diverged (0: claimReps)
 }
 
 // sweepPreset runs a preset's scenario over claimReps data seeds, as
@@ -74,7 +75,14 @@ func checkClaims(t *testing.T, name, alphas string, claims []claim) {
 	sc, _ := presets.Get(name)
 	sums := sweepPreset(t, name, alphas)
 	for _, c := range claims {
-		quoted := fmt.Sprintf("%s ± %s", trim(c.mean), trim(c.sd))
+		quoted := c.quote
+		var mean, sd float64
+		if _, err := fmt.Sscanf(strings.Replace(quoted, " ± ", " ", 1), "%g %g", &mean, &sd); err != nil {
+			t.Fatalf("claim %q: %v", quoted, err)
+		}
+		if c.runs == 0 {
+			c.runs = claimReps
+		}
 		if !strings.Contains(sc.About, quoted) {
 			t.Errorf("%s: the description does not quote %q", name, quoted)
 		}
@@ -84,20 +92,18 @@ func checkClaims(t *testing.T, name, alphas string, claims []claim) {
 				st = s.Stat(c.metric)
 			}
 		}
-		if st.Mean == nil || st.SD == nil || st.N != claimReps {
-			t.Errorf("%s %s %s: no statistic over %d runs (%+v)", name, c.algo, c.metric, claimReps, st)
+		if st.Mean == nil || st.SD == nil || st.N != c.runs {
+			t.Errorf("%s %s %s: no statistic over %d runs (%+v)", name, c.algo, c.metric, c.runs, st)
 			continue
 		}
-		if tol := math.Max(c.sd/10, 0.005); math.Abs(*st.Mean-c.mean) > tol {
-			t.Errorf("%s %s %s: mean %.4g over %d seeds, quoted %s", name, c.algo, c.metric, *st.Mean, claimReps, quoted)
+		if tol := math.Max(sd/10, 0.005); math.Abs(*st.Mean-mean) > tol {
+			t.Errorf("%s %s %s: mean %.4g over %d seeds, quoted %s", name, c.algo, c.metric, *st.Mean, c.runs, quoted)
 		}
-		if math.Abs(*st.SD-c.sd) > c.sd/4+0.005 {
-			t.Errorf("%s %s %s: sd %.4g over %d seeds, quoted %s", name, c.algo, c.metric, *st.SD, claimReps, quoted)
+		if math.Abs(*st.SD-sd) > sd/4+0.005 {
+			t.Errorf("%s %s %s: sd %.4g over %d seeds, quoted %s", name, c.algo, c.metric, *st.SD, c.runs, quoted)
 		}
 	}
 }
-
-func trim(v float64) string { return fmt.Sprint(v) }
 
 // slow-is-better: the noisier SGF ends with a smaller α_∞ and a lower test
 // error than the other, over 20 data seeds.
@@ -106,10 +112,10 @@ func TestSlowIsBetterClaims(t *testing.T) {
 		t.Skip("sweeps 20 data seeds")
 	}
 	checkClaims(t, "slow-is-better", "", []claim{
-		{"sgf:noise=0.1", 0, sweep.AlphaRatio, 0.43, 0.09},
-		{"sgf", 0, sweep.AlphaRatio, 0.92, 0.01},
-		{"sgf:noise=0.1", 0, sweep.TestError, 0.2, 0.16},
-		{"sgf", 0, sweep.TestError, 0.68, 0.35},
+		{"sgf:noise=0.1", 0, sweep.AlphaRatio, "0.43 ± 0.09", 0},
+		{"sgf", 0, sweep.AlphaRatio, "0.92 ± 0.01", 0},
+		{"sgf:noise=0.1", 0, sweep.TestError, "0.2 ± 0.16", 0},
+		{"sgf", 0, sweep.TestError, "0.68 ± 0.35", 0},
 	})
 }
 
@@ -119,8 +125,8 @@ func TestGainShapeClaims(t *testing.T) {
 		t.Skip("sweeps 20 data seeds")
 	}
 	checkClaims(t, "gain-shape", "", []claim{
-		{"sgd", 0, sweep.TestError, 0.43, 0.59},
-		{"gd", 0, sweep.TestError, 5.6, 6.5},
+		{"sgd", 0, sweep.TestError, "0.43 ± 0.59", 0},
+		{"gd", 0, sweep.TestError, "5.6 ± 6.5", 0},
 	})
 }
 
@@ -130,7 +136,22 @@ func TestKernelVsRichClaims(t *testing.T) {
 		t.Skip("sweeps 20 data seeds")
 	}
 	checkClaims(t, "kernel-vs-rich", "0.01,1", []claim{
-		{"gf", 1, sweep.TestError, 3.1, 0.35},
-		{"gf", 0.01, sweep.TestError, 0.017, 0.016},
+		{"gf", 1, sweep.TestError, "3.1 ± 0.35", 0},
+		{"gf", 0.01, sweep.TestError, "0.017 ± 0.016", 0},
+	})
+}
+
+// edge-of-stability: GD at γ = 5e-3 tracks GF; at 1.75e-2 it diverges on
+// some seeds and otherwise piles its gain up on the support and lands far
+// from β*.
+func TestEdgeOfStabilityClaims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sweeps 20 data seeds")
+	}
+	checkClaims(t, "edge-of-stability", "", []claim{
+		{"gf", 0, sweep.TestError, "0.8 ± 0.72", 0},
+		{"gd", 0, sweep.TestError, "1.3 ± 1.1", 0},
+		{"gd:step=0.0175", 0, sweep.AlphaRatio, "0.19 ± 0.11", 11},
+		{"gd:step=0.0175", 0, sweep.TestError, "1.5e4 ± 4.5e3", 11},
 	})
 }
