@@ -155,3 +155,57 @@ func TestEdgeOfStabilityClaims(t *testing.T) {
 		{"gd:step=0.0175", 0, sweep.TestError, "1.5e4 ± 4.5e3", 11},
 	})
 }
+
+// anisotropic: SGF's α_∞ spreads over the coordinates, from α_min (the
+// coordinates of large variance, which lose most of their initialisation)
+// to α_max near α (mean ± sd over 20 data seeds, at the preset's horizon).
+func TestAnisotropicClaims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 20 data seeds")
+	}
+	const name = "anisotropic"
+	sc, err := presets.Get(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup, err := presets.SetupOf(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lo, hi []float64
+	for r := range uint64(claimReps) {
+		su := setup
+		su.Seed = setup.Seed + r
+		p, err := su.Problem()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := sim.NewMethod(sim.SGF, p, su.Config(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := su.Horizon
+		if h.Tol == 0 {
+			h.Tol = 1e-8
+		}
+		res, err := sim.Run(context.Background(), m, sim.NewSampler(p, su.Config(p).Init), sim.RunOptions{Horizon: h, Samples: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi = append(lo, res.Final.AlphaMin), append(hi, res.Final.AlphaMax)
+	}
+	for _, c := range []struct {
+		quote string
+		vals  []float64
+	}{{"0.036 ± 0.012", lo}, {"0.0993 ± 0.0002", hi}} {
+		st := sweep.Describe(c.vals)
+		if !strings.Contains(sc.About, c.quote) {
+			t.Errorf("the description does not quote %q", c.quote)
+		}
+		var mean, sd float64
+		fmt.Sscanf(strings.Replace(c.quote, " ± ", " ", 1), "%g %g", &mean, &sd)
+		if math.Abs(*st.Mean-mean) > math.Max(sd/10, 5e-4) || math.Abs(*st.SD-sd) > sd/4+1e-4 {
+			t.Errorf("α_∞ over %d seeds: %.4g ± %.2g, quoted %s", claimReps, *st.Mean, *st.SD, c.quote)
+		}
+	}
+}
