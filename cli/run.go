@@ -43,6 +43,8 @@ type runFlags struct {
 	quiet    bool
 	predict  string
 	saddles  bool
+	// saddlesPlot is the --saddles-plot figure's file.
+	saddlesPlot string
 }
 
 func newRunFlags(fs *flag.FlagSet) *runFlags {
@@ -55,6 +57,7 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.BoolVar(&f.noTiming, "no-timing", false, "omit wall_seconds and steps_per_second, so the output is byte-identical between runs")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
 	addSaddlesFlag(fs, &f.saddles)
+	addSaddlesPlotFlag(fs, &f.saddlesPlot)
 	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
 }
@@ -93,6 +96,9 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 		return code
 	}
 	plan, sc, err := f.plan()
+	if err == nil {
+		err = checkSaddlesPlot(f.saddlesPlot)
+	}
 	if err != nil {
 		return usageError(std.err, err)
 	}
@@ -111,8 +117,14 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if plan.references {
 		report.References = buildReferencesJSON(refs, plan.prob)
 	}
-	if f.saddles {
+	if f.saddles || f.saddlesPlot != "" {
 		report.Saddles = buildSaddlesJSON(ctx, plan.prob, *sc.Alpha)
+	}
+	if f.saddlesPlot != "" {
+		if err := writeSaddlesPlot(ctx, f.saddlesPlot, plan.prob); err != nil {
+			fmt.Fprintf(std.err, "sgdbias run: --saddles-plot: %v\n", err)
+			return 1
+		}
 	}
 	if f.trace != "" {
 		if err := writeTrace(f.trace, outcomes); err != nil {

@@ -211,7 +211,7 @@ func (c *Chart) collect(s *live.Snapshot, v chartView, ax live.Axis, cols int) [
 	if st.Color {
 		refCol = st.refColor
 	}
-	var out []plotSeries
+	out := c.staircaseSeries(s, cols) // the predicted plateaus (saddles.go), lowest
 	for _, l := range chartLevels(s, c.metric) {
 		f := flat(l.Value, cols)
 		out = append(out, plotSeries{lo: f, hi: f, glyph: asciigraph.CreateCharSet(l.Glyph), color: refCol, ref: true, optional: l.Optional})
@@ -361,6 +361,7 @@ func (c *Chart) axisLine(s *live.Snapshot, ax live.Axis, cols int) string {
 	for _, col := range tickColumns(cols) {
 		cells[col] = "┬"
 	}
+	jumps := c.staircaseJumps(s, ax, cols)
 	marked := make([]bool, cols)
 	for _, m := range s.Markers {
 		if col, ok := ax.Column(m.Time, cols); ok {
@@ -371,9 +372,12 @@ func (c *Chart) axisLine(s *live.Snapshot, ax live.Axis, cols int) string {
 	b.WriteString(strings.Repeat(" ", plotLeft-1))
 	b.WriteString("└")
 	for i, cell := range cells {
-		if marked[i] {
+		switch {
+		case marked[i]:
 			b.WriteString(st.Notice.Render(markerGlyph))
-		} else {
+		case jumps != nil && jumps[i]:
+			b.WriteString(st.Ref.Render(jumpGlyph))
+		default:
 			b.WriteString(cell)
 		}
 	}

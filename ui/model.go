@@ -48,6 +48,9 @@ type Options struct {
 	Confine bool
 	// NoExport, when not empty, turns x and s off and is the reason shown.
 	NoExport string
+	// Files, when set, stores the exports and saves instead of ExportDir
+	// (a remote session's own folder); it implies Confine.
+	Files Files
 	// Now is the clock used to name exported files (default time.Now).
 	Now func() time.Time
 
@@ -118,6 +121,7 @@ type Model struct {
 	lastMarker   live.Marker
 	gen          uint64
 	shown        int
+	stairShown   bool // the strip has the current saddle's row
 	bannerOn     bool
 	gridKey      [4]int
 	gridCache    string
@@ -134,6 +138,9 @@ func New(eng Engine, opt Options) *Model {
 	}
 	if opt.ExportDir == "" {
 		opt.ExportDir = "."
+	}
+	if opt.Files != nil {
+		opt.Confine = true
 	}
 	m := &Model{common: NewCommon(opt.Renderer), eng: eng, opt: opt, logTime: opt.LogTime}
 	if opt.Stage != nil {
@@ -338,7 +345,8 @@ func (m *Model) take(s *live.Snapshot) {
 	m.strip.Update(s)
 	m.alphas.snap = s
 	m.values.note = m.ghostNote()
-	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight {
+	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight ||
+		(s.Refs.Staircase != nil) != m.stairShown {
 		m.layout()
 	}
 	m.updateCharts()

@@ -11,6 +11,7 @@ func (m *Model) layout() {
 	m.help.Width = w
 	if m.snap != nil {
 		m.shown = len(m.snap.Enabled())
+		m.stairShown = m.snap.Refs.Staircase != nil
 	}
 	m.bannerOn = m.banner.Active()
 	if m.tooSmall || w == 0 {
@@ -87,6 +88,9 @@ func (m *Model) stripLines(h int) int {
 	fixed := 1
 	if !m.alphaView && (m.snap == nil || m.snap.Problem.HasBetaStar) {
 		fixed = 2
+	}
+	if m.stairShown && !m.alphaView {
+		fixed++ // the current saddle's row
 	}
 	fit := 1
 	if h >= 34 {

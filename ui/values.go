@@ -176,6 +176,9 @@ func (t *ValueTable) addAside(lines []string, used int) []string {
 			}
 		}
 	}
+	if text := staircaseLegend(s); text != "" {
+		aside = append(aside, st.Ref.Render(text))
+	}
 	if !s.Refs.Ready {
 		aside = append(aside, st.Dim.Render("(solving references…)"))
 	}

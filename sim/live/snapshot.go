@@ -173,6 +173,9 @@ type References struct {
 	LassoL1, LassoTestError float64
 	HasLasso                bool
 	Err                     string
+	// Staircase is the saddle-to-saddle prediction of GF for α ≤
+	// StaircaseMaxAlpha (theory.md §9), nil otherwise or while solving.
+	Staircase *Staircase
 }
 
 // Notice is a message for the user (a refused command, a solver failure).
