@@ -109,3 +109,22 @@ func TestSigValue(t *testing.T) {
 		}
 	}
 }
+
+// The time axis writes its ticks in one style, never the long exponent form.
+func TestFormatTimes(t *testing.T) {
+	for _, c := range []struct {
+		ts   []float64
+		log  bool
+		want string
+	}{
+		{[]float64{0, 3056.2, 5910.1}, false, "0 3056 5910"},
+		{[]float64{0, 8.28, 16}, false, "0 8.3 16.0"},
+		{[]float64{0, 1.5e5, 3e5}, false, "0 1.50e5 3.00e5"},
+		{[]float64{0.01, 14, 12355}, true, "0.01 14 1.2e4"},
+		{[]float64{0.001, 0.44, 1.2e5}, true, "1.0e-3 0.44 1.2e5"},
+	} {
+		if got := strings.Join(formatTimes(c.ts, c.log), " "); got != c.want {
+			t.Errorf("formatTimes(%v, %v) = %q, want %q", c.ts, c.log, got, c.want)
+		}
+	}
+}

@@ -411,9 +411,13 @@ func (c *Chart) labelLine(ax live.Axis, cols int, logTime bool) string {
 		if ax.Hi == ax.Lo {
 			ticks = ticks[:1] // one moment: one label
 		}
+		times := make([]float64, len(ticks))
 		for i, col := range ticks {
-			f := float64(col) / float64(max(cols-1, 1))
-			lab := []rune(formatTime(ax.At(f), logTime))
+			times[i] = ax.At(float64(col) / float64(max(cols-1, 1)))
+		}
+		labels := formatTimes(times, logTime)
+		for i, col := range ticks {
+			lab := []rune(labels[i])
 			start := col - len(lab)/2
 			if i == 0 {
 				start = col
