@@ -123,6 +123,23 @@ func (m *Model) undoLast() (live.Command, bool) {
 	return c, ok
 }
 
+// liveValue is the value of a live parameter (0 for the others).
+func (v values) liveValue(id paramID) float64 {
+	switch id {
+	case pStep:
+		return v.params.Step
+	case pNoise:
+		return v.params.Noise
+	case pBatch:
+		return float64(v.params.Batch)
+	case pMomentum:
+		return v.params.Momentum
+	case pLabelNoise:
+		return v.params.LabelNoise
+	}
+	return 0
+}
+
 // pinKey is the variant key of a live parameter ("" for the others).
 func pinKey(id paramID) string {
 	switch id {
@@ -177,7 +194,7 @@ func (m *Model) toggleVariant() (live.Command, bool) {
 		m.notify(fmt.Sprintf("%s does not depend on %s: c picks another run", strings.ToUpper(string(base)), infoOf(sel).short), true)
 		return live.Command{}, false
 	}
-	val, _ := strconv.ParseFloat(m.params.vals.text(sel), 64)
+	val := m.params.vals.liveValue(sel)
 	name := sim.Algo(fmt.Sprintf("%s:%s=%s", base, key, strconv.FormatFloat(val, 'g', -1, 64)))
 	if _, err := sim.ParseAlgos(string(name)); err != nil {
 		m.notify("no variant: "+err.Error(), true)
