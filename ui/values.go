@@ -142,8 +142,8 @@ func runValues(r *live.Run, star bool, refs live.References) []string {
 		}
 	}
 	switch p := r.Prediction; {
-	case r.Diverged != nil:
-		out[n-1] = "diverged"
+	case r.Diverged != nil: // a stopped run has no limit
+		out[n-1] = string(r.Diverged.Status)
 	case r.Algo.Base() == sim.LNSGD:
 		switch {
 		case !refs.HasLasso:
