@@ -130,6 +130,15 @@ func (b *Banner) View() string {
 	}
 	text := "✗ " + strings.Join(parts, "; ")
 	if len(hints) > 0 {
+		full := text + " — " + strings.Join(hints, "; ") + "; r restarts"
+		if lipgloss.Width(full) > b.width {
+			// narrow: the hints without their parenthesised remarks
+			for i, h := range hints {
+				if k := strings.Index(h, " ("); k > 0 && strings.HasSuffix(h, ")") {
+					hints[i] = h[:k]
+				}
+			}
+		}
 		text += " — " + strings.Join(hints, "; ")
 	}
 	text += "; r restarts"
