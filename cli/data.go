@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -23,8 +24,8 @@ Flags:
 func cmdData(ctx context.Context, args []string, std stdio) int {
 	fs := newFlagSet("data", dataUsage, std)
 	sf := addScenarioFlags(fs)
-	format := fs.String("format", "json", "output format: json or csv (csv has no β*)")
-	out := fs.String("out", "", "write to `FILE` instead of stdout (atomic; an existing file is kept unless --force)")
+	format := fs.String("format", "", "output format: json or csv (csv has no β*); default: from the --out extension, else json")
+	out := fs.String("out", "-", "write to `FILE` (atomic; an existing file is kept unless --force); - is stdout")
 	force := fs.Bool("force", false, "with --out: replace an existing file")
 	if code, done := parseFlags(fs, args); done {
 		return code
@@ -32,29 +33,38 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	if sf.data != "" {
 		return usageError(std.err, fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
 	}
-	if *format != "json" && *format != "csv" {
-		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want json or csv", *format))
+	if *format == "" {
+		*format = "json"
+		if f, err := problem.FormatFromPath(*out); err == nil {
+			*format = f
+		}
 	}
+	if *format != "json" && *format != "csv" {
+		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want json or csv", clip(*format)))
+	}
+	if err := checkOutput("--out", *out, *force); err != nil {
+		return usageError(std.err, err)
+	}
+	sf.in = inputs{ctx: ctx, stdin: std.in}
 	sc, err := sf.resolve()
 	if err != nil {
+		return planError(std.err, "data", sf, err)
+	}
+	need := memBase + memPerEntry*float64(sc.N)*float64(sc.D) + memPerCoord*float64(sc.D)
+	if err := memoryCheck(need, fmt.Sprintf("n = %d, d = %d", sc.N, sc.D), memoryAvailable); err != nil {
 		return usageError(std.err, err)
 	}
-	p, err := sf.buildProblem(sc)
+	p, err := cancellable(ctx, func() (*problem.Problem, error) { return sf.buildProblem(sc) })
 	if err != nil {
-		return usageError(std.err, err)
+		return planError(std.err, "data", sf, err)
 	}
-	if *out == "" {
-		if err := problem.Write(std.out, p, *format); err != nil {
-			fmt.Fprintf(std.err, "sgdbias data: %v\n", err)
-			return 1
-		}
-		return 0
+	err = writeOutput(ctx, std, *out, *force, func(w io.Writer) error { return problem.Write(w, p, *format) })
+	if err != nil {
+		return outputError(std.err, "data", "--out", err)
 	}
-	if err := problem.WriteFileAtomic(*out, p, *format, *force); err != nil {
-		fmt.Fprintf(std.err, "sgdbias data: %v\n", err)
-		return 1
+	if *out != "-" {
+		fmt.Fprintf(std.err, "wrote %s (n=%d, d=%d, %s)\n", *out, p.N, p.D, *format)
 	}
-	fmt.Fprintf(std.err, "wrote %s (n=%d, d=%d, %s)\n", *out, p.N, p.D, *format)
 	return 0
 }
 

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"golang.org/x/term"
 
 	"sgdbias/sim/live"
@@ -49,9 +50,10 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if !isTerminal(std.out) {
 		return cmdRun(ctx, runArgs(fs), std)
 	}
+	f.scenario.in = inputs{ctx: ctx, stdin: std.in}
 	plan, _, err := f.plan(fs)
 	if err != nil {
-		return usageError(std.err, err)
+		return planError(std.err, "", f.scenario, err)
 	}
 	if *speed < 0 || math.IsNaN(*speed) {
 		return usageError(std.err, fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))
@@ -64,7 +66,9 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if err != nil {
 		return usageError(std.err, err)
 	}
-	m, err := ui.Run(ctx, runner, ui.Options{LogTime: *logTime})
+	// Main owns the signals: bubbletea's own handler would block sending
+	// its message once ctx has ended the program, and shutdown waits for it.
+	m, err := ui.Run(ctx, runner, ui.Options{LogTime: *logTime}, tea.WithoutSignalHandler())
 	runner.Stop()
 	if err != nil {
 		fmt.Fprintf(std.err, "sgdbias: %v\n", err)

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"sgdbias/internal/atomicfile"
 	"sgdbias/presets"
 	"sgdbias/sim"
 	"sgdbias/sim/theory"
@@ -41,6 +40,7 @@ type runFlags struct {
 	tol      float64
 	format   string
 	trace    string
+	force    bool
 	noRefs   bool
 	samples  int
 	spacing  string
@@ -56,6 +56,7 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.Float64Var(&f.tol, "tol", 0, "stop a run as soon as its training loss is ≤ `TOL` (within the horizon)")
 	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
 	fs.StringVar(&f.trace, "trace", "", "write the sampled metric series of every run as CSV to `FILE`")
+	fs.BoolVar(&f.force, "force", false, "replace an existing --trace file")
 	fs.BoolVar(&f.noRefs, "no-references", false, "skip the GF-limit, min-ℓ₁ and min-ℓ₂ solves")
 	fs.IntVar(&f.samples, "samples", 200, "number of metric samples per run over the horizon (2…100000)")
 	fs.StringVar(&f.spacing, "spacing", "log", "sample spacing in time: log or lin")
@@ -144,16 +145,32 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
+	f.scenario.in = inputs{ctx: ctx, stdin: std.in}
+	if f.trace != "" {
+		if err := checkOutput("--trace", f.trace, f.force); err != nil {
+			return usageError(std.err, err)
+		}
+	}
 	plan, sc, err := f.plan(fs)
 	if err != nil {
+		return planError(std.err, "run", f.scenario, err)
+	}
+	if estimate, err := checkWork(plan.opts.Horizon, plan.cfg, plan.prob.N, plan.prob.D); err != nil {
 		return usageError(std.err, err)
+	} else if !f.quiet {
+		announce(std.err, "sgdbias run", estimate)
 	}
 	bar := newProgressBar(std.err, f.quiet)
-	outcomes, refs := execute(ctx, plan, bar.set)
+	outcomes, finished, refs, refsDone := execute(ctx, plan, bar.set)
 	bar.done()
-	if err := ctx.Err(); err != nil {
-		fmt.Fprintln(std.err, "sgdbias run: interrupted; no output written")
-		return 130
+	interrupted := ctx.Err() != nil
+	if interrupted {
+		outcomes = keepFinished(outcomes, finished)
+		if len(outcomes) == 0 {
+			fmt.Fprintln(std.err, "sgdbias run: interrupted before any algorithm finished; no output written")
+			return 130
+		}
+		plan.references = plan.references && refsDone
 	}
 	addStableStepHints(plan, outcomes, refs)
 	report := jsonReport{Config: buildConfigJSON(sc, f.scenario, plan.prob, plan.cfg, plan.opts)}
@@ -163,17 +180,35 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if plan.references {
 		report.References = buildReferencesJSON(refs, plan.prob)
 	}
-	if f.trace != "" {
-		if err := writeTrace(f.trace, outcomes); err != nil {
-			fmt.Fprintf(std.err, "sgdbias run: --trace: %v\n", err)
-			return 1
-		}
-	}
 	if err := writeReport(std.out, f.format, report); err != nil {
 		fmt.Fprintf(std.err, "sgdbias run: %v\n", err)
 		return 1
 	}
+	if f.trace != "" {
+		writeCtx := ctx
+		if interrupted { // keep what finished; a second Ctrl+C still ends the program
+			writeCtx = context.WithoutCancel(ctx)
+		}
+		if err := writeOutput(writeCtx, std, f.trace, f.force, func(w io.Writer) error { return writeTrace(w, outcomes) }); err != nil {
+			return outputError(std.err, "run", "--trace", err)
+		}
+	}
+	if interrupted {
+		fmt.Fprintf(std.err, "sgdbias run: interrupted; printed the %d of %d algorithms that finished\n", len(outcomes), len(plan.cfg.Algos))
+		return 130
+	}
 	return exitStatus(std.err, outcomes)
+}
+
+// keepFinished drops the runs an interruption cut short.
+func keepFinished(outcomes []runOutcome, finished []bool) []runOutcome {
+	var out []runOutcome
+	for i, o := range outcomes {
+		if finished[i] {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // plan resolves the flags into a runnable plan.
@@ -190,6 +225,9 @@ func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
 	if err != nil {
 		return runPlan{}, sc, err
 	}
+	if err := f.scenario.checkMemory(sc, !f.noRefs, memoryAvailable); err != nil {
+		return runPlan{}, sc, err
+	}
 	p, err := f.scenario.buildProblem(sc)
 	if err != nil {
 		return runPlan{}, sc, err
@@ -200,6 +238,12 @@ func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
 	cfg, err := simConfig(sc, p)
 	if err != nil {
 		return runPlan{}, sc, err
+	}
+	if f.scenario.data != "" {
+		need := runMemory(float64(p.N), float64(p.D), len(cfg.Algos), !f.noRefs)
+		if err := memoryCheck(need, fmt.Sprintf("n = %d, d = %d with %d algorithms", p.N, p.D, len(cfg.Algos)), memoryAvailable); err != nil {
+			return runPlan{}, sc, err
+		}
 	}
 	if err := checkHorizonTime(h, cfg.Params.Step); err != nil {
 		return runPlan{}, sc, err
@@ -332,19 +376,17 @@ func runStatus(r jsonRun) string {
 
 var traceHeader = []string{"algo", "time", "step", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error"}
 
-// writeTrace writes every run's samples as one long CSV table, atomically.
-func writeTrace(path string, outcomes []runOutcome) error {
-	return atomicfile.Write(path, true, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		cw.Write(traceHeader)
-		for _, o := range outcomes {
-			for _, s := range o.trace {
-				cw.Write([]string{string(s.Algo), num(s.Time), strconv.FormatInt(s.Steps, 10), num(s.Loss), num(s.L1),
-					optional(s.TestError, s.HasTestError), num(s.AlphaGeoMean), num(s.AlphaMin), num(s.AlphaMax),
-					num(s.IntLoss), num(s.GainMean), optional(s.PredictionError, s.HasPrediction)})
-			}
+// writeTrace writes every run's samples as one long CSV table.
+func writeTrace(w io.Writer, outcomes []runOutcome) error {
+	cw := csv.NewWriter(w)
+	cw.Write(traceHeader)
+	for _, o := range outcomes {
+		for _, s := range o.trace {
+			cw.Write([]string{string(s.Algo), num(s.Time), strconv.FormatInt(s.Steps, 10), num(s.Loss), num(s.L1),
+				optional(s.TestError, s.HasTestError), num(s.AlphaGeoMean), num(s.AlphaMin), num(s.AlphaMax),
+				num(s.IntLoss), num(s.GainMean), optional(s.PredictionError, s.HasPrediction)})
 		}
-		cw.Flush()
-		return cw.Error()
-	})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -19,6 +19,10 @@ type scenarioFlags struct {
 	config string
 	data   string
 	values presets.Scenario
+	// in reads --config and --data; configText is the --config file's text,
+	// for messages that point into it.
+	in         inputs
+	configText []byte
 }
 
 // The flags' defaults shown by -h are the default preset's values; a flag
@@ -95,7 +99,8 @@ func override[T any](given map[string]bool, name string, dst *T, v T) {
 
 func (f *scenarioFlags) base() (presets.Scenario, error) {
 	if f.config != "" {
-		sc, err := presets.Load(f.config)
+		sc, text, err := f.in.loadConfig(f.config)
+		f.configText = text
 		if err != nil {
 			return sc, err
 		}
@@ -141,7 +146,10 @@ func fillDefaults(sc, def presets.Scenario) presets.Scenario {
 // buildProblem generates the scenario's problem or loads --data.
 func (f *scenarioFlags) buildProblem(sc presets.Scenario) (*problem.Problem, error) {
 	if f.data != "" {
-		return problem.Load(f.data)
+		if err := f.checkDataFlags(); err != nil {
+			return nil, err
+		}
+		return f.in.loadProblem(f.data)
 	}
 	spec, err := problemSpec(sc)
 	if err != nil {

@@ -6,11 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"sgdbias/figure"
-	"sgdbias/internal/atomicfile"
 	"sgdbias/sim/sweep"
 )
 
@@ -110,12 +108,9 @@ func (o *outputFlags) check() (sweep.Metric, error) {
 	return m, nil
 }
 
-// checkWritable refuses an existing file without --force.
+// checkWritable checks an output path before the work (see checkOutput).
 func checkWritable(flagName, path string, force bool) error {
-	if _, err := os.Stat(path); err == nil && !force {
-		return fmt.Errorf("%s: %s already exists; give --force to replace it", flagName, path)
-	}
-	return nil
+	return checkOutput(flagName, path, force)
 }
 
 // sweepFlags are the flags of `sgdbias sweep`.
@@ -293,9 +288,10 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
+	f.scenario.in = inputs{ctx: ctx, stdin: std.in}
 	pl, err := f.plan(fs)
 	if err != nil {
-		return usageError(std.err, err)
+		return planError(std.err, "sweep", f.scenario, err)
 	}
 	bar := newProgressBar(std.err, f.quiet)
 	pl.opts.Progress = bar.set
@@ -311,9 +307,9 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	}
 	code := 0
 	if f.out != "" {
-		if err := atomicfile.Write(f.out, f.output.force, res.WriteJSON); err != nil {
-			fmt.Fprintf(std.err, "sgdbias sweep: --out: %v\n", err)
-			code = 1
+		// What finished is saved even after an interruption.
+		if err := writeOutput(context.WithoutCancel(ctx), std, f.out, f.output.force, res.WriteJSON); err != nil {
+			code = outputError(std.err, "sweep", "--out", err)
 		}
 	}
 	if !pl.opts.Shard.Whole() {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -82,18 +83,51 @@ func Get(name string) (Scenario, error) {
 	return decode(name+".json", data)
 }
 
+// MaxFileBytes caps a scenario file: a scenario is a few hundred bytes, and
+// reading /dev/zero or a runaway pipe must fail fast.
+const MaxFileBytes = 1 << 20
+
 // Load reads a user scenario file in the same JSON format.
 func Load(file string) (Scenario, error) {
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return Scenario{}, fmt.Errorf("--config: %w", err)
 	}
-	return decode(file, data)
+	defer f.Close()
+	return Read(file, f)
 }
 
-// decode parses a scenario strictly: unknown fields and trailing data are
-// errors that name the file and line.
+// Read reads a user scenario from r (at most MaxFileBytes); name is used in
+// messages only.
+func Read(name string, r io.Reader) (Scenario, error) {
+	if f, ok := r.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.IsDir() {
+			return Scenario{}, fmt.Errorf("--config: %s is a directory; want a scenario file (JSON)", name)
+		}
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return Scenario{}, fmt.Errorf("--config: %s: %w", name, err)
+	}
+	if len(data) > MaxFileBytes {
+		return Scenario{}, fmt.Errorf("--config: %s is larger than the limit of %d KiB for a scenario file", name, MaxFileBytes>>10)
+	}
+	return decode(name, data)
+}
+
+// decode parses a scenario strictly: unknown fields, duplicate keys and
+// trailing data are errors that name the file and line. A UTF-8 byte order
+// mark is skipped.
 func decode(file string, data []byte) (Scenario, error) {
+	if bytes.HasPrefix(data, []byte("\ufeff")) {
+		data = append([]byte("   "), data[3:]...) // keep offsets, hence lines
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Scenario{}, fmt.Errorf("%s: file is empty; want a JSON object such as {\"alpha\": 0.1}", file)
+	}
+	if err := checkDuplicateKeys(file, data); err != nil {
+		return Scenario{}, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var sc Scenario
@@ -106,7 +140,7 @@ func decode(file string, data []byte) (Scenario, error) {
 	for key := range sc.Sweep {
 		if !slices.Contains(sweepable, key) {
 			at := bytes.Index(data, []byte(`"`+key+`"`))
-			return Scenario{}, fmt.Errorf("%s:%d: sweep: unknown parameter %q; allowed %s", file, lineOf(data, int64(max(at, 0))), key, strings.Join(sweepable, ", "))
+			return Scenario{}, fmt.Errorf("%s:%d: sweep: unknown parameter %q; allowed %s", file, lineOf(data, int64(max(at, 0))), clip(key), strings.Join(sweepable, ", "))
 		}
 	}
 	return sc, nil
@@ -129,14 +163,6 @@ func errorOffset(err error, dec *json.Decoder, data []byte) int64 {
 		}
 	}
 	return dec.InputOffset()
-}
-
-func describe(err error) string {
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
-		return fmt.Sprintf("field %q: %s is not allowed here; want a %s", typ.Field, typ.Value, typ.Type)
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 func lineOf(data []byte, offset int64) int {
