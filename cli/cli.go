@@ -133,6 +133,6 @@ func Version() string {
 
 // usageError reports bad usage or input and returns exit status 2.
 func usageError(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "sgdbias: %v\n", err)
+	fmt.Fprintf(stderr, "sgdbias: %v\n", inFlagWords(err))
 	return 2
 }

@@ -113,9 +113,9 @@ func TestBadInputExitsTwoWithAMessage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", "--algo", "gf,adam"}, `--algo: unknown algorithm "adam"`},
+		{[]string{"run", "--algo", "gf,adam"}, `--algo: "adam" is not an algorithm`},
 		{[]string{"run", "--n", "50", "--d", "40"}, "--n: 50 is out of range"},
-		{[]string{"run", "--alpha", "-1"}, "--alpha: -1 is out of range; allowed 1e-150 ≤ α ≤ 10000"},
+		{[]string{"run", "--alpha", "-1"}, "--alpha: -1 is out of range; allowed 1e-100 ≤ α ≤ 1000"},
 		{[]string{"run", "--steps", "3", "--step", "1e300"}, "--steps: 3 steps of γ = 1e+300 reach time 3e+300"},
 		{[]string{"run", "--step", "0"}, "--step: 0 is not allowed"},
 		{[]string{"run", "--batch", "41"}, "--batch: 41 is out of range; allowed 1 ≤ b ≤ n (=40)"},

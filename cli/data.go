@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -30,7 +31,7 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if sf.data != "" {
+	if sf.Data != "" {
 		return usageError(std.err, fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
 	}
 	if *format == "" {
@@ -45,18 +46,17 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	if err := checkOutput("--out", *out, *force); err != nil {
 		return usageError(std.err, err)
 	}
-	sf.in = inputs{ctx: ctx, stdin: std.in}
-	sc, err := sf.resolve()
+	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, sf, sf.Given())
 	if err != nil {
-		return planError(std.err, "data", sf, err)
+		return planError(std.err, "data", err)
 	}
-	need := memBase + memPerEntry*float64(sc.N)*float64(sc.D) + memPerCoord*float64(sc.D)
-	if err := memoryCheck(need, fmt.Sprintf("n = %d, d = %d", sc.N, sc.D), memoryAvailable); err != nil {
+	n, d := float64(r.setup.Spec.N), float64(r.setup.Spec.D)
+	if err := memoryCheck(memBase+memPerEntry*n*d+memPerCoord*d, fmt.Sprintf("n = %.0f, d = %.0f", n, d), memoryAvailable); err != nil {
 		return usageError(std.err, err)
 	}
-	p, err := cancellable(ctx, func() (*problem.Problem, error) { return sf.buildProblem(sc) })
+	p, err := cancellable(ctx, func() (*problem.Problem, error) { return buildProblem(r.setup) })
 	if err != nil {
-		return planError(std.err, "data", sf, err)
+		return planError(std.err, "data", err)
 	}
 	err = writeOutput(ctx, std, *out, *force, func(w io.Writer) error { return problem.Write(w, p, *format) })
 	if err != nil {
@@ -68,18 +68,43 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	return 0
 }
 
+const presetsUsage = `Usage: sgdbias presets [--format text|json]
+
+Lists the named scenarios and what each shows. --format json prints them as
+a JSON array of scenarios in the format --config reads (name, title, about,
+the problem, the algorithms, their parameters, the horizon and the sweep
+grids), for scripts.
+`
+
 func cmdPresets(args []string, std stdio) int {
-	fs := newFlagSet("presets", "Usage: sgdbias presets\n\nLists the named scenarios and what each shows.\n", std)
+	fs := newFlagSet("presets", presetsUsage, std)
+	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
+	if *format != "text" && *format != "json" {
+		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want text or json", *format))
+	}
+	var all []presets.Scenario
 	for _, name := range presets.Names() {
 		sc, err := presets.Get(name)
 		if err != nil {
 			fmt.Fprintf(std.err, "sgdbias presets: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(std.out, "%s — %s\n", name, sc.Title)
+		all = append(all, sc)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(std.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(all); err != nil {
+			fmt.Fprintf(std.err, "sgdbias presets: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	for _, sc := range all {
+		fmt.Fprintf(std.out, "%s — %s\n", sc.Name, sc.Title)
 		for _, line := range strings.Split(ansi.Wordwrap(sc.About, 74, ""), "\n") {
 			fmt.Fprintf(std.out, "    %s\n", line)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"sgdbias/sim"
 	"sgdbias/sim/problem"
-	"sgdbias/sim/theory"
 )
 
 // runPlan is everything a headless execution needs.
@@ -33,20 +32,13 @@ type runOutcome struct {
 	err       error // a failure that is not a divergence
 }
 
-// referenceSet holds the theory's solutions, each nil when its solve failed.
-type referenceSet struct {
-	gfLimit, l1Min, l2Min []float64
-	l1Certified           bool
-	errs                  []error
-}
-
 // execute runs every algorithm (and the reference solves) on a pool of
 // runtime.NumCPU() workers. progress receives the mean fraction done. When
 // ctx ends it returns at once with the runs that had finished (done[i]) and
 // refsDone telling whether the references had: the engine checks ctx only
-// between chunks of steps, and a reference solve not at all, so the jobs
-// still running are abandoned to finish in the background.
-func execute(ctx context.Context, plan runPlan, progress func(float64)) (outcomes []runOutcome, done []bool, refs referenceSet, refsDone bool) {
+// between chunks of steps, so the jobs still running are abandoned to
+// finish in the background.
+func execute(ctx context.Context, plan runPlan, progress func(float64)) (outcomes []runOutcome, done []bool, refs sim.References, refsDone bool) {
 	var mu sync.Mutex // guards results, finished, refs and refsDone
 	results := make([]runOutcome, len(plan.cfg.Algos))
 	finished := make([]bool, len(plan.cfg.Algos))
@@ -64,9 +56,9 @@ func execute(ctx context.Context, plan runPlan, progress func(float64)) (outcome
 	jobs := make(chan func(), len(plan.cfg.Algos)+1)
 	if plan.references {
 		jobs <- func() {
-			r := solveReferences(plan.prob, plan.cfg.Init)
+			r := sim.SolveReferences(ctx, plan.prob, plan.cfg.Init, sim.AllRefs)
 			mu.Lock()
-			refs, refsDone = r, true
+			refs, refsDone = r, ctx.Err() == nil
 			mu.Unlock()
 		}
 	}
@@ -126,32 +118,4 @@ func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64
 		out.predicted, out.predErr = predictor.Predict(m)
 	}
 	return out
-}
-
-// gfLimit is argmin φ_α over Xβ = y: where gradient flow from in ends.
-func gfLimit(s *theory.Solver, in sim.Init) ([]float64, error) {
-	res, err := s.PhiArgmin(in.LogAlpha(), nil, nil)
-	return res.Beta, err
-}
-
-// solveReferences computes the GF limit argmin φ_α, min-ℓ₁ and min-ℓ₂.
-func solveReferences(p *problem.Problem, in sim.Init) referenceSet {
-	var refs referenceSet
-	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
-	if beta, err := gfLimit(solver, in); err == nil {
-		refs.gfLimit = beta
-	} else {
-		refs.errs = append(refs.errs, err)
-	}
-	if res, err := solver.MinL1(); err == nil {
-		refs.l1Min, refs.l1Certified = res.Beta, res.Certified
-	} else {
-		refs.errs = append(refs.errs, err)
-	}
-	if b, err := solver.MinL2(); err == nil {
-		refs.l2Min = b
-	} else {
-		refs.errs = append(refs.errs, err)
-	}
-	return refs
 }

@@ -8,12 +8,14 @@ import (
 	"math"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"golang.org/x/term"
 
+	"sgdbias/presets"
 	"sgdbias/sim/live"
 	"sgdbias/ui"
 )
@@ -24,8 +26,8 @@ Opens the interactive explorer: the preset's algorithms (GF and SGF by
 default; the a key adds GD and SGD) from the same data and initialisation,
 side by side on one time axis, with the theory's levels and predicted
 limits. --preset and every problem and parameter flag of 'sgdbias run'
-apply. When standard output is not a terminal, prints the 'sgdbias run'
-summary of the scenario instead.
+apply. When standard output is not a terminal (or TERM is dumb), prints
+the 'sgdbias run' summary of the scenario instead.
 α is in the seed paper's convention: β = w₊² − w₋², w₊(0) = w₋(0) = α.
 Press ? in the explorer for the keys. Other commands: run, sweep, serve,
 data, presets, version ('sgdbias help').
@@ -47,70 +49,37 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if !isTerminal(std.out) {
+	if !isTerminal(std.out) || os.Getenv("TERM") == "dumb" {
+		// A dumb terminal has no alternate screen nor cursor addressing.
 		return cmdRun(ctx, runArgs(fs), std)
-	}
-	f.scenario.in = inputs{ctx: ctx, stdin: std.in}
-	plan, _, err := f.plan(fs)
-	if err != nil {
-		return planError(std.err, "", f.scenario, err)
 	}
 	if *speed < 0 || math.IsNaN(*speed) {
 		return usageError(std.err, fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))
 	}
-	scenario, err := exploreScenario(fs, f, plan)
+	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, f.scenario, f.scenario.Given())
 	if err != nil {
+		return planError(std.err, "", err)
+	}
+	if _, err := f.runOptions(r.setup.Horizon); err != nil {
 		return usageError(std.err, err)
 	}
-	runner, err := live.Start(scenario, live.Options{Speed: *speed, Paused: *paused})
+	runner, err := live.Start(liveScenario(r), live.Options{Speed: *speed, Paused: *paused})
 	if err != nil {
 		return usageError(std.err, err)
 	}
 	// Main owns the signals: bubbletea's own handler would block sending
 	// its message once ctx has ended the program, and shutdown waits for it.
 	m, err := ui.Run(ctx, runner, ui.Options{LogTime: *logTime}, tea.WithoutSignalHandler())
+	s := inForce(runner, m.Sent(), time.Second)
 	runner.Stop()
 	if err != nil {
 		fmt.Fprintf(std.err, "sgdbias: %v\n", err)
 		return 1
 	}
-	if s := m.LastSnapshot(); s != nil {
-		fmt.Fprintln(std.err, "to come back to this configuration:", ShareLine(args, s))
+	if line, err := ShareLine(s); err == nil {
+		fmt.Fprintln(std.err, "to come back to this configuration:", line)
 	}
 	return 0
-}
-
-// exploreScenario turns a resolved run plan into the explorer's scenario:
-// the preset's algorithms (GF and SGF for the default one) or --algo.
-func exploreScenario(fs *flag.FlagSet, f *runFlags, plan runPlan) (live.Scenario, error) {
-	sc := live.Scenario{
-		Algos:  slices.Clone(plan.cfg.Algos),
-		Alpha:  plan.cfg.Init.Alpha[0],
-		Params: plan.cfg.Params,
-		Seed:   plan.cfg.Seed,
-	}
-	h := plan.opts.Horizon
-	switch {
-	case h.Steps > 0:
-		sc.HorizonSteps = float64(h.Steps)
-	case h.Time > 0:
-		sc.HorizonSteps = h.Time / plan.cfg.Params.Step
-	}
-	resolved, err := f.scenario.resolve()
-	if err != nil {
-		return sc, err
-	}
-	sc.Name, sc.Title, sc.About = resolved.Name, resolved.Title, resolved.About
-	if f.scenario.data != "" {
-		sc.Data = plan.prob
-		return sc, nil
-	}
-	spec, err := problemSpec(resolved)
-	if err != nil {
-		return sc, err
-	}
-	sc.Spec = spec
-	return sc, nil
 }
 
 // runArgs rebuilds the arguments of 'sgdbias run' from the parsed flags,
@@ -125,24 +94,60 @@ func runArgs(fs *flag.FlagSet) []string {
 	return out
 }
 
-// ShareLine is the command line that reproduces a snapshot's
-// configuration: the original arguments, then the values changed in the
-// explorer (a later flag wins).
-func ShareLine(args []string, s *live.Snapshot) string {
-	parts := append([]string{"sgdbias"}, args...)
-	p := s.Problem
-	if !p.Loaded {
-		parts = append(parts, "--n", strconv.Itoa(p.N), "--d", strconv.Itoa(p.D), "--s", strconv.Itoa(p.S))
+// inForce is the runner's first snapshot that has applied the sent
+// commands (a key pressed just before q counts), or the latest one after
+// wait.
+func inForce(r *live.Runner, sent uint64, wait time.Duration) *live.Snapshot {
+	deadline := time.After(wait)
+	for {
+		changed := r.Changed()
+		s := r.Snapshot()
+		if s.Applied >= sent {
+			return s
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			return r.Snapshot()
+		}
 	}
-	parts = append(parts, "--seed", strconv.FormatUint(p.Seed, 10),
-		"--alpha", num(s.Alpha), "--step", num(s.Params.Step), "--noise", num(s.Params.Noise),
-		"--batch", strconv.Itoa(s.Params.Batch))
-	var algos []string
-	for _, r := range s.Enabled() {
-		algos = append(algos, string(r.Algo))
+}
+
+// ShareLine is the command line that gives a snapshot's configuration
+// back: the scenario now in force (the preset last loaded, the problem, α,
+// the parameters, the shown runs, the horizon), written as flags over its
+// preset by presets.CommandLine, and --data when the data were loaded.
+func ShareLine(s *live.Snapshot) (string, error) {
+	sc := s.Scenario
+	args, err := presets.CommandLine(presets.FromSetup(sc.Setup, presets.Scenario{Name: sc.Name}))
+	if err != nil {
+		return "", err
 	}
-	parts = append(parts, "--algo", strings.Join(algos, ","))
-	return strings.Join(parts, " ")
+	parts := []string{"sgdbias"}
+	if sc.Data != nil {
+		file := sc.DataFile
+		if file == "" {
+			file = sc.Data.Source
+		}
+		parts = append(parts, "--data", file)
+	}
+	parts = append(parts, args...)
+	for i, p := range parts {
+		parts[i] = shellQuote(p)
+	}
+	return strings.Join(parts, " "), nil
+}
+
+// shellQuote quotes an argument for a POSIX shell when it holds anything
+// but letters, digits and -_.,:=+/@%.
+func shellQuote(arg string) string {
+	plain := arg != "" && strings.IndexFunc(arg, func(r rune) bool {
+		return !(r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.,:=+/@%", r)))
+	}) < 0
+	if plain {
+		return arg
+	}
+	return "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
 }
 
 // isTerminal reports whether w is a terminal.

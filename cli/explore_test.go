@@ -39,14 +39,15 @@ func TestExploreScenarioFromFlags(t *testing.T) {
 		if err := fs.Parse(c.args); err != nil {
 			t.Fatal(err)
 		}
-		plan, _, err := f.plan(fs)
+		res, err := resolveSetup(inputs{}, f.scenario, f.scenario.Given())
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc, err := exploreScenario(fs, f, plan)
+		plan, _, err := f.planOf(res)
 		if err != nil {
 			t.Fatal(err)
 		}
+		sc := liveScenario(res)
 		if !slices.Equal(sc.Algos, c.algos) {
 			t.Errorf("%v: shows %v, want %v", c.args, sc.Algos, c.algos)
 		}

@@ -3,8 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"sgdbias/presets"
+	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 )
 
@@ -93,51 +94,66 @@ func cancellable[T any](ctx context.Context, load func() (T, error)) (T, error) 
 }
 
 // generatorFlags describe generated data; with --data they would be ignored.
-var generatorFlags = []string{"n", "d", "s", "beta-star", "features", "label-sigma"}
+var generatorFlags = []param.Name{param.N, param.D, param.S, param.BetaStar, param.Features, param.LabelSigma}
 
 // checkDataFlags refuses generator flags given together with --data.
-func (f *scenarioFlags) checkDataFlags() error {
-	var given []string
+func checkDataFlags(given presets.Scenario) error {
+	keys := givenKeys(given)
+	var flags []string
 	for _, name := range generatorFlags {
-		if f.given(name) {
-			given = append(given, "--"+name)
+		if keys[string(name)] {
+			flags = append(flags, presets.FlagName(name))
 		}
 	}
-	if len(given) > 0 {
-		return fmt.Errorf("%s: describes generated data, but --data loads the problem from a file; drop one or the other", strings.Join(given, ", "))
+	if len(flags) > 0 {
+		return fmt.Errorf("%s: describes generated data, but --data loads the problem from a file; drop one or the other", strings.Join(flags, ", "))
 	}
 	return nil
+}
+
+// givenKeys are the scenario keys set in a layer of flags (its fields not
+// set are left out of its JSON).
+func givenKeys(given presets.Scenario) map[string]bool {
+	keys := map[string]bool{}
+	text, err := json.Marshal(given)
+	if err != nil {
+		return keys
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(text, &fields) == nil {
+		for k := range fields {
+			keys[k] = true
+		}
+	}
+	return keys
 }
 
 // flagMessage matches an error about a flag: "--alpha: …".
 var flagMessage = regexp.MustCompile(`^--([a-z-]+): (.*)$`)
 
-// blame rewrites an error about a setting that came from the --config file
-// (not from a flag on the command line) to name the file, line and key:
-// "s.json:3: alpha: -1 is out of range…" instead of "--alpha: …".
-func (f *scenarioFlags) blame(err error) error {
-	if err == nil || f.configText == nil || errors.Is(err, context.Canceled) {
+// blameConfig rewrites an error about a setting that came from the
+// --config file (not from a flag on the command line) to name the file,
+// line and key: "s.json:3: alpha: -1 is out of range…" instead of
+// "--alpha: …".
+func blameConfig(err error, file string, text []byte, given presets.Scenario) error {
+	if err == nil || text == nil || errors.Is(err, context.Canceled) {
 		return err
 	}
-	m := flagMessage.FindStringSubmatch(err.Error())
-	if m == nil || f.given(m[1]) {
+	m := flagMessage.FindStringSubmatch(inFlagWords(err).Error())
+	if m == nil {
 		return err
 	}
 	key := strings.ReplaceAll(m[1], "-", "_")
 	if key == "algo" {
-		key = "algos"
+		key = string(param.Algos)
 	}
-	at := bytes.Index(f.configText, []byte(`"`+key+`"`))
+	if givenKeys(given)[key] {
+		return err
+	}
+	at := bytes.Index(text, []byte(`"`+key+`"`))
 	if at < 0 {
 		return err
 	}
-	line := 1 + bytes.Count(f.configText[:at], []byte("\n"))
-	return fmt.Errorf("%s:%d: %s: %s", f.config, line, key, m[2])
-}
-
-// given reports whether flag name was on the command line.
-func (f *scenarioFlags) given(name string) bool {
-	found := false
-	f.fs.Visit(func(fl *flag.Flag) { found = found || fl.Name == name })
-	return found
+	line := 1 + bytes.Count(text[:at], []byte("\n"))
+	return fmt.Errorf("%s:%d: %s: %s", file, line, key, m[2])
 }

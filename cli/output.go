@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"sgdbias/internal/atomicfile"
-	"sgdbias/presets"
 	"sgdbias/sim"
 )
 
@@ -73,27 +72,29 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 
 // planError reports an error found while building the work: an
 // interruption (a --data FIFO nobody writes) exits 130, anything else is
-// bad usage or input, named in the --config file when it came from there.
-func planError(stderr io.Writer, cmd string, sf *scenarioFlags, err error) int {
+// bad usage or input.
+func planError(stderr io.Writer, cmd string, err error) int {
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "%s: interrupted while reading the input\n", strings.TrimSpace("sgdbias "+cmd))
 		return 130
 	}
-	return usageError(stderr, sf.blame(err))
+	return usageError(stderr, err)
 }
 
-// checkMemory refuses, before anything is allocated, a scenario whose
-// problem (generated, or the --data file while it is parsed) and runs would
-// not fit in the memory available.
-func (f *scenarioFlags) checkMemory(sc presets.Scenario, references bool, available func() (float64, string, bool)) error {
-	algos := 1
-	if a, err := sim.ParseAlgos(sc.Algos); err == nil {
-		algos = len(a)
+// checkRunMemory refuses, before the problem is drawn, a setup whose
+// problem and runs would not fit in the memory available.
+func checkRunMemory(s sim.Setup, references bool) error {
+	n, d := s.Spec.N, s.Spec.D
+	if s.Data != nil {
+		n, d = s.Data.N, s.Data.D
 	}
-	if f.data != "" {
-		size := fileSize(f.data)
-		return memoryCheck(memBase+memLoadPerByte*size, fmt.Sprintf("loading %s (%s)", f.data, formatBytes(size)), available)
-	}
-	need := runMemory(float64(sc.N), float64(sc.D), algos, references)
-	return memoryCheck(need, fmt.Sprintf("n = %d, d = %d with %d algorithms", sc.N, sc.D, algos), available)
+	need := runMemory(float64(n), float64(d), len(s.Algos), references)
+	return memoryCheck(need, fmt.Sprintf("n = %d, d = %d with %d algorithms", n, d, len(s.Algos)), memoryAvailable)
+}
+
+// checkLoadMemory refuses, before reading it, a --data file whose parsing
+// would not fit in the memory available.
+func checkLoadMemory(path string) error {
+	size := fileSize(path)
+	return memoryCheck(memBase+memLoadPerByte*size, fmt.Sprintf("loading %s (%s)", path, formatBytes(size)), memoryAvailable)
 }

@@ -29,6 +29,9 @@ type progressBar struct {
 	interval time.Duration // between plain lines
 	mode     progressMode
 	drawn    bool
+	// base is the fraction done before this run began (a resumed sweep), so
+	// that the ETA extrapolates this run's own rate.
+	base float64
 }
 
 type progressMode int
@@ -57,6 +60,32 @@ func newProgressBar(w io.Writer, quiet bool) *progressBar {
 		p.mode = progressPlain
 	}
 	return p
+}
+
+// newProgressEvery is newProgressBar with plain lines every interval.
+func newProgressEvery(w io.Writer, quiet bool, interval time.Duration) *progressBar {
+	p := newProgressBar(w, quiet)
+	p.interval = interval
+	return p
+}
+
+// setCounts records done of total jobs, of which resumed were done before
+// this run began, and the fraction of the work done (running jobs' parts
+// included): the plain line adds "done/total jobs" and this run's jobs/s.
+func (p *progressBar) setCounts(done, total, resumed int, frac float64) {
+	if p.mode == progressOff {
+		return
+	}
+	p.mu.Lock()
+	if total > 0 {
+		p.base = float64(resumed) / float64(total)
+	}
+	note := fmt.Sprintf("%d/%d jobs", done, total)
+	if secs := p.now().Sub(p.start).Seconds(); secs > 0 {
+		note += fmt.Sprintf(", %.3g jobs/s", float64(done-resumed)/secs)
+	}
+	p.mu.Unlock()
+	p.setNote(frac, note)
 }
 
 // set records the fraction done; safe from several goroutines.
@@ -92,10 +121,10 @@ func (p *progressBar) setNote(frac float64, note string) {
 	}
 }
 
-// eta extrapolates the time left from the rate so far.
+// eta extrapolates the time left from this run's rate so far.
 func (p *progressBar) eta(now time.Time, frac float64) string {
-	if elapsed := now.Sub(p.start); frac > 0.01 {
-		return (time.Duration(float64(elapsed) * (1 - frac) / frac)).Round(time.Second).String()
+	if elapsed, gained := now.Sub(p.start), frac-p.base; gained > 0.01*(1-p.base) {
+		return (time.Duration(float64(elapsed) * (1 - frac) / gained)).Round(time.Second).String()
 	}
 	return "…"
 }

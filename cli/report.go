@@ -15,6 +15,7 @@ type jsonReport struct {
 	Config     jsonConfig      `json:"config"`
 	Runs       []jsonRun       `json:"runs"`
 	References *jsonReferences `json:"references,omitempty"`
+	Saddles    *jsonSaddles    `json:"saddles,omitempty"`
 }
 
 type jsonConfig struct {
@@ -92,9 +93,9 @@ type jsonReference struct {
 	Certified *bool     `json:"certified,omitempty"`
 }
 
-func buildConfigJSON(sc presets.Scenario, sf *scenarioFlags, p *problem.Problem, cfg sim.Config, opts sim.RunOptions) jsonConfig {
+func buildConfigJSON(sc presets.Scenario, sf *presets.Flags, p *problem.Problem, cfg sim.Config, opts sim.RunOptions) jsonConfig {
 	c := jsonConfig{
-		Data: p.Source, N: p.N, D: p.D, Seed: sc.Seed, Alpha: sc.Alpha,
+		Data: p.Source, N: p.N, D: p.D, Seed: *sc.Seed, Alpha: *sc.Alpha,
 		Step: cfg.Params.Step, Noise: cfg.Params.Noise, Batch: cfg.Params.Batch, Reshuffle: cfg.Params.Reshuffle,
 		LabelNoise: cfg.Params.LabelNoise, Momentum: cfg.Params.Momentum,
 		Time: opts.Horizon.Time, Steps: opts.Horizon.Steps, Tol: opts.Horizon.Tol,
@@ -103,14 +104,14 @@ func buildConfigJSON(sc presets.Scenario, sf *scenarioFlags, p *problem.Problem,
 		Convention:  "seed paper: beta = w+^2 - w-^2, w+(0) = w-(0) = alpha, L = |X beta - y|^2/(4n)",
 		TestErrorIs: "(beta - beta*)' Sigma (beta - beta*)",
 	}
-	if sf.config != "" {
-		c.ConfigFile = sf.config
+	if sf.Config != "" {
+		c.ConfigFile = sf.Config
 	} else {
-		c.Preset = sf.preset
+		c.Preset = sf.Preset
 	}
-	if sf.data == "" {
+	if sf.Data == "" {
 		s := countNonZero(p.BetaStar)
-		c.S, c.BetaStar, c.Features, c.LabelSigma = &s, sc.BetaStar, sc.Features, sc.LabelSigma
+		c.S, c.BetaStar, c.Features, c.LabelSigma = &s, sc.BetaStar, sc.Features, *sc.LabelSigma
 	}
 	for _, a := range cfg.Algos {
 		c.Algos = append(c.Algos, string(a))
@@ -160,16 +161,16 @@ func stepsPerSecond(o runOutcome) float64 {
 	return float64(steps) / o.result.StepSeconds
 }
 
-func buildReferencesJSON(refs referenceSet, p *problem.Problem) *jsonReferences {
+func buildReferencesJSON(refs sim.References, p *problem.Problem) *jsonReferences {
 	out := &jsonReferences{
-		GFLimit: referenceJSON(refs.gfLimit, p),
-		L1Min:   referenceJSON(refs.l1Min, p),
-		L2Min:   referenceJSON(refs.l2Min, p),
+		GFLimit: referenceJSON(refs.GFLimit, p),
+		L1Min:   referenceJSON(refs.MinL1, p),
+		L2Min:   referenceJSON(refs.MinL2, p),
 	}
 	if out.L1Min != nil {
-		out.L1Min.Certified = ptr(refs.l1Certified)
+		out.L1Min.Certified = ptr(refs.MinL1Certified)
 	}
-	for _, err := range refs.errs {
+	for _, err := range refs.Errs {
 		out.Errors = append(out.Errors, err.Error())
 	}
 	return out

@@ -117,10 +117,6 @@ func fileSize(path string) float64 {
 // maxStepsPerRun bounds the steps of a discrete method, T/γ as --steps.
 const maxStepsPerRun = 1e13
 
-// multiplyAddsPerSecond is the throughput of the step kernels on one core,
-// from BENCHMARKS.md (GD at n = 400, d = 4000: 3.2e6 per step in 472 µs).
-const multiplyAddsPerSecond = 5e9
-
 // workThreshold is the estimated duration above which a job says how long
 // it will take before starting.
 const workThreshold = 30 * time.Second
@@ -159,8 +155,12 @@ func checkWork(h sim.Horizon, cfg sim.Config, n, d int) (string, error) {
 	if seconds < workThreshold.Seconds() {
 		return "", nil
 	}
-	return fmt.Sprintf("about %.2g multiply-adds, roughly %s on one core per run; Ctrl+C stops and keeps the runs that finished",
-		total, time.Duration(seconds*float64(time.Second)).Round(time.Second)), nil
+	wall := time.Duration(math.MaxInt64)
+	if seconds < float64(math.MaxInt64/int64(time.Second)) {
+		wall = time.Duration(seconds * float64(time.Second))
+	}
+	return fmt.Sprintf("about %.2g multiply-adds, at most ≈ %s; Ctrl+C stops and keeps the runs that finished",
+		total, roughDuration(wall)), nil
 }
 
 // announce prints a one-line work estimate on w when there is one.

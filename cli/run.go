@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 
 	"sgdbias/presets"
 	"sgdbias/sim"
-	"sgdbias/sim/theory"
 )
 
 const runUsage = `Usage: sgdbias run [flags]
@@ -34,10 +32,7 @@ Flags:
 
 // runFlags are the flags of `sgdbias run` beyond the scenario.
 type runFlags struct {
-	scenario *scenarioFlags
-	time     float64
-	steps    int64
-	tol      float64
+	scenario *presets.Flags
 	format   string
 	trace    string
 	force    bool
@@ -47,13 +42,11 @@ type runFlags struct {
 	noTiming bool
 	quiet    bool
 	predict  string
+	saddles  bool
 }
 
 func newRunFlags(fs *flag.FlagSet) *runFlags {
 	f := &runFlags{scenario: addScenarioFlags(fs)}
-	fs.Float64Var(&f.time, "time", f.scenario.values.Time, "run to continuous time `T` (discrete methods: T/γ steps)")
-	fs.Int64Var(&f.steps, "steps", 0, "run `K` steps (GF: to time K·γ)")
-	fs.Float64Var(&f.tol, "tol", 0, "stop a run as soon as its training loss is ≤ `TOL` (within the horizon)")
 	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
 	fs.StringVar(&f.trace, "trace", "", "write the sampled metric series of every run as CSV to `FILE`")
 	fs.BoolVar(&f.force, "force", false, "replace an existing --trace file")
@@ -62,54 +55,9 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.StringVar(&f.spacing, "spacing", "log", "sample spacing in time: log or lin")
 	fs.BoolVar(&f.noTiming, "no-timing", false, "omit wall_seconds and steps_per_second, so the output is byte-identical between runs")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
+	addSaddlesFlag(fs, &f.saddles)
 	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
-}
-
-// horizon layers --time/--steps/--tol over the scenario's horizon.
-func (f *runFlags) horizon(fs *flag.FlagSet, sc presets.Scenario) (sim.Horizon, error) {
-	h := sim.Horizon{Time: sc.Time, Steps: sc.Steps, Tol: sc.Tol}
-	given := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	if given["time"] {
-		h.Time = f.time
-		if !given["steps"] {
-			h.Steps = 0
-		}
-	}
-	if given["steps"] {
-		h.Steps = f.steps
-		if !given["time"] {
-			h.Time = 0
-		}
-	}
-	if given["tol"] {
-		h.Tol = f.tol
-	}
-	switch {
-	case given["time"] && !(f.time > 0 && f.time <= 1e12):
-		return h, fmt.Errorf("--time: %v is out of range; allowed 0 < T ≤ 1e12", f.time)
-	case given["steps"] && (f.steps < 1 || f.steps > 1e13):
-		return h, fmt.Errorf("--steps: %d is out of range; allowed 1 ≤ K ≤ 1e13", f.steps)
-	case given["tol"] && !(f.tol >= 0 && f.tol < 1e300):
-		return h, fmt.Errorf("--tol: %v is not allowed; want a finite number ≥ 0", f.tol)
-	case h.Time <= 0 && h.Steps <= 0:
-		return h, errors.New("--time or --steps: the horizon is not set; give --time T or --steps K")
-	}
-	return h, nil
-}
-
-// checkHorizonTime bounds the continuous time a run reaches, K·γ for --steps,
-// since GF's work grows with it whatever γ is.
-func checkHorizonTime(h sim.Horizon, step float64) error {
-	end := h.Time
-	if h.Steps > 0 && (end == 0 || float64(h.Steps)*step < end) {
-		end = float64(h.Steps) * step
-	}
-	if end > 1e12 {
-		return fmt.Errorf("--steps: %d steps of γ = %g reach time %.3g; allowed up to 1e12 (fewer steps, a smaller γ, or --time)", h.Steps, step, end)
-	}
-	return nil
 }
 
 func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
@@ -145,15 +93,14 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	f.scenario.in = inputs{ctx: ctx, stdin: std.in}
 	if f.trace != "" {
 		if err := checkOutput("--trace", f.trace, f.force); err != nil {
 			return usageError(std.err, err)
 		}
 	}
-	plan, sc, err := f.plan(fs)
+	plan, sc, err := f.plan(inputs{ctx: ctx, stdin: std.in})
 	if err != nil {
-		return planError(std.err, "run", f.scenario, err)
+		return planError(std.err, "run", err)
 	}
 	if estimate, err := checkWork(plan.opts.Horizon, plan.cfg, plan.prob.N, plan.prob.D); err != nil {
 		return usageError(std.err, err)
@@ -179,6 +126,9 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	}
 	if plan.references {
 		report.References = buildReferencesJSON(refs, plan.prob)
+	}
+	if f.saddles && !interrupted {
+		report.Saddles = buildSaddlesJSON(ctx, plan.prob, *sc.Alpha)
 	}
 	if err := writeReport(std.out, f.format, report); err != nil {
 		fmt.Fprintf(std.err, "sgdbias run: %v\n", err)
@@ -211,62 +161,47 @@ func keepFinished(outcomes []runOutcome, finished []bool) []runOutcome {
 	return out
 }
 
-// plan resolves the flags into a runnable plan.
-func (f *runFlags) plan(fs *flag.FlagSet) (runPlan, presets.Scenario, error) {
-	sc, err := f.scenario.resolve()
+// plan resolves the flags into a runnable plan, reading files through in.
+func (f *runFlags) plan(in inputs) (runPlan, presets.Scenario, error) {
+	r, err := resolveSetup(in, f.scenario, f.scenario.Given())
 	if err != nil {
-		return runPlan{}, sc, err
+		return runPlan{}, r.sc, err
 	}
-	h, err := f.horizon(fs, sc)
+	if err := checkRunMemory(r.setup, !f.noRefs); err != nil {
+		return runPlan{}, r.sc, err
+	}
+	return f.planOf(r)
+}
+
+// planOf builds the run plan of a resolved scenario: its problem is drawn
+// here, once.
+func (f *runFlags) planOf(r resolved) (runPlan, presets.Scenario, error) {
+	opts, err := f.runOptions(r.setup.Horizon)
 	if err != nil {
-		return runPlan{}, sc, err
+		return runPlan{}, r.sc, err
 	}
-	opts, err := f.runOptions(h)
+	p, err := buildProblem(r.setup)
 	if err != nil {
-		return runPlan{}, sc, err
-	}
-	if err := f.scenario.checkMemory(sc, !f.noRefs, memoryAvailable); err != nil {
-		return runPlan{}, sc, err
-	}
-	p, err := f.scenario.buildProblem(sc)
-	if err != nil {
-		return runPlan{}, sc, err
-	}
-	if err := sim.CheckScale(p); err != nil {
-		return runPlan{}, sc, fmt.Errorf("%s: %w", p.Source, err)
-	}
-	cfg, err := simConfig(sc, p)
-	if err != nil {
-		return runPlan{}, sc, err
-	}
-	if f.scenario.data != "" {
-		need := runMemory(float64(p.N), float64(p.D), len(cfg.Algos), !f.noRefs)
-		if err := memoryCheck(need, fmt.Sprintf("n = %d, d = %d with %d algorithms", p.N, p.D, len(cfg.Algos)), memoryAvailable); err != nil {
-			return runPlan{}, sc, err
-		}
-	}
-	if err := checkHorizonTime(h, cfg.Params.Step); err != nil {
-		return runPlan{}, sc, err
+		return runPlan{}, r.sc, err
 	}
 	n, d := float64(p.N), float64(p.D)
 	predict := f.predict == "always" || (f.predict == "auto" && n*n*d <= 2e6)
-	return runPlan{prob: p, cfg: cfg, opts: opts, references: !f.noRefs, predictSamples: predict}, sc, nil
+	return runPlan{prob: p, cfg: r.setup.Config(p), opts: opts, references: !f.noRefs, predictSamples: predict}, r.sc, nil
 }
 
 // addStableStepHints fills the stable-step estimate of diverged runs. The
 // estimate needs the interpolator GF would reach, solved here if the
 // references were skipped.
-func addStableStepHints(plan runPlan, outcomes []runOutcome, refs referenceSet) {
-	ref := refs.gfLimit
+func addStableStepHints(plan runPlan, outcomes []runOutcome, refs sim.References) {
 	for i := range outcomes {
 		d := outcomes[i].result.Diverged
 		if d == nil {
 			continue
 		}
-		if ref == nil {
-			ref, _ = gfLimit(theory.NewSolver(plan.prob.N, plan.prob.D, plan.prob.X, plan.prob.Y), plan.cfg.Init)
+		if refs.GFLimit == nil {
+			refs = sim.SolveReferences(context.Background(), plan.prob, plan.cfg.Init, sim.RefGFLimit)
 		}
-		d.StableStep = sim.StableStep(plan.prob, plan.cfg.Init, d.Algo, plan.cfg.Params.Batch, ref)
+		d.StableStep = refs.StableStep(plan.prob, plan.cfg.Init, d.Algo, plan.cfg.Params.Batch)
 	}
 }
 
@@ -294,7 +229,10 @@ func writeReport(w io.Writer, format string, r jsonReport) error {
 	case "csv":
 		return writeRunsCSV(w, r)
 	}
-	return writeTable(w, r)
+	if err := writeTable(w, r); err != nil {
+		return err
+	}
+	return writeSaddlesTable(w, r.Saddles)
 }
 
 var runsCSVHeader = []string{"algo", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second"}

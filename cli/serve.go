@@ -55,14 +55,11 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	plan, _, err := f.plan(fs)
+	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, f.scenario, f.scenario.Given())
 	if err != nil {
 		return usageError(std.err, err)
 	}
-	scenario, err := exploreScenario(fs, f, plan)
-	if err != nil {
-		return usageError(std.err, err)
-	}
+	scenario := liveScenario(r)
 	switch {
 	case *speed < 0 || math.IsNaN(*speed):
 		return usageError(std.err, fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))

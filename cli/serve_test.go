@@ -15,9 +15,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
-	"sgdbias/presets"
 	"sgdbias/sim"
 	"sgdbias/sim/live"
+	"sgdbias/sim/problem"
 	"sgdbias/ui"
 )
 
@@ -156,12 +156,9 @@ func tailOf(s string, n int) string {
 // A scenario saved from the explorer (s) loads with --config and gives the
 // runs it describes.
 func TestSavedScenarioLoads(t *testing.T) {
-	sc := live.Scenario{Algos: []sim.Algo{sim.GF, sim.SGD}, Alpha: 0.05, Params: sim.Params{Step: 0.04, Noise: 0.04, Batch: 3}, Seed: 7, HorizonSteps: 300}
-	var err error
-	sc.Spec, err = problemSpec(presets.Scenario{N: 12, D: 30, S: 3, BetaStar: "pm1", Features: "iso", Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := live.Scenario{Setup: sim.Setup{Algos: []sim.Algo{sim.GF, sim.SGD}, Alpha: 0.05,
+		Params: sim.Params{Step: 0.04, Noise: 0.04, Batch: 3}, Seed: 7, Horizon: sim.Horizon{Steps: 300},
+		Spec: problem.Spec{N: 12, D: 30, S: 3, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 7}}}
 	r, err := live.Start(sc, live.Options{Paused: true})
 	if err != nil {
 		t.Fatal(err)

@@ -6,9 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"sgdbias/figure"
+	"sgdbias/presets"
 	"sgdbias/sim/sweep"
 )
 
@@ -30,10 +34,14 @@ takes the preset's value; --noise follows --step unless given. Runs stop at
 the preset's horizon (--time/--steps) or as soon as the training loss is
 ≤ --tol (default 1e-8), so that "steps" is the steps to converge.
 
-The jobs run on all cores with a progress bar on stderr; Ctrl+C stops them
-and prints what finished. --shard K/N runs the K-th of N interleaved slices
-of the jobs (K counts from 0) and writes it to --out; 'sgdbias sweep merge
-FILE…' combines the slices into the report one process would have printed.
+Before starting, a sweep prints its job count and an estimate of its time
+on stderr; above 100000 jobs or 24 h it needs --yes. The jobs run on all
+cores with a progress bar on stderr (a plain line every 10 s when stderr is
+not a terminal); Ctrl+C or SIGTERM stops them and prints what finished.
+--shard K/N runs the K-th of N interleaved slices of the jobs (K counts from
+0) and writes it to --out; 'sgdbias sweep merge FILE…' combines the slices
+into the report one process would have printed. --resume completes an --out
+file left by an interrupted run, running only its missing jobs.
 
 Exit status: 0 success, 1 a run failed or a file could not be written,
 2 bad usage or input, 130 interrupted (after printing what finished).
@@ -73,15 +81,18 @@ type outputFlags struct {
 	plot     string
 	force    bool
 	noTiming bool
+	fig      *figureFlags
+	figure   figureSpec
 }
 
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
 	fs.StringVar(&o.format, "format", "table", "output format: table (with a chart), csv (long form: one row per grid point and algorithm) or json")
-	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps or time")
-	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg or FILE.png")
+	fs.StringVar(&o.metric, "metric", string(sweep.TestError), "metric of the chart, heatmap and --plot: test_error, l1_norm, l1_distance, alpha_ratio, steps, time or jump_error (small α: jump times against the saddle-to-saddle schedule)")
+	fs.StringVar(&o.plot, "plot", "", "write a figure of --metric against the first swept parameter to `FILE`.svg, .png or .pdf")
 	fs.BoolVar(&o.force, "force", false, "replace existing --plot and --out files")
 	fs.BoolVar(&o.noTiming, "no-timing", false, "omit wall times, so that the output is byte-identical between runs")
+	o.fig = addFigureFlags(fs)
 	return o
 }
 
@@ -95,6 +106,9 @@ func (o *outputFlags) check() (sweep.Metric, error) {
 	}
 	m, err := sweep.ParseMetric(o.metric)
 	if err != nil {
+		return "", err
+	}
+	if o.figure, err = o.fig.check(); err != nil {
 		return "", err
 	}
 	if o.plot != "" {
@@ -115,19 +129,22 @@ func checkWritable(flagName, path string, force bool) error {
 
 // sweepFlags are the flags of `sgdbias sweep`.
 type sweepFlags struct {
-	scenario *scenarioFlags
-	horizon  *runFlags // only time, steps and tol are used
+	scenario *presets.Flags
 	grids    map[sweep.Param]*gridFlag
 	reps     int
 	workers  int
 	shard    string
 	out      string
 	quiet    bool
+	resume   bool
+	yes      bool
+	every    time.Duration
 	output   *outputFlags
+	in       inputs // where --config and --data are read from
 }
 
 func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
-	f := &sweepFlags{scenario: addScenarioFlags(fs), horizon: &runFlags{}, grids: map[sweep.Param]*gridFlag{}}
+	f := &sweepFlags{scenario: addScenarioFlags(fs), grids: map[sweep.Param]*gridFlag{}}
 	// The scenario's --alpha, --step, --noise and --batch take grids here.
 	usage := map[sweep.Param]string{
 		sweep.Alpha: "initialisation scale α (seed paper's convention): a `GRID` of values, e.g. 0.1, 0.01,0.1,1 or log:1e-3:1:13",
@@ -144,15 +161,19 @@ func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
 		fl.Value, fl.Usage = g, usage[p]
 		f.grids[p] = g
 	}
-	h := f.horizon
-	fs.Float64Var(&h.time, "time", f.scenario.values.Time, "run each job to continuous time `T` (discrete methods: T/γ steps)")
-	fs.Int64Var(&h.steps, "steps", 0, "run each job `K` steps (GF: to time K·γ)")
-	fs.Float64Var(&h.tol, "tol", defaultSweepTol, "stop a job once its training loss is ≤ `TOL`; its steps are then the steps to converge (0: run to the horizon)")
+	fs.Lookup("time").Usage = "run each job to continuous time `T` (discrete methods: T/γ steps)"
+	fs.Lookup("steps").Usage = "run each job `K` steps (GF: to time K·γ)"
+	tol := fs.Lookup("tol")
+	tol.Usage = "stop a job once its training loss is ≤ `TOL`; its steps are then the steps to converge (0: run to the horizon)"
+	tol.DefValue = strconv.FormatFloat(defaultSweepTol, 'g', -1, 64)
 	fs.IntVar(&f.reps, "reps", 5, "number of data seeds `R`: repetition r uses seed --seed + r")
 	fs.IntVar(&f.workers, "workers", 0, "jobs run at once (0: one per core)")
 	fs.StringVar(&f.shard, "shard", "", "run only the `K/N`-th interleaved slice of the jobs (K = 0…N−1) and write it to --out")
 	fs.StringVar(&f.out, "out", "", "write the raw per-run results to `FILE` (JSON) for 'sgdbias sweep merge'; required with --shard")
-	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr (and no estimate)")
+	fs.BoolVar(&f.resume, "resume", false, "run only the jobs missing from --out, a result file of the same sweep and shard left by an interrupted run (without the file: run every job)")
+	fs.BoolVar(&f.yes, "yes", false, "run even when the estimate is above the limit ("+fmt.Sprint(maxJobsUnasked)+" jobs or "+maxHoursUnasked.String()+" at most)")
+	fs.DurationVar(&f.every, "progress-every", plainInterval, "`INTERVAL` of the plain progress line written when stderr is not a terminal (a batch log)")
 	f.output = addOutputFlags(fs)
 	return f
 }
@@ -162,26 +183,20 @@ type sweepPlan struct {
 	cfg    sweep.Config
 	opts   sweep.Options
 	metric sweep.Metric
+	// resumedWall is the wall time of the partial file --resume completes.
+	resumedWall float64
 }
 
-// plan turns the flags into a sweep configuration; every error is a usage
-// error that names its flag.
-func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
-	var pl sweepPlan
-	given := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	var err error
-	if pl.metric, err = f.output.check(); err != nil {
-		return pl, err
-	}
-	base, err := f.scenario.base()
-	if err != nil {
-		return pl, err
-	}
+// axes parses the grids: the flags given, else the base scenario's own
+// grids. given receives the first value of each grid flag, so that the
+// scenario's checks and its noise rule apply as in 'sgdbias run'.
+func (f *sweepFlags) axes(fs *flag.FlagSet, base presets.Scenario, given *presets.Scenario) (map[sweep.Param]sweep.Axis, error) {
+	flags := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { flags[fl.Name] = true })
 	axes := map[sweep.Param]sweep.Axis{}
 	for _, p := range sweep.Params {
 		text, ok := base.Sweep[string(p)]
-		if given[string(p)] {
+		if flags[string(p)] {
 			text, ok = f.grids[p].text, true
 		}
 		if !ok {
@@ -189,46 +204,56 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		}
 		ax, err := sweep.ParseGrid(p, text)
 		if err != nil {
-			return pl, err
+			return nil, err
 		}
 		axes[p] = ax
-		if !given[string(p)] {
+		if !flags[string(p)] {
 			continue // a preset's grid: the preset's own value stays the scenario's
 		}
-		// The scenario sees the first value, so that its checks and its
-		// noise-follows-step rule apply as in 'sgdbias run'.
-		v := &f.scenario.values
+		first := ax.Values[0]
 		switch p {
 		case sweep.Alpha:
-			v.Alpha = ax.Values[0]
+			given.Alpha = &first
 		case sweep.Step:
-			v.Step = ax.Values[0]
+			given.Step = &first
 		case sweep.Noise:
-			v.Noise = ax.Values[0]
+			given.Noise = &presets.Noise{Value: first}
 		case sweep.Batch:
-			v.Batch = int(ax.Values[0])
+			b := int(first)
+			given.Batch = &b
 		}
 	}
-	sc, err := f.scenario.resolve()
+	return axes, nil
+}
+
+// plan turns the flags into a sweep configuration; every error is a usage
+// error that names its flag.
+func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
+	var pl sweepPlan
+	var err error
+	if pl.metric, err = f.output.check(); err != nil {
+		return pl, err
+	}
+	base, err := f.scenario.Base()
 	if err != nil {
 		return pl, err
 	}
-	h, err := f.horizon.horizon(fs, sc)
+	given := f.scenario.Given()
+	axes, err := f.axes(fs, base, &given)
 	if err != nil {
 		return pl, err
 	}
-	if !given["tol"] && sc.Tol == 0 {
-		h.Tol = defaultSweepTol
+	if given.Tol == nil && base.Tol == nil {
+		given.Tol = new(float64)
+		*given.Tol = defaultSweepTol
 	}
-	p, err := f.scenario.buildProblem(sc)
+	r, err := resolveSetup(f.in, f.scenario, given)
 	if err != nil {
 		return pl, err
 	}
-	simCfg, err := simConfig(sc, p)
-	if err != nil {
-		return pl, err
-	}
-	fixed := map[sweep.Param]float64{sweep.Alpha: sc.Alpha, sweep.Step: sc.Step, sweep.Noise: sc.Noise, sweep.Batch: float64(sc.Batch)}
+	setup := r.setup
+	fixed := map[sweep.Param]float64{sweep.Alpha: setup.Alpha, sweep.Step: setup.Params.Step,
+		sweep.Noise: setup.Params.Noise, sweep.Batch: float64(setup.Params.Batch)}
 	var grid sweep.Grid
 	for _, prm := range sweep.Params {
 		ax, ok := axes[prm]
@@ -238,19 +263,20 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		*grid.Axis(prm) = ax
 	}
 	_, noiseSwept := axes[sweep.Noise]
-	grid.NoiseFollowsStep = !noiseSwept && (base.Noise == 0 || base.Noise == base.Step)
+	grid.NoiseFollowsStep = !noiseSwept && r.sc.Noise.FollowsStep
 	c := sweep.Config{
-		Seed: sc.Seed, Reps: f.reps, Algos: simCfg.Algos, Grid: grid, Reshuffle: sc.Reshuffle,
-		LabelNoise: simCfg.Params.LabelNoise, Momentum: simCfg.Params.Momentum,
-		Horizon: sweep.Horizon{Time: h.Time, Steps: h.Steps, Tol: h.Tol},
+		Seed: setup.Seed, Reps: f.reps, Algos: setup.Algos, Grid: grid, Reshuffle: setup.Params.Reshuffle,
+		LabelNoise: setup.Params.LabelNoise, Momentum: setup.Params.Momentum, Horizon: setup.Horizon,
 	}
-	if f.scenario.data != "" {
+	if p := setup.Data; p != nil {
 		c.Problem = sweep.ProblemConfig{Source: p.Source, N: p.N, D: p.D, DataSHA256: sweep.ProblemSHA256(p)}
 		pl.opts.Data = p
 	} else {
-		c.Problem = sweep.ProblemConfig{Source: f.scenario.preset, N: sc.N, D: sc.D, S: countNonZero(p.BetaStar), BetaStar: sc.BetaStar, Features: sc.Features, LabelSigma: sc.LabelSigma}
-		if f.scenario.config != "" {
-			c.Problem.Source = f.scenario.config
+		sp := setup.Spec
+		s, _ := sp.Check() // checked by resolveSetup
+		c.Problem = sweep.ProblemConfig{Source: f.scenario.Preset, N: sp.N, D: sp.D, S: s, BetaStar: r.sc.BetaStar, Features: r.sc.Features, LabelSigma: sp.LabelSigma}
+		if f.scenario.Config != "" {
+			c.Problem.Source = f.scenario.Config
 		}
 	}
 	if err := c.Validate(); err != nil {
@@ -270,12 +296,44 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 				fmt.Sprint(pl.opts.Shard.K) + ".json")
 		}
 	}
-	if f.out != "" {
+	if f.every <= 0 {
+		return pl, fmt.Errorf("--progress-every: %v is not allowed; want a positive duration, e.g. 10s or 1m", f.every)
+	}
+	if f.resume {
+		if f.out == "" {
+			return pl, errors.New("--resume: needs --out, the result file to complete")
+		}
+		if err := f.readPartial(&pl); err != nil {
+			return pl, err
+		}
+	} else if f.out != "" {
 		if err := checkWritable("--out", f.out, f.output.force); err != nil {
 			return pl, err
 		}
 	}
 	return pl, nil
+}
+
+// readPartial loads the records of --out for --resume: the file must be of
+// this sweep (same fingerprint) and this shard. A missing file is a fresh
+// start, so that one command line serves the first run and every retry.
+func (f *sweepFlags) readPartial(pl *sweepPlan) error {
+	if _, err := os.Stat(f.out); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	part, err := sweep.ReadFile(f.out)
+	if err != nil {
+		return fmt.Errorf("--resume: %v", err)
+	}
+	if fp, want := part.Config.Fingerprint(), pl.cfg.Fingerprint(); fp != want {
+		return fmt.Errorf("--resume: %s is from a different sweep (fingerprint %.12s…, these flags give %.12s…); give the flags it was written with, or --force without --resume to start over",
+			f.out, fp, want)
+	}
+	if part.Shard != pl.opts.Shard && !(part.Shard.Whole() && pl.opts.Shard.Whole()) {
+		return fmt.Errorf("--resume: %s holds shard %s, not %s", f.out, part.Shard, pl.opts.Shard)
+	}
+	pl.opts.Done, pl.resumedWall = part.Records, part.WallSeconds
+	return nil
 }
 
 // cmdSweep implements `sgdbias sweep` and dispatches `sgdbias sweep merge`.
@@ -288,15 +346,21 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	f.scenario.in = inputs{ctx: ctx, stdin: std.in}
+	f.in = inputs{ctx: ctx, stdin: std.in}
 	pl, err := f.plan(fs)
 	if err != nil {
-		return planError(std.err, "sweep", f.scenario, err)
+		return planError(std.err, "sweep", err)
 	}
-	bar := newProgressBar(std.err, f.quiet)
-	pl.opts.Progress = bar.set
+	if code, ok := f.confirm(std.err, pl); !ok {
+		return code
+	}
+	bar := newProgressEvery(std.err, f.quiet, f.every)
+	pl.opts.Progress = func(p sweep.Progress) { bar.setCounts(p.Done, p.Total, p.Resumed, p.Fraction) }
 	res, err := sweep.Run(ctx, pl.cfg, pl.opts)
 	bar.done()
+	if res != nil && !pl.opts.NoTiming {
+		res.WallSeconds += pl.resumedWall
+	}
 	interrupted := err != nil && ctx.Err() != nil
 	if err != nil && !interrupted {
 		fmt.Fprintf(std.err, "sgdbias sweep: %v\n", err)
@@ -308,7 +372,7 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	code := 0
 	if f.out != "" {
 		// What finished is saved even after an interruption.
-		if err := writeOutput(context.WithoutCancel(ctx), std, f.out, f.output.force, res.WriteJSON); err != nil {
+		if err := writeOutput(context.WithoutCancel(ctx), std, f.out, f.output.force || f.resume, res.WriteJSON); err != nil {
 			code = outputError(std.err, "sweep", "--out", err)
 		}
 	}

@@ -5,14 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
-
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"sgdbias/figure"
 	"sgdbias/sim"
@@ -39,7 +34,7 @@ func report(std stdio, cmd string, res *sweep.Result, metric sweep.Metric, o *ou
 	case "csv":
 		err = writeSweepCSV(std.out, sums)
 	default:
-		err = writeSweepTable(std.out, res, sums, metric, !o.noTiming)
+		err = writeSweepTable(std.out, res, sums, metric, !o.noTiming, outputWidth(std.out))
 	}
 	if err != nil {
 		fmt.Fprintf(std.err, "sgdbias %s: %v\n", cmd, err)
@@ -47,7 +42,7 @@ func report(std stdio, cmd string, res *sweep.Result, metric sweep.Metric, o *ou
 	}
 	code := 0
 	if o.plot != "" {
-		if err := sweepFigure(res, sums, metric).WriteFile(o.plot, o.force); err != nil {
+		if err := writeSweepFigure(std, cmd, res, metric, o); err != nil {
 			fmt.Fprintf(std.err, "sgdbias %s: --plot: %v\n", cmd, err)
 			code = 1
 		} else {
@@ -142,14 +137,15 @@ func orDash(s string) string {
 	return s
 }
 
-// writeSweepTable prints the summaries as a table, then the chart of the
-// metric (and heatmaps for a 2-D grid).
-func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metric sweep.Metric, timing bool) error {
+// writeSweepTable prints the summaries as a table fitted to width (0: no
+// limit), then the chart of the metric (and heatmaps for a 2-D grid).
+func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metric sweep.Metric, timing bool, width int) error {
 	c := res.Config
-	describeSweep(w, c)
+	var hdr strings.Builder
+	describeSweep(&hdr, c)
+	writeProse(w, hdr.String(), width)
 	fmt.Fprintln(w)
 	swept := c.Grid.Swept()
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	var head []string
 	for _, p := range swept {
 		head = append(head, p.Label())
@@ -172,7 +168,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 			head = append(head, m.Label())
 		}
 	}
-	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	tb := table{head: head, keep: len(swept) + 6} // the swept values, algo, n, div, conv, the metric's mean ± sd
 	for _, s := range sums {
 		var row []string
 		for _, p := range swept {
@@ -191,15 +187,24 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 				row = append(row, statText(m, st.Mean))
 			}
 		}
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		tb.rows = append(tb.rows, row)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	dropped, omitted := tb.write(w, width)
+	if short := notLimits(sums); short > 0 && c.Horizon.Tol > 0 {
+		writeProse(w, fmt.Sprintf("(%d of the %d rows have runs that reached the horizon before their loss fell to tol (conv < n): "+
+			"their values are not the limits; a longer --time runs them to convergence)\n", short, len(sums)), width)
 	}
-	fmt.Fprintln(w, "\nn: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol.")
-	fmt.Fprintln(w, "Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the")
-	fmt.Fprintln(w, "two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value.")
-	fmt.Fprintln(w, "--format csv or json gives the mean, sd and median of every metric.")
+	if len(dropped) > 0 {
+		writeProse(w, fmt.Sprintf("(%s left out to fit %d columns; --format csv or json has them)\n", strings.Join(dropped, ", "), width), width)
+	}
+	if omitted > 0 {
+		writeProse(w, fmt.Sprintf("(%d of the %d rows left out; --format csv, json or --out FILE has every row)\n", omitted, len(tb.rows)), width)
+	}
+	fmt.Fprintln(w)
+	writeProse(w, "n: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol. "+
+		"Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the "+
+		"two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value. "+
+		"--format csv or json gives the mean, sd and median of every metric.\n", width)
 	if len(sums) == 0 {
 		fmt.Fprintln(w, "no job finished")
 	}
@@ -209,41 +214,8 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 	if len(swept) == 0 || len(sums) == 0 {
 		return nil
 	}
-	r := lipgloss.NewRenderer(w)
-	color := r.ColorProfile() != termenv.Ascii
-	series, note := sweepSeries(res, sums, metric)
 	fmt.Fprintln(w)
-	if note != "" {
-		fmt.Fprintln(w, note)
-	} else {
-		x := swept[0]
-		ys := make([][]float64, len(series))
-		for i, s := range series {
-			ys[i] = s.Y
-		}
-		ch := figure.Chart{
-			Title:  fmt.Sprintf("%s (mean over the runs) against %s", metric.Label(), x.Label()),
-			XLabel: x.Label(), XLog: c.Grid.Axis(x).LogSpaced(), YLog: figure.LogUseful(ys...),
-			Width: 60, Height: 12, Color: color, Series: series,
-		}
-		fmt.Fprint(w, ch.Render())
-	}
-	if len(swept) == 2 {
-		maps := make([]figure.Heatmap, len(c.Algos))
-		var all []float64
-		for i, a := range c.Algos {
-			maps[i] = sweepHeatmap(res, sums, metric, a)
-			for _, row := range maps[i].Z {
-				all = append(all, row...)
-			}
-		}
-		lo, hi := finiteRange(all)
-		for _, h := range maps { // one colour scale for every algorithm
-			h.Lo, h.Hi, h.Log = lo, hi, figure.LogUseful(all)
-			fmt.Fprintln(w)
-			fmt.Fprint(w, h.Render(r))
-		}
-	}
+	writeSweepCharts(w, res, metric, width)
 	return nil
 }
 
@@ -267,162 +239,6 @@ func statText(m sweep.Metric, v *float64) string {
 		return strconv.FormatFloat(*v, 'f', -1, 64)
 	}
 	return fmt.Sprintf("%.3g", *v)
-}
-
-// summaryIndex finds the summary of an algorithm at a grid point.
-type summaryIndex map[sumKey]sweep.Summary
-
-type sumKey struct {
-	point int
-	algo  sim.Algo
-}
-
-func indexSummaries(sums []sweep.Summary) summaryIndex {
-	idx := summaryIndex{}
-	for _, s := range sums {
-		idx[sumKey{s.Point.Index, s.Algo}] = s
-	}
-	return idx
-}
-
-// mean returns the mean and sd of the metric at a point, NaN when absent.
-func (idx summaryIndex) mean(point int, a sim.Algo, m sweep.Metric) (float64, float64) {
-	s, ok := idx[sumKey{point, a}]
-	if !ok {
-		return math.NaN(), math.NaN()
-	}
-	st := s.Stat(m)
-	if st.Mean == nil {
-		return math.NaN(), math.NaN()
-	}
-	return *st.Mean, *st.SD
-}
-
-// sweepSeries returns the metric's mean (± sd) against the first swept
-// parameter: one series per algorithm and per combination of the other
-// swept parameters' values. note is set instead when there would be too
-// many lines.
-func sweepSeries(res *sweep.Result, sums []sweep.Summary, metric sweep.Metric) ([]figure.Series, string) {
-	g := res.Config.Grid
-	swept := g.Swept()
-	if len(swept) == 0 {
-		return nil, "(one grid point: nothing to chart)"
-	}
-	x := swept[0]
-	others := swept[1:]
-	combos := 1
-	for _, p := range others {
-		combos *= len(g.Axis(p).Values)
-	}
-	if combos*len(res.Config.Algos) > maxChartSeries {
-		return nil, fmt.Sprintf("(no chart: %d lines would be too many; see the table, the heatmaps of a 2-D grid, or --format csv)",
-			combos*len(res.Config.Algos))
-	}
-	idx := indexSummaries(sums)
-	xs := g.Axis(x).Values
-	var out []figure.Series
-	for _, a := range res.Config.Algos {
-		for k := range combos {
-			var pos [4]int
-			name := string(a)
-			rem := k
-			for j := len(others) - 1; j >= 0; j-- {
-				p := others[j]
-				n := len(g.Axis(p).Values)
-				pos[paramIndex(p)] = rem % n
-				rem /= n
-			}
-			for _, p := range others {
-				name += fmt.Sprintf(" %s=%s", p.Label(), figure.FormatValue(g.Axis(p).Values[pos[paramIndex(p)]]))
-			}
-			s := figure.Series{X: xs, Y: make([]float64, len(xs)), Err: make([]float64, len(xs))}
-			div, runs := 0, 0
-			for i := range xs {
-				pos[paramIndex(x)] = i
-				s.Y[i], s.Err[i] = idx.mean(g.Index(pos), a, metric)
-				if sum, ok := idx[sumKey{g.Index(pos), a}]; ok {
-					div, runs = div+sum.Diverged, runs+sum.Runs
-				}
-			}
-			if div > 0 {
-				name += fmt.Sprintf(" (%d of %d runs diverged)", div, runs)
-			}
-			s.Name = name
-			out = append(out, s)
-		}
-	}
-	return out, ""
-}
-
-func paramIndex(p sweep.Param) int {
-	for i, q := range sweep.Params {
-		if q == p {
-			return i
-		}
-	}
-	return -1
-}
-
-// sweepHeatmap shows the metric's mean over a 2-D grid for one algorithm.
-func sweepHeatmap(res *sweep.Result, sums []sweep.Summary, metric sweep.Metric, a sim.Algo) figure.Heatmap {
-	g := res.Config.Grid
-	swept := g.Swept()
-	px, py := swept[0], swept[1]
-	idx := indexSummaries(sums)
-	h := figure.Heatmap{
-		Title:   fmt.Sprintf("%s: %s (mean over the runs)", a, metric.Label()),
-		XLabel:  px.Label(),
-		YLabel:  py.Label(),
-		X:       g.Axis(px).Values,
-		Y:       g.Axis(py).Values,
-		NoValue: "no value: every run diverged or failed, or the job did not run",
-	}
-	for j := range h.Y {
-		row := make([]float64, len(h.X))
-		for i := range h.X {
-			var pos [4]int
-			pos[paramIndex(px)], pos[paramIndex(py)] = i, j
-			row[i], _ = idx.mean(g.Index(pos), a, metric)
-		}
-		h.Z = append(h.Z, row)
-	}
-	return h
-}
-
-// finiteRange is the smallest and largest finite value (NaN, NaN if none).
-func finiteRange(vs []float64) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, v := range vs {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-	}
-	if lo > hi {
-		return math.NaN(), math.NaN()
-	}
-	return lo, hi
-}
-
-// sweepFigure is the --plot figure: the chart's series with ± sd error bars.
-func sweepFigure(res *sweep.Result, sums []sweep.Summary, metric sweep.Metric) figure.Plot {
-	c := res.Config
-	series, _ := sweepSeries(res, sums, metric)
-	var ys [][]float64
-	for _, s := range series {
-		ys = append(ys, s.Y)
-	}
-	// The axis label stays short (gonum shrinks the plot to fit a long
-	// vertical label); the title says what the metric is.
-	p := figure.Plot{
-		Title: fmt.Sprintf("%s: mean ± sd over %d data seeds\n%s, n = %d, d = %d",
-			metric.Describe(), c.Reps, orDash(c.Problem.Source), c.Problem.N, c.Problem.D),
-		YLabel: metric.Label(), YLog: figure.LogUseful(ys...), Series: series,
-	}
-	if swept := c.Grid.Swept(); len(swept) > 0 {
-		p.XLabel = swept[0].Describe()
-		p.XLog = c.Grid.Axis(swept[0]).LogSpaced()
-	}
-	return p
 }
 
 // The JSON report of a sweep. Missing numbers are null, never NaN.
@@ -454,6 +270,7 @@ type summaryJSON struct {
 	AlphaRatio sweep.Stat `json:"alpha_ratio"`
 	Steps      sweep.Stat `json:"steps"`
 	Time       sweep.Stat `json:"time"`
+	JumpError  sweep.Stat `json:"jump_error"`
 }
 
 func writeSweepJSON(w io.Writer, res *sweep.Result, sums []sweep.Summary, timing bool) error {
@@ -468,6 +285,7 @@ func writeSweepJSON(w io.Writer, res *sweep.Result, sums []sweep.Summary, timing
 			Runs: s.Runs, Diverged: s.Diverged, Failed: s.Failed, Converged: s.Converged,
 			TestError: s.Stat(sweep.TestError), L1Norm: s.Stat(sweep.L1Norm), L1Distance: s.Stat(sweep.L1Distance),
 			AlphaRatio: s.Stat(sweep.AlphaRatio), Steps: s.Stat(sweep.Steps), Time: s.Stat(sweep.Time),
+			JumpError: s.Stat(sweep.JumpError),
 		})
 	}
 	if timing && res.WallSeconds > 0 {
@@ -502,4 +320,16 @@ func writeSweepCSV(w io.Writer, sums []sweep.Summary) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// notLimits counts the summaries with runs that stopped at the horizon
+// before converging.
+func notLimits(sums []sweep.Summary) int {
+	n := 0
+	for _, s := range sums {
+		if s.Converged < s.Runs-s.Diverged-s.Failed {
+			n++
+		}
+	}
+	return n
 }

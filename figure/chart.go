@@ -14,13 +14,15 @@ import (
 	"github.com/guptarohit/asciigraph"
 )
 
-// Series is one curve: Y[i] ± Err[i] at X[i]. A non-finite Y (or, on a log
-// scale, a non-positive one) is a gap. Err may be nil.
+// Series is one curve: Y[i] at X[i], with an error bar from Lo[i] to Hi[i]
+// (absolute values, not distances; NaN or a missing entry: no bar). A
+// non-finite Y (or, on a log scale, a non-positive one) is a gap.
 type Series struct {
 	Name string
 	X    []float64
 	Y    []float64
-	Err  []float64
+	Lo   []float64
+	Hi   []float64
 }
 
 // Chart is a line chart for the terminal, drawn with asciigraph.
@@ -139,13 +141,21 @@ func (c Chart) Render() string {
 	}
 	// The legend, written here rather than by asciigraph, which would emit
 	// colour codes even without colours.
+	// Entries wrap to stay within the chart's width and its y labels.
 	b.WriteString(" ")
+	col, limit := 1, width+12
 	for i, name := range legends {
 		mark := strings.Repeat(chars[i].Horizontal, 2)
+		entry := 1 + 2 + 1 + len([]rune(name))
+		if col > 1 && col+entry > limit {
+			b.WriteString("\n ")
+			col = 1
+		}
 		if c.Color {
 			mark = fmt.Sprintf("\x1b[38;5;%dm%s\x1b[0m", colors[i], mark)
 		}
 		fmt.Fprintf(&b, " %s %s", mark, name)
+		col += entry
 	}
 	b.WriteString("\n")
 	return b.String()

@@ -126,12 +126,12 @@ func TestHeatmapPlainAndColour(t *testing.T) {
 	}
 }
 
-func TestPlotWritesSVGAndPNG(t *testing.T) {
+func TestPlotWritesSVGAndPNGAndRefusesOtherFormats(t *testing.T) {
 	dir := t.TempDir()
 	p := Plot{Title: "test error against α", XLabel: "α", YLabel: "test error", XLog: true, YLog: true,
 		Series: []Series{
-			{Name: "gd", X: []float64{0.001, 0.01, 0.1}, Y: []float64{1e-3, 1e-2, 0.5}, Err: []float64{2e-3, 1e-2, 0.1}},
-			{Name: "sgd", X: []float64{0.001, 0.01, 0.1}, Y: []float64{1e-4, nan, 0.2}, Err: []float64{1e-5, nan, inf}},
+			{Name: "gd", X: []float64{0.001, 0.01, 0.1}, Y: []float64{1e-3, 1e-2, 0.5}, Lo: []float64{0, 0, 0.4}, Hi: []float64{2e-3, 2e-2, 0.6}},
+			{Name: "sgd", X: []float64{0.001, 0.01, 0.1}, Y: []float64{1e-4, nan, 0.2}, Lo: []float64{1e-5, nan, 0.1}, Hi: []float64{2e-4, nan, inf}},
 		}}
 	svg := filepath.Join(dir, "f.svg")
 	if err := p.WriteFile(svg, false); err != nil {
@@ -151,8 +151,8 @@ func TestPlotWritesSVGAndPNG(t *testing.T) {
 	if err := p.WriteFile(png, false); !errors.Is(err, atomicfile.ErrExists) {
 		t.Errorf("overwrote without being asked: %v", err)
 	}
-	if err := p.WriteFile(filepath.Join(dir, "f.pdf"), false); err == nil {
-		t.Error("accepted .pdf")
+	if err := p.WriteFile(filepath.Join(dir, "f.eps"), false); err == nil {
+		t.Error("accepted .eps")
 	}
 	empty := Plot{Title: "x", XLog: true, YLog: true, Series: []Series{{Name: "a", X: []float64{-1, 1}, Y: []float64{nan, -2}}}}
 	if err := empty.Encode(&bytes.Buffer{}, "svg"); err == nil {

@@ -1,5 +1,7 @@
 // Package presets holds the named scenarios of sgdbias, stored as JSON files
-// embedded in the binary, and loads user scenarios in the same format.
+// embedded in the binary, loads user scenarios in the same format, and owns
+// every conversion of a scenario: file ↔ Scenario ↔ sim.Setup ↔ command
+// line (the flags and the line that gives a configuration back).
 package presets
 
 import (
@@ -16,43 +18,6 @@ import (
 	"sort"
 	"strings"
 )
-
-// Scenario is every parameter of a run, with words on what to look at.
-// Zero values mean "not set" so that a scenario can be layered over another.
-type Scenario struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`
-	About string `json:"about"`
-
-	N          int     `json:"n,omitempty"`
-	D          int     `json:"d,omitempty"`
-	S          int     `json:"s,omitempty"`
-	BetaStar   string  `json:"beta_star,omitempty"` // "pm1", "gauss" or a comma list
-	Features   string  `json:"features,omitempty"`  // "iso", "aniso:LO:HI", "var:…"
-	LabelSigma float64 `json:"label_sigma,omitempty"`
-	Seed       uint64  `json:"seed,omitempty"`
-
-	Algos     string  `json:"algos,omitempty"` // comma list of gf, gd, sgf, sgd
-	Alpha     float64 `json:"alpha,omitempty"`
-	Step      float64 `json:"step,omitempty"`
-	Noise     float64 `json:"noise,omitempty"`
-	Batch     int     `json:"batch,omitempty"`
-	Reshuffle bool    `json:"reshuffle,omitempty"`
-	// LabelNoise is the variance δ of LNSGD's fresh label noise; Momentum is
-	// HB's μ.
-	LabelNoise float64 `json:"label_noise,omitempty"`
-	Momentum   float64 `json:"momentum,omitempty"`
-
-	Time  float64 `json:"time,omitempty"`
-	Steps int64   `json:"steps,omitempty"`
-	Tol   float64 `json:"tol,omitempty"`
-
-	// Sweep gives `sgdbias sweep` default grids for this scenario, by
-	// parameter name ("alpha", "step", "noise", "batch"), e.g.
-	// {"noise": "0.02,0.1"}: what the scenario compares. A grid flag on the
-	// command line wins.
-	Sweep map[string]string `json:"sweep,omitempty"`
-}
 
 // sweepable are the parameters a scenario's Sweep may give grids for.
 var sweepable = []string{"alpha", "step", "noise", "batch"}
@@ -83,10 +48,6 @@ func Get(name string) (Scenario, error) {
 	return decode(name+".json", data)
 }
 
-// MaxFileBytes caps a scenario file: a scenario is a few hundred bytes, and
-// reading /dev/zero or a runaway pipe must fail fast.
-const MaxFileBytes = 1 << 20
-
 // Load reads a user scenario file in the same JSON format.
 func Load(file string) (Scenario, error) {
 	f, err := os.Open(file)
@@ -97,23 +58,27 @@ func Load(file string) (Scenario, error) {
 	return Read(file, f)
 }
 
-// Read reads a user scenario from r (at most MaxFileBytes); name is used in
-// messages only.
+// Read reads a user scenario from r; name is used in messages only. A
+// scenario is a small object: reading stops past the cap, so that a device
+// such as /dev/zero or a huge file is refused, not swallowed.
 func Read(name string, r io.Reader) (Scenario, error) {
 	if f, ok := r.(*os.File); ok {
 		if info, err := f.Stat(); err == nil && info.IsDir() {
 			return Scenario{}, fmt.Errorf("--config: %s is a directory; want a scenario file (JSON)", name)
 		}
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, maxScenarioBytes+1))
 	if err != nil {
 		return Scenario{}, fmt.Errorf("--config: %s: %w", name, err)
 	}
-	if len(data) > MaxFileBytes {
-		return Scenario{}, fmt.Errorf("--config: %s is larger than the limit of %d KiB for a scenario file", name, MaxFileBytes>>10)
+	if len(data) > maxScenarioBytes {
+		return Scenario{}, fmt.Errorf("--config: %s is larger than %d bytes; a scenario is a small JSON object", name, maxScenarioBytes)
 	}
 	return decode(name, data)
 }
+
+// maxScenarioBytes caps a scenario file (the presets are under 2 kB).
+const maxScenarioBytes = 1 << 20
 
 // decode parses a scenario strictly: unknown fields, duplicate keys and
 // trailing data are errors that name the file and line. A UTF-8 byte order

@@ -25,7 +25,7 @@ func TestEveryPresetIsComplete(t *testing.T) {
 		if sc.Title == "" || sentences < 2 || sentences > 4 {
 			t.Errorf("%s: title %q, about with %d sentences; want a title and 2–4 sentences", name, sc.Title, sentences)
 		}
-		if sc.N == 0 || sc.D == 0 || sc.Alpha == 0 || sc.Step == 0 || sc.Batch == 0 || sc.Algos == "" || (sc.Time == 0 && sc.Steps == 0) {
+		if sc.N == nil || sc.D == nil || sc.Alpha == nil || sc.Step == nil || sc.Batch == nil || sc.Algos == "" || (sc.Time == nil && sc.Steps == nil) {
 			t.Errorf("%s: a parameter is missing: %+v", name, sc)
 		}
 	}
@@ -68,6 +68,17 @@ func TestScenarioSweepKeysAreChecked(t *testing.T) {
 	}
 	_, err := Load(path)
 	if err == nil || !strings.Contains(err.Error(), `s.json:3: sweep: unknown parameter "gamma"; allowed alpha, step, noise, batch`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// A device or a huge file is refused after the size cap, not read whole.
+func TestLoadRefusesHugeInput(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err := Load("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("got %v", err)
 	}
 }

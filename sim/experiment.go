@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
+	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 	"sgdbias/sim/theory"
 )
@@ -51,7 +53,7 @@ func NewMethod(a Algo, p *problem.Problem, cfg Config) (Method, error) {
 	case HB:
 		return NewHeavyBall(p, cfg.Init, cfg.Params)
 	}
-	return nil, fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb", a)
+	return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), "is not an algorithm", "gf, gd, sgf, sgd, lnsgd, hb")
 }
 
 // CheckScale reports data too large to train on: the initial loss
@@ -87,7 +89,7 @@ type Experiment struct {
 // NewExperiment builds every method of cfg.Algos on p.
 func NewExperiment(p *problem.Problem, cfg Config) (*Experiment, error) {
 	if len(cfg.Algos) == 0 {
-		return nil, errors.New("--algo: no algorithm selected; allowed gf, gd, sgf, sgd")
+		return nil, param.Errorf(param.Algos, "", "none selected", "at least one of gf, gd, sgf, sgd, lnsgd, hb")
 	}
 	e := &Experiment{Problem: p, Config: cfg}
 	for _, a := range cfg.Algos {

@@ -139,6 +139,11 @@ func (m *gfMethod) step(maxStep, target float64) error {
 	for {
 		h := math.Min(m.hNext, maxStep)
 		errNorm := m.attempt(h)
+		if math.IsNaN(errNorm) {
+			// A trial step so long that β overflowed at some stage (long
+			// plateaus of tiny α let h grow): reject it and shrink.
+			errNorm = math.Inf(1)
+		}
 		if errNorm <= 1 {
 			m.accept(h, errNorm, h < m.hNext)
 			if h == maxStep {
@@ -147,7 +152,7 @@ func (m *gfMethod) step(maxStep, target float64) error {
 			break
 		}
 		m.hNext = h * math.Max(0.2, 0.9*math.Pow(errNorm, -0.2))
-		if m.hNext < 1e-14*math.Max(1, m.state.Time) || math.IsNaN(errNorm) {
+		if m.hNext < 1e-14*math.Max(1, m.state.Time) {
 			m.fail(GF)
 			return errStepUnderflow
 		}

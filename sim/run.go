@@ -2,19 +2,9 @@ package sim
 
 import (
 	"context"
-	"errors"
 	"math"
 	"time"
 )
-
-// Horizon says when a headless run stops: at Time, after Steps steps (GF:
-// at time Steps·γ), or as soon as the training loss is ≤ Tol, whichever
-// comes first. Zero fields are unused; at least Time or Steps must be set.
-type Horizon struct {
-	Time  float64
-	Steps int64
-	Tol   float64
-}
 
 // SampleSpacing chooses where on the time axis metric samples are taken.
 type SampleSpacing int
@@ -60,16 +50,10 @@ const toleranceCheckSteps = 1024
 // when ctx is cancelled (returning ctx.Err()) and reports a divergence in
 // the result rather than as an error.
 func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
-	end := opt.Horizon.Time
 	dt := TimePerStep(m.Algo(), m.Params())
-	if opt.Horizon.Steps > 0 {
-		end = float64(opt.Horizon.Steps) * dt
-		if opt.Horizon.Time > 0 {
-			end = math.Min(end, opt.Horizon.Time)
-		}
-	}
+	end := opt.Horizon.End(dt)
 	if !(end > 0) {
-		return RunResult{}, errors.New("run: the horizon needs --time > 0 or --steps > 0")
+		return RunResult{}, opt.Horizon.Validate()
 	}
 	times := SampleTimes(end, dt, opt.Samples, opt.Spacing)
 	var res RunResult
@@ -94,32 +78,28 @@ func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 // toleranceCheckSteps steps, checking the tolerance and cancellation between
 // chunks and timing only the stepping itself.
 func advanceChunked(ctx context.Context, m Method, s *Sampler, target, tol float64, res *RunResult) error {
-	for next := m.State().Time; next < target; {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		next = math.Min(target, next+toleranceCheckSteps*m.Params().Step)
+	for {
+		// A chunk ends toleranceCheckSteps steps of γ ahead in time too, so
+		// that GF, whose steps are longer, checks as often as the others.
+		next := math.Min(target, m.State().Time+toleranceCheckSteps*TimePerStep(m.Algo(), m.Params()))
 		start := time.Now()
-		reached, err := advanceBounded(m, next)
-		if !reached {
-			next = m.State().Time // the bounded piece stopped short of next
-		}
+		adv := Advance(ctx, m, next, toleranceCheckSteps)
 		res.StepSeconds += time.Since(start).Seconds()
-		var div *DivergenceError
-		if errors.As(err, &div) {
-			labelled := *div
-			labelled.Algo = m.Algo() // a variant's label, not its base algorithm
-			res.Diverged = &labelled
+		switch adv.Outcome {
+		case Diverged:
+			res.Diverged = adv.Divergence
 			return nil
-		} else if err != nil {
-			return err
+		case Cancelled, Failed:
+			return adv.Err
 		}
 		if tol > 0 && s.Loss(m) <= tol {
 			res.Converged = true
 			return nil
 		}
+		if adv.Outcome == Reached && next == target {
+			return nil
+		}
 	}
-	return nil
 }
 
 // measure takes a sample, with the prediction error when pr is set and its
@@ -139,21 +119,6 @@ func TimePerStep(a Algo, p Params) float64 {
 		return p.Step / (1 - p.Momentum)
 	}
 	return p.Step
-}
-
-// boundedAdvancer is a method whose work per unit of time is not set by γ
-// (GF), so that a run advances it in pieces of a bounded number of steps.
-type boundedAdvancer interface {
-	AdvanceWithin(t float64, maxSteps int64) (bool, error)
-}
-
-// advanceBounded advances m towards t by at most toleranceCheckSteps steps
-// when m supports it, else all the way, and reports whether it got there.
-func advanceBounded(m Method, t float64) (bool, error) {
-	if b, ok := m.(boundedAdvancer); ok {
-		return b.AdvanceWithin(t, toleranceCheckSteps)
-	}
-	return true, m.AdvanceTo(t)
 }
 
 // emit records a finite sample as the latest result and passes it on.

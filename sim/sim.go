@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"sgdbias/sim/param"
 )
 
 // Algo names one of the training algorithms.
@@ -85,34 +87,56 @@ type Params struct {
 	Momentum float64
 }
 
+// WithStep returns p with step γ: the SGF noise scale follows the step
+// while it equals it (the seed paper's SGF has temperature γ, §4), and
+// keeps its own value otherwise.
+func (p Params) WithStep(step float64) Params {
+	if p.Noise == p.Step {
+		p.Noise = step
+	}
+	p.Step = step
+	return p
+}
+
 // Validate checks the parameters against a problem with n samples.
 func (p Params) Validate(n int) error {
 	if !(p.Step > 0) || math.IsInf(p.Step, 0) {
-		return fmt.Errorf("--step: %v is not allowed; the step size γ must be a finite number > 0", p.Step)
+		return param.Errorf(param.Step, p.Step, "", "a finite step size γ > 0")
 	}
 	if !(p.Noise >= 0) || math.IsInf(p.Noise, 0) {
-		return fmt.Errorf("--noise: %v is not allowed; the SGF noise scale must be a finite number ≥ 0", p.Noise)
+		return param.Errorf(param.Noise, p.Noise, "", "a finite SGF noise scale ≥ 0")
 	}
 	if p.Batch < 1 || p.Batch > n {
-		return fmt.Errorf("--batch: %d is out of range; allowed 1 ≤ b ≤ n (=%d)", p.Batch, n)
+		return param.OutOfRange(param.Batch, p.Batch, "1 ≤ b ≤ n (=%d)", n)
 	}
 	if !(p.LabelNoise >= 0) || math.IsInf(p.LabelNoise, 0) {
-		return fmt.Errorf("--label-noise: %v is not allowed; the label-noise variance δ must be a finite number ≥ 0", p.LabelNoise)
+		return param.Errorf(param.LabelNoise, p.LabelNoise, "", "a finite label-noise variance δ ≥ 0")
 	}
 	if !(p.Momentum >= 0 && p.Momentum < 1) {
-		return fmt.Errorf("--momentum: %v is out of range; allowed 0 ≤ μ < 1", p.Momentum)
+		return param.OutOfRange(param.Momentum, p.Momentum, "0 ≤ μ < 1")
 	}
 	return nil
 }
 
-// The initialisation scales the engine accepts: below MinAlpha α² is not a
-// normal float64; above MaxAlpha the network starts so far in the kernel
-// regime that α⁴ and the theory solver's constants overflow (the solver is
+// The initialisation scales every entry point accepts (flags, scenario
+// files, the explorer's typing and ←/→ ladder, sweep grids). Down to
+// 1e-100 the saddle-to-saddle staircase (theory.md §9) is sharp and the φ_α
+// solver of the GF limit still converges through its continuation in α (§7,
+// tested to 1e-300); α² stays a normal float64. Above 1e3 the network starts
+// deep in the kernel regime and α⁴ overflows the solver's constants (it is
 // tested to α = 1e3).
 const (
-	MinAlpha = 1e-150
-	MaxAlpha = 1e4
+	MinAlpha = 1e-100
+	MaxAlpha = 1e3
 )
+
+// CheckAlpha checks one initialisation scale against [MinAlpha, MaxAlpha].
+func CheckAlpha(alpha float64) error {
+	if !(alpha >= MinAlpha && alpha <= MaxAlpha) {
+		return param.OutOfRange(param.Alpha, alpha, "%g ≤ α ≤ %g", MinAlpha, MaxAlpha)
+	}
+	return nil
+}
 
 // Init is the initialisation w₊(0) = w₋(0) = α, per coordinate (§1).
 type Init struct {
@@ -131,11 +155,12 @@ func UniformInit(alpha float64, d int) Init {
 // Validate checks that α is finite and positive in every coordinate.
 func (in Init) Validate(d int) error {
 	if len(in.Alpha) != d {
-		return fmt.Errorf("--alpha: %d values given, want 1 or d (=%d)", len(in.Alpha), d)
+		return param.Errorf(param.Alpha, fmt.Sprintf("%d values", len(in.Alpha)), "given", "1 or d (=%d)", d)
 	}
 	for j, a := range in.Alpha {
-		if !(a >= MinAlpha && a <= MaxAlpha) {
-			return fmt.Errorf("--alpha: α[%d] = %v is out of range; allowed %g ≤ α ≤ %g", j, a, MinAlpha, MaxAlpha)
+		if err := CheckAlpha(a); err != nil {
+			err.(*param.Error).Value = fmt.Sprintf("α[%d] = %v", j, a)
+			return err
 		}
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"sgdbias/sim/param"
 )
 
 // A variant is an algorithm with some parameters pinned, written
@@ -43,15 +45,15 @@ func parsePins(a Algo) ([]Pin, error) {
 	for _, part := range parts[1:] {
 		key, text, ok := strings.Cut(part, "=")
 		if !ok || !slices.Contains(pinKeys, key) {
-			return nil, fmt.Errorf("--algo: %q: %q is not key=value with a key among %s", a, part, strings.Join(pinKeys, ", "))
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %q, not key=value", part), "keys %s", strings.Join(pinKeys, ", "))
 		}
 		if seen[key] {
-			return nil, fmt.Errorf("--algo: %q pins %s twice", a, key)
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), "pins "+key+" twice", "each key once")
 		}
 		seen[key] = true
 		v, err := strconv.ParseFloat(text, 64)
 		if err != nil {
-			return nil, fmt.Errorf("--algo: %q: %s=%q is not a number", a, key, text)
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %s=%q, not a number", key, text), "key=NUMBER")
 		}
 		pins = append(pins, Pin{Key: key, Value: v})
 	}
@@ -81,7 +83,7 @@ func (a Algo) Pinned(p Params) Params {
 func parseAlgo(text string) (Algo, error) {
 	a := Algo(strings.ToLower(strings.TrimSpace(text)))
 	if !slices.Contains(AllAlgos, a.Base()) {
-		return "", fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd, lnsgd, hb (comma-separated), all, or a variant such as gd:step=0.02", text)
+		return "", param.Errorf(param.Algos, strconv.Quote(text), "is not an algorithm", "gf, gd, sgf, sgd, lnsgd, hb (comma-separated), all, or a variant such as gd:step=0.02")
 	}
 	if _, err := parsePins(a); err != nil {
 		return "", err
@@ -99,11 +101,3 @@ type pinnedMethod struct {
 func (m *pinnedMethod) Algo() Algo { return m.algo }
 
 func (m *pinnedMethod) SetParams(p Params) error { return m.Method.SetParams(m.algo.Pinned(p)) }
-
-// AdvanceWithin passes GF's bounded advance through (see Run).
-func (m *pinnedMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
-	if b, ok := m.Method.(boundedAdvancer); ok {
-		return b.AdvanceWithin(t, maxSteps)
-	}
-	return true, m.Method.AdvanceTo(t)
-}

@@ -1,10 +1,11 @@
 package sim_test
 
 import (
-	"strings"
+	"errors"
 	"testing"
 
 	"sgdbias/sim"
+	"sgdbias/sim/param"
 )
 
 // A variant runs its base algorithm with the pinned parameters, keeps them
@@ -41,7 +42,8 @@ func TestVariantPinsItsParameters(t *testing.T) {
 		t.Fatalf("after a live change: %+v, want step pinned at 0.01 and batch 2", got)
 	}
 	for _, bad := range []string{"gd:gamma=0.1", "gd:step", "gd:step=x", "gd:step=0.1:step=0.2", "adam:step=0.1"} {
-		if _, err := sim.ParseAlgos(bad); err == nil || !strings.Contains(err.Error(), "--algo") {
+		var pe *param.Error
+		if _, err := sim.ParseAlgos(bad); !errors.As(err, &pe) || pe.Param != param.Algos {
 			t.Errorf("%q: got %v", bad, err)
 		}
 	}

@@ -145,10 +145,10 @@ func TestLongRunMemory(t *testing.T) {
 	if os.Getenv("SGDBIAS_LONG") == "" {
 		t.Skip("set SGDBIAS_LONG=1 to run 10⁸ steps")
 	}
-	sc := live.Scenario{
+	sc := live.Scenario{Setup: sim.Setup{
 		Spec:  problem.Spec{N: 6, D: 14, S: 2, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},
 		Algos: []sim.Algo{sim.GD, sim.SGD}, Alpha: 0.1, Params: sim.Params{Step: 1e-6, Noise: 1e-6, Batch: 1}, Seed: 3,
-	}
+	}}
 	r, err := live.Start(sc, live.Options{Paused: true, ConvergedLoss: -1, PredictEvery: time.Hour})
 	if err != nil {
 		t.Fatal(err)

@@ -3,11 +3,8 @@ package ui
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/guptarohit/asciigraph"
 
 	"sgdbias/sim"
@@ -56,11 +53,11 @@ func NewChart(c *Common, m live.Metric) *Chart {
 func metricTitle(m live.Metric) string {
 	switch m {
 	case live.Loss:
-		return "train loss"
+		return "loss"
 	case live.L1:
 		return "‖β‖₁"
 	case live.Alpha:
-		return "α_t geo-mean"
+		return "α_t"
 	case live.TestError:
 		return "test error"
 	}
@@ -115,7 +112,7 @@ func (c *Chart) render(s *live.Snapshot, logTime bool) string {
 		return blankBlock(w, h)
 	}
 	var lines []string
-	lines = append(lines, c.titleLine(s, w))
+	lines = append(lines, c.titleLine(w))
 	axisRows := 1
 	if c.xLabels {
 		axisRows = 2
@@ -145,21 +142,13 @@ func (c *Chart) render(s *live.Snapshot, logTime bool) string {
 	return fitBlock(lines, w, h)
 }
 
-func (c *Chart) titleLine(s *live.Snapshot, w int) string {
+// titleLine names the metric; the values are in the table under the
+// charts, where they are never cut.
+func (c *Chart) titleLine(w int) string {
 	st := c.common.Styles
 	t := st.Title.Render(c.title)
 	if c.metric.Log() {
 		t += st.Dim.Render(" (log)")
-	}
-	for _, r := range s.Enabled() {
-		if !r.HasLatest {
-			continue
-		}
-		v, ok := latestValue(r, c.metric)
-		if !ok {
-			continue
-		}
-		t += " " + st.Algo(r.Algo).Render(algoLabel(r.Algo)) + " " + shortValue(v)
 	}
 	return truncate(t, w-rightMargin)
 }
@@ -188,8 +177,8 @@ func (c *Chart) collect(s *live.Snapshot, ax live.Axis, cols int) []plotSeries {
 		if len(lo) == 0 {
 			continue
 		}
-		col, _ := st.algoChartColor(r.Algo)
-		out = append(out, plotSeries{lo: lo, hi: hi, glyph: Glyph(r.Algo), color: col, diverged: r.Diverged != nil})
+		col, _ := c.common.chartColor(r.Algo)
+		out = append(out, plotSeries{lo: lo, hi: hi, glyph: c.common.Glyph(r.Algo), color: col, diverged: r.Diverged != nil})
 	}
 	if c.metric == live.L1 && len(out) > 0 {
 		refCol := asciigraph.Default
@@ -198,11 +187,11 @@ func (c *Chart) collect(s *live.Snapshot, ax live.Axis, cols int) []plotSeries {
 		}
 		if s.Refs.HasMinL1 {
 			v := flat(s.Refs.MinL1, cols)
-			out = append([]plotSeries{{lo: v, hi: v, glyph: glyphMin, color: refCol, ref: true}}, out...)
+			out = append([]plotSeries{{lo: v, hi: v, glyph: asciigraph.CreateCharSet(glyphMinL1), color: refCol, ref: true}}, out...)
 		}
 		if s.Refs.HasGFLimit {
 			v := flat(s.Refs.GFLimitL1, cols)
-			out = append([]plotSeries{{lo: v, hi: v, glyph: glyphGFL, color: refCol, ref: true}}, out...)
+			out = append([]plotSeries{{lo: v, hi: v, glyph: asciigraph.CreateCharSet(glyphGFLimit), color: refCol, ref: true}}, out...)
 		}
 	}
 	return out
@@ -255,6 +244,10 @@ func (c *Chart) plot(series []plotSeries, height, cols int) []string {
 		return make([]string, height+1)
 	}
 	lo, hi = padRange(lo, hi, c.metric.Log())
+	if !c.metric.Log() {
+		lo, hi = niceRange(lo, hi, height)
+	}
+	labels := axisLabels(lo, hi, height, c.metric.Log(), yLabelWidth)
 	scale := float64(height) / (hi - lo)
 	// A spread narrower than a row draws as its midpoint; wider ones keep
 	// their extremes, so noise bands and spikes stay visible.
@@ -287,127 +280,16 @@ func (c *Chart) plot(series []plotSeries, height, cols int) []string {
 		asciigraph.LowerBound(0), asciigraph.UpperBound(float64(height)),
 		asciigraph.Offset(3),
 		asciigraph.SeriesChars(glyphs...),
-		asciigraph.YAxisValueFormatter(c.yLabel(lo, hi, height)),
+		asciigraph.YAxisValueFormatter(func(u float64) string {
+			row := min(max(int(math.Round(float64(height)-u)), 0), height)
+			return padLeft(labels[row], yLabelWidth)
+		}),
 	}
 	if useColor {
 		opts = append(opts, asciigraph.SeriesColors(colors...))
 	}
 	out := asciigraph.PlotMany(data, opts...)
 	return strings.Split(out, "\n")
-}
-
-// padRange widens a range so that flat data still get a readable axis.
-func padRange(lo, hi float64, logScale bool) (float64, float64) {
-	span := hi - lo
-	minSpan := 1e-3 * math.Max(math.Abs(lo), math.Abs(hi))
-	if logScale {
-		minSpan = math.Max(minSpan, 0.02)
-	} else {
-		minSpan = math.Max(minSpan, 1e-9)
-	}
-	if span < minSpan {
-		mid := 0.5 * (lo + hi)
-		lo, hi = mid-minSpan/2, mid+minSpan/2
-	}
-	return lo, hi
-}
-
-// yLabel formats the label of a row: the data value (10^v on log charts)
-// with just enough digits to tell neighbouring rows apart, on every row of
-// short charts and every other row of tall ones.
-func (c *Chart) yLabel(lo, hi float64, height int) func(float64) string {
-	logScale := c.metric.Log()
-	natural := func(u float64) float64 {
-		v := lo + u/float64(height)*(hi-lo)
-		if logScale {
-			return math.Pow(10, v)
-		}
-		return v
-	}
-	every := 1
-	if height > 7 {
-		every = 2
-	}
-	return func(u float64) string {
-		row := int(math.Round(float64(height) - u))
-		if row%every != 0 && row != height {
-			return strings.Repeat(" ", yLabelWidth)
-		}
-		v := natural(u)
-		step := math.Abs(natural(math.Min(u+1, float64(height))) - natural(math.Max(u-1, 0)))
-		return fmt.Sprintf("%*s", yLabelWidth, compactNumber(v, step/2, yLabelWidth))
-	}
-}
-
-// compactNumber formats v in at most width characters with enough
-// significant digits to resolve step.
-func compactNumber(v, step float64, width int) string {
-	if v == 0 {
-		return "0"
-	}
-	digits := 2
-	if step > 0 && isFinite(step) {
-		digits = int(math.Ceil(math.Log10(math.Abs(v)/step))) + 1
-	}
-	digits = min(max(digits, 1), 5)
-	if a := math.Abs(v); a >= 1 && a < 1e5 && math.Abs(v-math.Round(v)) < 0.5*step+1e-12 {
-		return strconv.FormatFloat(math.Round(v), 'f', 0, 64) // 140, not 1.4e2
-	}
-	for d := digits; d >= 1; d-- {
-		s := shortExp(strconv.FormatFloat(v, 'g', d, 64))
-		if len(s) <= width {
-			return s
-		}
-	}
-	return shortExp(strconv.FormatFloat(v, 'e', 0, 64))
-}
-
-// shortExp turns "1e-05" into "1e-5" and "2e+03" into "2e3".
-func shortExp(s string) string {
-	i := strings.IndexByte(s, 'e')
-	if i < 0 {
-		return s
-	}
-	mant, exp := s[:i], s[i+1:]
-	sign := ""
-	if exp[0] == '-' || exp[0] == '+' {
-		if exp[0] == '-' {
-			sign = "-"
-		}
-		exp = exp[1:]
-	}
-	exp = strings.TrimLeft(exp, "0")
-	if exp == "" {
-		exp = "0"
-	}
-	return mant + "e" + sign + exp
-}
-
-// formatValue is a value in a title or status line.
-func formatValue(v float64) string {
-	if !isFinite(v) {
-		return "—"
-	}
-	a := math.Abs(v)
-	if a != 0 && (a < 1e-3 || a >= 1e5) {
-		return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
-	}
-	return strconv.FormatFloat(v, 'g', 4, 64)
-}
-
-// shortValue is a value in three significant digits.
-func shortValue(v float64) string {
-	if !isFinite(v) {
-		return "—"
-	}
-	a := math.Abs(v)
-	switch {
-	case a != 0 && (a < 1e-2 || a >= 1e4):
-		return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
-	case a >= 1e3:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
 // axisLine is the time axis: ticks, and a marker where the parameters
@@ -486,57 +368,3 @@ func (c *Chart) labelLine(ax live.Axis, cols int, logTime bool) string {
 	}
 	return st.Dim.Render(fmt.Sprintf("%*s ", plotLeft-1, caption) + strings.TrimRight(string(line), " "))
 }
-
-func formatTime(t float64, logTime bool) string {
-	if logTime {
-		return shortExp(strconv.FormatFloat(t, 'g', 2, 64))
-	}
-	switch a := math.Abs(t); {
-	case a == 0:
-		return "0"
-	case a >= 1e5 || a < 1e-3:
-		return shortExp(strconv.FormatFloat(t, 'e', 1, 64))
-	}
-	return strconv.FormatFloat(t, 'g', 3, 64)
-}
-
-func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-// truncate cuts a styled line to w cells.
-func truncate(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-// fitBlock pads or cuts lines to exactly w cells and h lines.
-func fitBlock(lines []string, w, h int) string {
-	out := make([]string, h)
-	for i := range out {
-		var l string
-		if i < len(lines) {
-			l = lines[i]
-		}
-		l = truncate(l, w)
-		if pad := w - lipgloss.Width(l); pad > 0 {
-			l += strings.Repeat(" ", pad)
-		}
-		out[i] = l
-	}
-	return strings.Join(out, "\n")
-}
-
-func blankBlock(w, h int) string { return fitBlock(nil, max(w, 0), max(h, 0)) }
-
-// algoLabel is the display name of an algorithm: "GD", or for a variant
-// its pins in the panel's symbols, "GD γ=0.0175".
-func algoLabel(a sim.Algo) string {
-	label := strings.ToUpper(string(a.Base()))
-	for _, pin := range a.Pins() {
-		label += " " + pinSymbol[pin.Key] + "=" + strconv.FormatFloat(pin.Value, 'g', 4, 64)
-	}
-	return label
-}
-
-var pinSymbol = map[string]string{"step": "γ", "noise": "noise", "batch": "b", "momentum": "μ", "label-noise": "δ"}

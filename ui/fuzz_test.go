@@ -39,10 +39,10 @@ func FuzzKeys(f *testing.F) {
 		if len(data) > 96 {
 			data = data[:96]
 		}
-		sc := live.Scenario{
+		sc := live.Scenario{Setup: sim.Setup{
 			Spec:  problem.Spec{N: 8, D: 20, S: 2, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 5},
 			Algos: []sim.Algo{sim.GF, sim.SGF}, Alpha: 0.1, Params: sim.Params{Step: 0.05, Noise: 0.05, Batch: 1}, Seed: 5,
-		}
+		}}
 		opt := live.Options{}
 		if len(data) > 0 && data[0]%2 == 1 {
 			opt.Speed = live.Unlimited

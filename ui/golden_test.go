@@ -41,6 +41,11 @@ func TestGolden(t *testing.T) {
 				return settledAt(12)(s) && d != nil && d.StableStep > 0
 			}},
 		}},
+		{name: "converged_four", sc: paper(sim.GF, sim.SGF, sim.GD, sim.SGD), steps: []step{
+			{cmds: []live.Command{live.SetSpeed(live.Unlimited), live.Resume()}, wait: func(s *live.Snapshot) bool {
+				return s.State == live.Converged && settled(s)
+			}},
+		}},
 		{name: "live_gamma", sc: paper(sim.GF, sim.SGF), steps: []step{
 			{cmds: []live.Command{live.Step(100)}, wait: settledAt(100)},
 			// γ is selected at start; → moves it up the 1-2-5 ladder, 0.08 → 0.1.

@@ -17,19 +17,18 @@ import (
 // paper is the seed paper's setting with a fixed step (independent of the
 // shipped preset), so that the goldens only change when the explorer does.
 func paper(algos ...sim.Algo) live.Scenario {
-	return live.Scenario{
+	return live.Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 40, D: 100, S: 5, Beta: problem.BetaSpec{Kind: "pm1"},
 			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
-		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1,
-		HorizonSteps: 6250,
-	}
+		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1, Horizon: sim.Horizon{Steps: 6250},
+	}}
 }
 
 // startRunner starts a paused runner with a fixed chunk, so that what it
 // shows depends only on the commands it gets.
 func startRunner(t testing.TB, sc live.Scenario) *live.Runner {
 	t.Helper()
-	r, err := live.Start(sc, live.Options{Paused: true, ChunkSteps: 8})
+	r, err := live.Start(sc, live.Options{Paused: true, ChunkSteps: 8, Speed: 20}) // a fixed speed: the header shows it
 	if err != nil {
 		t.Fatal(err)
 	}

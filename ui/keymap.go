@@ -30,39 +30,48 @@ type KeyMap struct {
 	Help     key.Binding
 	Quit     key.Binding
 
+	// Interrupt quits from anywhere, even while typing.
+	Interrupt key.Binding
+
 	// While typing a value.
 	Accept key.Binding
 	Cancel key.Binding
+	// When asked whether to overwrite a file.
+	Yes key.Binding
+	No  key.Binding
 }
 
 // DefaultKeyMap returns the explorer's key bindings.
 func DefaultKeyMap() *KeyMap {
 	return &KeyMap{
-		Pause:    key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/run")),
-		Step:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "one step")),
-		Restart:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
-		NewSeed:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "new data seed")),
-		Faster:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
-		Slower:   key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),
-		Next:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/↓", "next parameter")),
-		Prev:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab/↑", "previous parameter")),
-		Down:     key.NewBinding(key.WithKeys("down", "j")),
-		Up:       key.NewBinding(key.WithKeys("up", "k")),
-		Increase: key.NewBinding(key.WithKeys("right"), key.WithHelp("←/→", "scale value")),
-		Decrease: key.NewBinding(key.WithKeys("left")),
-		Edit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "type a value")),
-		Discrete: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "GD/SGD on/off")),
-		LogTime:  key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log time")),
-		Focus:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "strip: next run")),
-		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export CSV")),
-		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save scenario")),
-		Presets:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pick a preset")),
-		Fork:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "your own copy")),
-		Follow:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow presenter")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Accept:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
-		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Pause:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/run")),
+		Step:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "one step")),
+		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+		NewSeed:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "new data seed")),
+		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
+		Slower:    key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),
+		Next:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/↓", "next parameter")),
+		Prev:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab/↑", "previous parameter")),
+		Down:      key.NewBinding(key.WithKeys("down", "j")),
+		Up:        key.NewBinding(key.WithKeys("up", "k")),
+		Increase:  key.NewBinding(key.WithKeys("right"), key.WithHelp("←/→", "scale value")),
+		Decrease:  key.NewBinding(key.WithKeys("left")),
+		Edit:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "type a value")),
+		Discrete:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "GD/SGD on/off")),
+		LogTime:   key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log time")),
+		Focus:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "strip: next run")),
+		Export:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export CSV")),
+		Save:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save scenario")),
+		Presets:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pick a preset")),
+		Fork:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "your own copy")),
+		Follow:    key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow presenter")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Accept:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c")),
+		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "overwrite")),
+		No:        key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "another name")),
 	}
 }
 

@@ -3,16 +3,12 @@ package ui
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"sgdbias/sim"
 	"sgdbias/sim/live"
 )
 
@@ -31,6 +27,9 @@ const (
 	tickKey     = 15 * time.Millisecond
 	noticeTime  = 6 * time.Second
 )
+
+// minChartRows is the least height of the two rows of charts together.
+const minChartRows = 12
 
 // Options configure one explorer session.
 type Options struct {
@@ -101,13 +100,12 @@ type Model struct {
 	params *ParamPanel
 	banner *Banner
 	charts [4]*Chart
-	legend *Legend
+	values *ValueTable
 	strip  *Strip
-	status *StatusLine
+	notice notice
 	help   help.Model
 
 	noticeSeq    uint64
-	noticeLeft   time.Duration
 	lastMarker   live.Marker
 	gen          uint64
 	shown        int
@@ -115,6 +113,7 @@ type Model struct {
 	gridKey      [4]int
 	gridCache    string
 	paramsHeight int
+	valuesHeight int
 	stripHeight  int
 	chartRows    [2]int
 }
@@ -139,9 +138,8 @@ func New(eng Engine, opt Options) *Model {
 	for i, metric := range live.Metrics {
 		m.charts[i] = NewChart(c, metric)
 	}
-	m.legend = &Legend{common: c}
+	m.values = &ValueTable{common: c}
 	m.strip = NewStrip(c)
-	m.status = &StatusLine{common: c}
 	m.help = help.New()
 	m.help.Styles = c.Styles.Help
 	if s := m.eng.Snapshot(); s != nil {
@@ -160,7 +158,7 @@ type refreshMsg struct{}
 // snapshot now instead of at its next tick.
 func Refresh() tea.Msg { return refreshMsg{} }
 
-// NoticeMsg shows a notice in the status line (e.g. a server's message).
+// NoticeMsg shows a notice on the footer line (e.g. a server's message).
 type NoticeMsg struct {
 	Text  string
 	IsErr bool
@@ -212,10 +210,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.age(interval)
 		m.refresh()
-		return m, m.tick(interval)
+		return m, tea.Batch(m.tick(interval), m.save.flush())
 	case refreshMsg:
 		m.refresh()
-		return m, nil
+		return m, m.save.flush()
 	case NoticeMsg:
 		m.notify(msg.Text, msg.IsErr)
 		return m, nil
@@ -252,19 +250,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// age counts down the notice's display time.
+// notice is a transient message on the footer line: a refused command, a
+// live change, an export. It shows for noticeTime, then the key hint
+// returns; a restart clears it.
+type notice struct {
+	text  string
+	isErr bool
+	left  time.Duration
+}
+
+// age counts down the display time of the notice and of the parameter
+// panel's message.
 func (m *Model) age(d time.Duration) {
-	if m.noticeLeft > 0 {
-		m.noticeLeft -= d
-		if m.noticeLeft <= 0 {
-			m.status.notice = ""
+	if m.notice.left > 0 {
+		m.notice.left -= d
+		if m.notice.left <= 0 {
+			m.notice = notice{}
 		}
 	}
+	m.params.Age(d)
 }
 
 func (m *Model) notify(text string, isErr bool) {
-	m.status.notice, m.status.isErr = text, isErr
-	m.noticeLeft = noticeTime
+	m.notice = notice{text: text, isErr: isErr, left: noticeTime}
 }
 
 // refresh reads the runner's latest snapshot.
@@ -279,6 +287,8 @@ func (m *Model) refresh() {
 func (m *Model) take(s *live.Snapshot) {
 	first := m.snap == nil
 	m.snap = s
+	m.common.setRuns(s)
+	m.save.capture(s)
 	if first || s.Applied >= m.sent {
 		if !m.params.Editing() {
 			m.params.Sync(s)
@@ -296,15 +306,18 @@ func (m *Model) take(s *live.Snapshot) {
 		last = s.Markers[len(s.Markers)-1]
 	}
 	if s.Generation != m.gen || first {
+		if !first {
+			m.notice = notice{} // the runs restarted: what the notice said is gone
+		}
 		m.gen = s.Generation
 	} else if last != m.lastMarker {
 		m.notify(fmt.Sprintf("%s live change at t %s (step %s): %s", markerGlyph, formatClock(last.Time), groupDigits(last.Steps), last.Label), false)
 	}
 	m.lastMarker = last
 	m.header.snap, m.header.speed = s, m.speed
-	m.legend.snap, m.status.snap, m.banner.snap = s, s, s
+	m.values.snap, m.banner.snap = s, s
 	m.strip.Update(s)
-	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn {
+	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight {
 		m.layout()
 	}
 	m.updateCharts()
@@ -335,15 +348,22 @@ func (m *Model) layout() {
 	if h >= 30 {
 		m.paramsHeight = 2
 	}
-	m.stripHeight = m.stripLines(h)
-	fixed := 1 + m.paramsHeight + 1 + m.stripHeight + 1 + 1 // header, params, legend, strip, status, help
+	m.values.SetSize(w, 1)
+	m.valuesHeight = m.values.Lines()
+	fixed := 1 + m.paramsHeight + m.valuesHeight + 1 // header, params, values, footer
 	if m.bannerOn {
 		fixed++
 	}
 	if m.hasModeLine() {
 		fixed++
 	}
-	rest := max(h-fixed, 8)
+	// The strip gets what the charts can spare above minChartRows; below
+	// three lines it is left out.
+	m.stripHeight = min(m.stripLines(h), h-fixed-minChartRows)
+	if m.stripHeight < 3 {
+		m.stripHeight = 0
+	}
+	rest := max(h-fixed-m.stripHeight, 8)
 	top := rest / 2
 	m.chartRows = [2]int{top, rest - top}
 	left := w / 2
@@ -359,9 +379,7 @@ func (m *Model) layout() {
 	m.header.SetSize(w, 1)
 	m.params.SetSize(w, m.paramsHeight)
 	m.banner.SetSize(w, 1)
-	m.legend.SetSize(w, 1)
 	m.strip.SetSize(w, m.stripHeight)
-	m.status.SetSize(w, 1)
 	m.updateCharts()
 }
 
@@ -378,293 +396,4 @@ func (m *Model) stripLines(h int) int {
 		fit = min(runs, max(1, (h/4-fixed)/2))
 	}
 	return fixed + 2*fit
-}
-
-// readOnly reports whether the keys that change the simulation are off.
-func (m *Model) readOnly() bool { return m.opt.ReadOnly || m.following }
-
-// send passes a command to the runner.
-func (m *Model) send(c live.Command) tea.Cmd {
-	if m.readOnly() {
-		text := "read-only: the presenter drives the simulation"
-		if m.following {
-			text = "read-only: the presenter drives; f makes your own copy"
-		}
-		m.notify(text, true)
-		return nil
-	}
-	if !m.eng.Send(c) {
-		m.notify("the simulation is busy; the command was dropped", true)
-		return nil
-	}
-	m.sent++
-	return m.rearm(tickKey)
-}
-
-// key handles a key press.
-func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.common.Keys
-	if msg.Type == tea.KeyCtrlC {
-		m.quitting = true
-		return m, tea.Quit
-	}
-	if m.params.Editing() {
-		if c, ok := m.params.EditKey(msg); ok {
-			return m, m.send(c)
-		}
-		return m, nil
-	}
-	if m.save.active() {
-		return m, m.saveKey(msg)
-	}
-	if m.picker.Active() {
-		if c, ok := m.picker.Key(msg); ok {
-			return m, m.send(c)
-		}
-		return m, nil
-	}
-	if m.showHelp {
-		switch {
-		case key.Matches(msg, k.Quit):
-			m.quitting = true
-			return m, tea.Quit
-		case key.Matches(msg, k.Help), key.Matches(msg, k.Cancel):
-			m.showHelp = false
-		}
-		return m, nil
-	}
-	m.params.ClearMessage()
-	switch {
-	case key.Matches(msg, k.Quit):
-		m.quitting = true
-		return m, tea.Quit
-	case key.Matches(msg, k.Help):
-		m.showHelp = true
-	case key.Matches(msg, k.Pause):
-		return m, m.send(live.TogglePause())
-	case key.Matches(msg, k.Step):
-		return m, m.send(live.Step(1))
-	case key.Matches(msg, k.Restart):
-		return m, m.send(live.Restart())
-	case key.Matches(msg, k.NewSeed):
-		return m, m.send(live.NextSeed())
-	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
-		next := live.FasterSpeed(m.speed)
-		if key.Matches(msg, k.Slower) {
-			next = live.SlowerSpeed(m.speed)
-		}
-		cmd := m.send(live.SetSpeed(next))
-		if cmd != nil {
-			m.speed = next
-			m.header.speed = next
-		}
-		return m, cmd
-	case key.Matches(msg, k.Next), key.Matches(msg, k.Down):
-		m.params.Move(1)
-	case key.Matches(msg, k.Prev), key.Matches(msg, k.Up):
-		m.params.Move(-1)
-	case key.Matches(msg, k.Increase), key.Matches(msg, k.Decrease):
-		dir := 1
-		if key.Matches(msg, k.Decrease) {
-			dir = -1
-		}
-		if m.readOnly() {
-			return m, m.send(live.Command{})
-		}
-		if c, ok := m.params.Scale(dir); ok {
-			return m, m.send(c)
-		}
-	case key.Matches(msg, k.Edit):
-		if m.readOnly() {
-			return m, m.send(live.Command{})
-		}
-		m.params.StartEdit()
-	case key.Matches(msg, k.Discrete):
-		return m, m.send(live.ToggleDiscrete())
-	case key.Matches(msg, k.LogTime):
-		m.logTime = !m.logTime
-		m.updateCharts()
-	case key.Matches(msg, k.Focus):
-		m.strip.CycleFocus()
-	case key.Matches(msg, k.Export):
-		if m.opt.NoExport != "" {
-			m.notify(m.opt.NoExport, true)
-			return m, nil
-		}
-		if m.snap != nil {
-			return m, exportCmd(m.snap, m.opt.ExportDir, m.opt.Now())
-		}
-	case key.Matches(msg, k.Save):
-		if m.opt.NoExport != "" {
-			m.notify(m.opt.NoExport, true)
-			return m, nil
-		}
-		if m.snap != nil {
-			m.save.start(m.snap)
-		}
-	case key.Matches(msg, k.Presets):
-		if m.readOnly() {
-			return m, m.send(live.Command{}) // says why it is refused
-		}
-		current := ""
-		if m.snap != nil {
-			current = m.snap.Scenario.Name
-		}
-		m.picker.Open(current)
-	case key.Matches(msg, k.Fork):
-		return m, m.fork()
-	case key.Matches(msg, k.Follow):
-		return m, m.follow()
-	}
-	return m, nil
-}
-
-// View renders the screen.
-func (m *Model) View() string {
-	w, h := m.common.Width, m.common.Height
-	if w == 0 || h == 0 {
-		return "starting sgdbias…"
-	}
-	if m.tooSmall {
-		return m.tooSmallView()
-	}
-	if m.showHelp {
-		return m.helpView()
-	}
-	if m.picker.Active() {
-		return m.picker.View(w, h)
-	}
-	parts := make([]string, 0, 10)
-	parts = append(parts, m.header.View(), m.params.View())
-	if m.hasModeLine() {
-		parts = append(parts, m.modeLine())
-	}
-	if m.bannerOn {
-		parts = append(parts, m.banner.View())
-	}
-	status := m.status.View()
-	if m.save.active() {
-		status = m.save.view(m.common.Styles, m.common.Width)
-	}
-	parts = append(parts, m.grid(), m.legend.View(), m.strip.View(), status, m.footer())
-	return strings.Join(parts, "\n")
-}
-
-// grid joins the four cached charts two by two; the join itself is cached.
-func (m *Model) grid() string {
-	var key [4]int
-	for i, c := range m.charts {
-		key[i] = c.plots*1_000_000 + c.width*1000 + c.height
-	}
-	if key == m.gridKey && m.gridCache != "" {
-		return m.gridCache
-	}
-	rows := make([]string, 2)
-	for r := range 2 {
-		left := strings.Split(m.charts[2*r].View(), "\n")
-		right := strings.Split(m.charts[2*r+1].View(), "\n")
-		lines := make([]string, max(len(left), len(right)))
-		for i := range lines {
-			var l, rr string
-			if i < len(left) {
-				l = left[i]
-			}
-			if i < len(right) {
-				rr = right[i]
-			}
-			lines[i] = l + rr
-		}
-		rows[r] = strings.Join(lines, "\n")
-	}
-	m.gridKey, m.gridCache = key, rows[0]+"\n"+rows[1]
-	return m.gridCache
-}
-
-// footer is the one-line key hint; "? help" and "q quit" always show, the
-// rest is cut to the width.
-func (m *Model) footer() string {
-	k := m.common.Keys
-	if m.params.Editing() {
-		return m.help.ShortHelpView(k.editHelp())
-	}
-	if m.save.active() {
-		return m.help.ShortHelpView(m.save.help(k))
-	}
-	// bubbles' help adds items past its Width once the ellipsis no longer
-	// fits, so the items that fit are chosen here.
-	hints := k.ShortHelp()
-	switch {
-	case m.following:
-		hints = k.followHelp()
-	case m.opt.Stage != nil:
-		hints = append([]key.Binding{hints[0], short(k.Follow, "F", "follow")}, hints[1:]...)
-	}
-	if m.opt.NoExport != "" {
-		hints = slices.DeleteFunc(slices.Clone(hints), func(b key.Binding) bool {
-			return key.Matches(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")}, b) ||
-				key.Matches(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")}, b)
-		})
-	}
-	all := append(hints, k.tailHelp()...)
-	tail := len(k.tailHelp())
-	sep := lipgloss.Width(m.help.ShortSeparator)
-	width := func(b key.Binding) int { return lipgloss.Width(b.Help().Key) + 1 + lipgloss.Width(b.Help().Desc) }
-	used := -sep
-	for _, b := range all[len(all)-tail:] {
-		used += width(b) + sep
-	}
-	var fit []key.Binding
-	for _, b := range all[:len(all)-tail] {
-		if used+width(b)+sep > m.common.Width {
-			break
-		}
-		fit = append(fit, b)
-		used += width(b) + sep
-	}
-	h := m.help
-	h.Width = 0
-	return h.ShortHelpView(append(fit, all[len(all)-tail:]...))
-}
-
-func (m *Model) tooSmallView() string {
-	st := m.common.Styles
-	w, h := m.common.Width, m.common.Height
-	msg := st.Title.Render("enlarge the terminal") + "\n" +
-		fmt.Sprintf("sgdbias needs at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, w, h) + "\n" +
-		st.Dim.Render("q quits")
-	return m.common.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, msg)
-}
-
-// helpView is the full help overlay.
-func (m *Model) helpView() string {
-	st := m.common.Styles
-	w, h := m.common.Width, m.common.Height
-	inner := min(w-4, 96)
-	full := m.help
-	full.ShowAll = true
-	full.Width = inner
-	text := []string{
-		st.HelpTitle.Render("sgdbias — implicit bias of (S)GD on diagonal linear networks"),
-		"β = w₊⊙w₊ − w₋⊙w₋, w±(0) = α (seed paper's convention), loss ‖Xβ−y‖²/(4n)",
-		runKey(st, sim.GF, "gradient flow          ", sim.SGF, "stochastic gradient flow"),
-		runKey(st, sim.GD, "gradient descent, γ    ", sim.SGD, "stochastic GD, γ, batch b"),
-		"α_t = √(w₊w₋): GF keeps α; SGF shrinks it and lands nearer min-ℓ₁ (┈┈)",
-		"than the GF limit (╌╌). β̂: the limit predicted from the current state.",
-		st.Live.Render(liveGlyph) + " live: applies at the next step (" + markerGlyph + " on the time axis)   " +
-			st.Restart.Render(restartMark) + " restart",
-		"",
-		m.fullHelp(full),
-		"",
-		st.Dim.Render("? or esc closes this help · q quits"),
-	}
-	box := st.HelpBox.Width(inner).Render(strings.Join(text, "\n"))
-	return m.common.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, box)
-}
-
-func runKey(st *Styles, a sim.Algo, da string, b sim.Algo, db string) string {
-	return glyphText(st, a) + " " + da + "   " + glyphText(st, b) + " " + db
-}
-
-func glyphText(st *Styles, a sim.Algo) string {
-	return st.Algo(a).Render(Glyph(a).Horizontal + Glyph(a).Horizontal + " " + algoLabel(a))
 }

@@ -49,6 +49,11 @@ func TestEditValue(t *testing.T) {
 	if m.sent != 0 || !strings.Contains(m.View(), "kept 0.08") {
 		t.Fatalf("γ = -1 accepted:\n%s", m.View())
 	}
+	// The engine's error is said with the panel's label, not a flag or the
+	// engine's own name for the parameter.
+	if v := m.View(); !strings.Contains(v, "γ: -1 is not allowed; allowed a finite step size γ > 0; kept 0.08") || strings.Contains(v, "--") || strings.Contains(v, "step:") {
+		t.Errorf("the message is not in the explorer's words:\n%s", v)
+	}
 	press(m, tea.KeyMsg{Type: tea.KeyEnter})
 	press(m, tea.KeyMsg{Type: tea.KeyCtrlU})
 	press(m, keyRunes("0.02"))
@@ -308,7 +313,7 @@ func TestVariantsHaveTheirOwnSeries(t *testing.T) {
 	if !strings.Contains(view, "GD γ=0.02") {
 		t.Errorf("no label for the variant:\n%s", view)
 	}
-	if g := Glyph("gd:step=0.02").Horizontal; g == Glyph(sim.GD).Horizontal || !strings.Contains(view, g+g+" GD γ=0.02") {
+	if g := m.common.Glyph("gd:step=0.02").Horizontal; g == m.common.Glyph(sim.GD).Horizontal || !strings.Contains(view, g+g+" GD γ=0.02") {
 		t.Errorf("the variant's glyph %q is not its own or not in the legend:\n%s", g, view)
 	}
 }

@@ -5,11 +5,15 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sgdbias/sim"
 	"sgdbias/sim/live"
+	"sgdbias/sim/param"
 )
 
 // paramID names an editable parameter.
@@ -35,17 +39,20 @@ type paramInfo struct {
 	live        bool
 }
 
-var paramInfos = [numParams]paramInfo{
-	pAlpha:      {"α", "initialisation scale α (w₊(0) = w₋(0) = α, seed paper's convention)", false},
-	pStep:       {"γ", "step size γ of GD/SGD, time step of SGF", true},
-	pNoise:      {"noise", "SGF noise scale (temperature); follows γ while equal to it", true},
-	pBatch:      {"batch", "SGD batch size b, 1 ≤ b ≤ n", true},
-	pMomentum:   {"μ", "heavy-ball momentum μ of hb, 0 ≤ μ < 1 (hb's time advances γ/(1−μ) a step)", true},
-	pLabelNoise: {"δ", "variance δ of lnsgd's fresh label noise", true},
-	pN:          {"n", "number of samples n (new data)", false},
-	pD:          {"d", "dimension d > n (new data)", false},
-	pS:          {"s", "sparsity s of β* (new data)", false},
-	pSeed:       {"seed", "seed of the data and of every random draw", false},
+// infoOf says how parameter id is shown and applied.
+func infoOf(id paramID) paramInfo {
+	return [numParams]paramInfo{
+		pAlpha:      {"α", "initialisation scale α (w₊(0) = w₋(0) = α, seed paper's convention)", false},
+		pStep:       {"γ", "step size γ of GD/SGD, time step of SGF", true},
+		pNoise:      {"noise", "SGF noise scale (temperature); follows γ while equal to it", true},
+		pBatch:      {"batch", "SGD batch size b, 1 ≤ b ≤ n", true},
+		pMomentum:   {"μ", "heavy-ball momentum μ of hb, 0 ≤ μ < 1 (hb's time advances γ/(1−μ) a step)", true},
+		pLabelNoise: {"δ", "variance δ of lnsgd's fresh label noise", true},
+		pN:          {"n", "number of samples n (new data)", false},
+		pD:          {"d", "dimension d > n (new data)", false},
+		pS:          {"s", "sparsity s of β* (new data)", false},
+		pSeed:       {"seed", "seed of the data and of every random draw", false},
+	}[id]
 }
 
 // values are the parameters as the panel shows them.
@@ -95,8 +102,6 @@ func (v values) text(p paramID) string {
 	return ""
 }
 
-func formatParam(v float64) string { return shortExp(strconv.FormatFloat(v, 'g', 4, 64)) }
-
 // ParamPanel shows the parameters, marks which apply live and which
 // restart the runs, and edits the selected one.
 type ParamPanel struct {
@@ -107,9 +112,10 @@ type ParamPanel struct {
 	vals    values
 	loaded  bool // data from a file: n, d and s are fixed
 	editing bool
-	input   []rune
+	input   textinput.Model
 	msg     string
 	msgErr  bool
+	msgLeft time.Duration // the message's display time left
 }
 
 // NewParamPanel returns an empty panel; Sync fills it.
@@ -156,7 +162,9 @@ func (p *ParamPanel) Editing() bool { return p.editing }
 // StartEdit opens the value editor on the selected parameter.
 func (p *ParamPanel) StartEdit() {
 	p.editing = true
-	p.input = []rune(p.vals.text(p.sel))
+	p.input = newInput(p.common, 24)
+	p.input.SetValue(p.vals.text(p.sel))
+	p.input.CursorEnd()
 	p.msg = ""
 }
 
@@ -165,29 +173,19 @@ func (p *ParamPanel) StartEdit() {
 func (p *ParamPanel) EditKey(msg tea.KeyMsg) (live.Command, bool) {
 	k := p.common.Keys
 	switch {
-	case msg.String() == k.Cancel.Keys()[0]:
+	case key.Matches(msg, k.Cancel):
 		p.editing, p.msg = false, ""
-	case msg.String() == k.Accept.Keys()[0]:
+	case key.Matches(msg, k.Accept):
 		p.editing = false
-		text := strings.TrimSpace(string(p.input))
+		text := strings.TrimSpace(p.input.Value())
 		nv, err := p.parse(text)
 		if err != nil {
-			p.msg, p.msgErr = fmt.Sprintf("%s: %v; kept %s", paramInfos[p.sel].short, err, p.vals.text(p.sel)), true
+			p.setMessage(fmt.Sprintf("%s: %v; kept %s", infoOf(p.sel).short, err, p.vals.text(p.sel)), true)
 			return live.Command{}, false
 		}
 		return p.commit(nv)
-	case msg.Type == tea.KeyBackspace:
-		if len(p.input) > 0 {
-			p.input = p.input[:len(p.input)-1]
-		}
-	case msg.Type == tea.KeyCtrlU:
-		p.input = nil
-	case msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
-		for _, r := range msg.Runes {
-			if len(p.input) < 24 && r >= ' ' && r < 0x7f {
-				p.input = append(p.input, r)
-			}
-		}
+	default:
+		typeInto(&p.input, msg)
 	}
 	return live.Command{}, false
 }
@@ -209,10 +207,7 @@ func (p *ParamPanel) parse(text string) (values, error) {
 		case pAlpha:
 			nv.alpha = f
 		case pStep:
-			if nv.params.Noise == nv.params.Step {
-				nv.params.Noise = f
-			}
-			nv.params.Step = f
+			nv.params = nv.params.WithStep(f)
 		case pNoise:
 			nv.params.Noise = f
 		}
@@ -246,12 +241,9 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 	nv := p.vals
 	switch p.sel {
 	case pAlpha:
-		nv.alpha = ladder(nv.alpha, dir, 1e-12, 1e3)
+		nv.alpha = ladder(nv.alpha, dir, sim.MinAlpha, sim.MaxAlpha)
 	case pStep:
-		if nv.params.Noise == nv.params.Step {
-			nv.params.Noise = ladder(nv.params.Step, dir, 1e-9, 1e3)
-		}
-		nv.params.Step = ladder(nv.params.Step, dir, 1e-9, 1e3)
+		nv.params = nv.params.WithStep(ladder(nv.params.Step, dir, 1e-9, 1e3))
 	case pNoise:
 		nv.params.Noise = ladderFromZero(nv.params.Noise, dir, 1e-3, 1e-6, 1e3)
 	case pBatch:
@@ -285,25 +277,25 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 // commit validates new values and returns the command that applies them;
 // an invalid value leaves the old one and an inline message.
 func (p *ParamPanel) commit(nv values) (live.Command, bool) {
-	name := paramInfos[p.sel].short
+	name := infoOf(p.sel).short
 	fail := func(err error) (live.Command, bool) {
-		p.msg, p.msgErr = fmt.Sprintf("%s: %v; kept %s", name, err, p.vals.text(p.sel)), true
+		p.setMessage(fmt.Sprintf("%s; kept %s", paramMessage(err), p.vals.text(p.sel)), true)
 		return live.Command{}, false
 	}
 	if nv == p.vals {
-		p.msg, p.msgErr = fmt.Sprintf("%s: already %s", name, p.vals.text(p.sel)), false
+		p.setMessage(fmt.Sprintf("%s: already %s", name, p.vals.text(p.sel)), false)
 		return live.Command{}, false
 	}
 	var c live.Command
 	switch p.sel {
 	case pAlpha:
-		if !(nv.alpha >= sim.MinAlpha && nv.alpha <= sim.MaxAlpha) {
-			return fail(fmt.Errorf("%v is out of range; allowed %g ≤ α ≤ %g", nv.alpha, sim.MinAlpha, sim.MaxAlpha))
+		if err := sim.CheckAlpha(nv.alpha); err != nil {
+			return fail(err)
 		}
 		c = live.SetAlpha(nv.alpha)
 	case pStep, pNoise, pBatch, pMomentum, pLabelNoise:
 		if err := nv.params.Validate(nv.n); err != nil {
-			return fail(trimFlag(err))
+			return fail(err)
 		}
 		c = live.SetParams(nv.params)
 	case pN, pD, pS:
@@ -322,15 +314,29 @@ func (p *ParamPanel) commit(nv values) (live.Command, bool) {
 	return c, true
 }
 
-// trimFlag drops the "--flag: " prefix of the engine's messages.
-func trimFlag(err error) error {
-	s := err.Error()
-	if strings.HasPrefix(s, "--") {
-		if i := strings.Index(s, ": "); i > 0 {
-			s = s[i+2:]
+// paramLabel is the explorer's name of a parameter: its label on the panel
+// (γ for step), else the neutral name.
+func paramLabel(p param.Name) string {
+	for id := range numParams {
+		if paramOf(id) == p {
+			return infoOf(id).short
 		}
 	}
-	return fmt.Errorf("%s", s)
+	return string(p)
+}
+
+// paramOf is the engine's name of a panel parameter.
+func paramOf(id paramID) param.Name {
+	return [numParams]param.Name{
+		pAlpha: param.Alpha, pStep: param.Step, pNoise: param.Noise, pBatch: param.Batch, pMomentum: param.Momentum,
+		pLabelNoise: param.LabelNoise, pN: param.N, pD: param.D, pS: param.S, pSeed: param.Seed,
+	}[id]
+}
+
+// paramMessage says an engine error in the explorer's words: the
+// parameter's label in place of its neutral name.
+func paramMessage(err error) string {
+	return param.Rename(err, paramLabel).Error()
 }
 
 // ladderFromZero is ladder for a parameter that may be 0 (a noise scale):
@@ -373,6 +379,21 @@ func ladder(v float64, dir int, lo, hi float64) float64 {
 	return math.Min(math.Max(best, lo), hi)
 }
 
+// setMessage shows an inline message for noticeTime.
+func (p *ParamPanel) setMessage(text string, isErr bool) {
+	p.msg, p.msgErr, p.msgLeft = text, isErr, noticeTime
+}
+
+// Age counts down the inline message's display time.
+func (p *ParamPanel) Age(d time.Duration) {
+	if p.msgLeft > 0 {
+		p.msgLeft -= d
+		if p.msgLeft <= 0 {
+			p.msg = ""
+		}
+	}
+}
+
 // Message is the inline message of the last edit, if any.
 func (p *ParamPanel) Message() (string, bool) { return p.msg, p.msgErr }
 
@@ -386,8 +407,8 @@ func (p *ParamPanel) View() string {
 	var lines []string
 	switch {
 	case p.editing:
-		info := paramInfos[p.sel]
-		lines = append(lines, st.Title.Render(info.short)+" = "+st.Value.Render(string(p.input))+"▏ "+
+		info := infoOf(p.sel)
+		lines = append(lines, st.Title.Render(info.short)+" = "+p.input.View()+" "+
 			st.Dim.Render("enter apply · esc cancel · "+kindText(info.live)))
 	default:
 		lines = append(lines, p.items())
@@ -396,7 +417,7 @@ func (p *ParamPanel) View() string {
 		if p.msg != "" {
 			lines = append(lines, p.message())
 		} else {
-			info := paramInfos[p.sel]
+			info := infoOf(p.sel)
 			lines = append(lines, st.Dim.Render(info.long+" · "+kindText(info.live)))
 		}
 	} else if p.msg != "" && !p.editing {
@@ -426,7 +447,7 @@ func (p *ParamPanel) items() string {
 	st := p.common.Styles
 	var parts []string
 	for id := range numParams {
-		info := paramInfos[id]
+		info := infoOf(id)
 		if !p.enabled(id) {
 			continue
 		}

@@ -59,9 +59,9 @@ func (p *Picker) Key(msg tea.KeyMsg) (live.Command, bool) {
 	case key.Matches(msg, k.Down), key.Matches(msg, k.Next):
 		p.sel = (p.sel + 1) % len(p.scenarios)
 	case key.Matches(msg, k.Accept):
-		sc, err := live.FromPreset(p.scenarios[p.sel])
+		sc, err := liveScenario(p.scenarios[p.sel])
 		if err != nil {
-			p.msg = err.Error()
+			p.msg = paramMessage(err)
 			return live.Command{}, false
 		}
 		p.open = false
@@ -101,4 +101,14 @@ func (p *Picker) View(width, height int) string {
 	}
 	box := st.HelpBox.Width(inner).Render(strings.Join(lines, "\n"))
 	return p.common.Renderer.Place(width, height, lipgloss.Center, lipgloss.Center, box)
+}
+
+// liveScenario is the runner's scenario of a preset, completed and checked
+// as the command line would (presets.ToSetup).
+func liveScenario(sc presets.Scenario) (live.Scenario, error) {
+	setup, err := presets.SetupOf(sc)
+	if err != nil {
+		return live.Scenario{}, err
+	}
+	return live.Scenario{Setup: setup, Name: sc.Name, Title: sc.Title, About: sc.About}, nil
 }

@@ -29,3 +29,7 @@ func Run(ctx context.Context, eng Engine, opt Options, extra ...tea.ProgramOptio
 // LastSnapshot returns the last snapshot the model showed (nil before the
 // first).
 func (m *Model) LastSnapshot() *live.Snapshot { return m.snap }
+
+// Sent is the count of commands the model sent that the engine accepted:
+// a snapshot whose Applied is at least Sent shows every change made.
+func (m *Model) Sent() uint64 { return m.sent }

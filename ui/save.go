@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sgdbias/internal/atomicfile"
@@ -21,6 +21,11 @@ import (
 // writes the scenario now in force in the presets' JSON format, loadable
 // with `sgdbias --config FILE`. The write is atomic and never replaces a
 // file unasked: an existing name asks "overwrite? y/n" (n picks another).
+//
+// "In force" includes every command sent before s was pressed: the
+// scenario is taken from the first snapshot that has applied them all
+// (Snapshot.Applied), so a change made a moment before s is saved even if
+// the snapshot on screen does not show it yet; the write waits for it.
 
 // defaultSaveName is the name offered first.
 const defaultSaveName = "sgdbias-scenario.json"
@@ -36,10 +41,16 @@ const (
 
 type savePrompt struct {
 	mode  saveMode
-	input []rune
+	input textinput.Model
 	path  string
 	err   string // why the typed name was refused
-	sc    presets.Scenario
+	// want is the count of commands sent before s; sc is the scenario of
+	// the first snapshot that applied them (nil until then).
+	want uint64
+	sc   *presets.Scenario
+	// pending is a write waiting for sc, with its overwrite answer.
+	pending   bool
+	overwrite bool
 }
 
 // savedMsg reports the end of a save.
@@ -51,8 +62,42 @@ type savedMsg struct {
 
 func (p *savePrompt) active() bool { return p.mode != saveOff }
 
-func (p *savePrompt) start(s *live.Snapshot) {
-	p.mode, p.input, p.path, p.err, p.sc = saveNaming, []rune(defaultSaveName), "", "", ScenarioOf(s)
+// start opens the prompt; sent is the count of commands sent so far.
+func (p *savePrompt) start(c *Common, s *live.Snapshot, sent uint64) {
+	p.mode, p.path, p.err, p.want, p.sc, p.pending = saveNaming, "", "", sent, nil, false
+	p.input = newInput(c, 96)
+	p.input.SetValue(defaultSaveName)
+	p.input.CursorEnd()
+	p.capture(s)
+}
+
+// capture takes the scenario from s once s has applied every command sent
+// before s was pressed.
+func (p *savePrompt) capture(s *live.Snapshot) {
+	if p.active() && p.sc == nil && s != nil && s.Applied >= p.want {
+		sc := ScenarioOf(s)
+		p.sc = &sc
+	}
+}
+
+// write starts the save to p.path, or holds it until the scenario in force
+// is known (see flush).
+func (p *savePrompt) write(overwrite bool) tea.Cmd {
+	p.mode = saveWriting
+	if p.sc == nil {
+		p.pending, p.overwrite = true, overwrite
+		return nil
+	}
+	return saveCmd(*p.sc, p.path, overwrite)
+}
+
+// flush starts a held write once its scenario is known.
+func (p *savePrompt) flush() tea.Cmd {
+	if !p.pending || p.sc == nil {
+		return nil
+	}
+	p.pending = false
+	return saveCmd(*p.sc, p.path, p.overwrite)
 }
 
 // view renders the prompt in place of the status line.
@@ -60,7 +105,7 @@ func (p *savePrompt) view(st *Styles, w int) string {
 	var line string
 	switch p.mode {
 	case saveNaming:
-		line = st.Title.Render("save scenario as ") + st.Value.Render(string(p.input)) + "▏"
+		line = st.Title.Render("save scenario as ") + p.input.View()
 		if p.err != "" {
 			line += " " + st.Error.Render("✗ "+p.err)
 		}
@@ -75,10 +120,7 @@ func (p *savePrompt) view(st *Styles, w int) string {
 // help is the key hint while the prompt is open.
 func (p *savePrompt) help(k *KeyMap) []key.Binding {
 	if p.mode == saveConfirm {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "overwrite")),
-			key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "another name")),
-		}
+		return []key.Binding{k.Yes, k.No}
 	}
 	return []key.Binding{short(k.Accept, "enter", "save"), short(k.Cancel, "esc", "cancel")}
 }
@@ -86,49 +128,37 @@ func (p *savePrompt) help(k *KeyMap) []key.Binding {
 // saveKey handles a key while the prompt is open.
 func (m *Model) saveKey(msg tea.KeyMsg) tea.Cmd {
 	p := &m.save
+	k := m.common.Keys
+	if key.Matches(msg, k.Interrupt) {
+		m.quitting = true
+		return tea.Quit
+	}
 	switch p.mode {
 	case saveWriting:
 		return nil
 	case saveConfirm:
-		switch msg.String() {
-		case "y", "Y":
-			p.mode = saveWriting
-			return saveCmd(p.sc, p.path, true)
-		case "n", "N", "esc":
+		switch {
+		case key.Matches(msg, k.Yes):
+			return p.write(true)
+		case key.Matches(msg, k.No), key.Matches(msg, k.Cancel):
 			p.mode = saveNaming
-		case "ctrl+c":
-			m.quitting = true
-			return tea.Quit
 		}
 		return nil
 	}
 	p.err = ""
-	switch msg.Type {
-	case tea.KeyEsc:
+	switch {
+	case key.Matches(msg, k.Cancel):
 		p.mode = saveOff
-	case tea.KeyCtrlC:
-		m.quitting = true
-		return tea.Quit
-	case tea.KeyEnter:
-		path, err := m.savePath(string(p.input))
+	case key.Matches(msg, k.Accept):
+		path, err := m.savePath(p.input.Value())
 		if err != nil {
 			p.err = err.Error()
 			return nil
 		}
-		p.path, p.mode = path, saveWriting
-		return saveCmd(p.sc, path, false)
-	case tea.KeyBackspace:
-		if len(p.input) > 0 {
-			p.input = p.input[:len(p.input)-1]
-		}
-	case tea.KeyCtrlU:
-		p.input = nil
-	case tea.KeyRunes, tea.KeySpace:
-		for _, r := range msg.Runes {
-			if len(p.input) < 96 && r >= ' ' && r != 0x7f {
-				p.input = append(p.input, r)
-			}
-		}
+		p.path = path
+		return p.write(false)
+	default:
+		typeInto(&p.input, msg)
 	}
 	return nil
 }
@@ -194,34 +224,19 @@ func WriteScenario(w io.Writer, sc presets.Scenario) error {
 }
 
 // ScenarioOf is the scenario a snapshot's runs start from, in the presets'
-// format: the problem (generated data only: a loaded file cannot be named
-// in a scenario, so the about text says to pass --data again), α, the
-// parameters now in force, the seed, the horizon and the shown algorithms.
-// The history of live changes is not kept: the saved runs start with the
-// parameters the snapshot shows.
+// format (presets.FromSetup): the problem (generated data only: a loaded
+// file cannot be named in a scenario, so the about text says to pass --data
+// again), α, the parameters now in force, the seed, the horizon and the
+// shown algorithms. The history of live changes is not kept: the saved runs
+// start with the parameters the snapshot shows.
 func ScenarioOf(s *live.Snapshot) presets.Scenario {
 	sc := s.Scenario
-	algos := make([]string, len(sc.Algos))
-	for i, a := range sc.Algos {
-		algos[i] = string(a)
+	about := fmt.Sprintf("Saved at t = %s (step %d) with the parameters then in force.", formatClock(s.Time), s.Steps)
+	if sc.Name != "" {
+		about = fmt.Sprintf("Saved from the %s scenario at t = %s (step %d) with the parameters then in force.", sc.Name, formatClock(s.Time), s.Steps)
 	}
-	p := sc.Params
-	out := presets.Scenario{
-		Name:  "saved",
-		Title: "Saved from the sgdbias explorer",
-		About: fmt.Sprintf("Saved at t = %s (step %d) with the parameters then in force.", formatClock(s.Time), s.Steps),
-		Seed:  sc.Seed, Algos: strings.Join(algos, ","), Alpha: sc.Alpha,
-		Step: p.Step, Noise: p.Noise, Batch: p.Batch, Reshuffle: p.Reshuffle, LabelNoise: p.LabelNoise, Momentum: p.Momentum,
+	if sc.Data != nil {
+		about += fmt.Sprintf(" The data came from %s: pass --data %s again.", s.Problem.Source, s.Problem.Source)
 	}
-	if sc.Data == nil {
-		sp := sc.Spec
-		out.N, out.D, out.S = sp.N, sp.D, sp.S
-		out.BetaStar, out.Features, out.LabelSigma = sp.Beta.String(), sp.Features.String(), sp.LabelSigma
-	} else {
-		out.About += fmt.Sprintf(" The data came from %s: pass --data %s again.", s.Problem.Source, s.Problem.Source)
-	}
-	if h := sc.HorizonSteps; h > 0 && !math.IsInf(h, 0) {
-		out.Steps = int64(math.Round(h))
-	}
-	return out
+	return presets.FromSetup(sc.Setup, presets.Scenario{Name: "saved", Title: "Saved from the sgdbias explorer", About: about})
 }

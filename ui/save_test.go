@@ -49,9 +49,9 @@ func TestSaveScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := paper()
-	if sc.N != 40 || sc.D != 100 || sc.S != 5 || sc.BetaStar != "pm1" || sc.Features != "iso" || sc.Seed != 1 ||
-		sc.Alpha != 0.1 || sc.Step != 0.05 || sc.Noise != 0.05 || sc.Batch != 2 || sc.Algos != "gf,gd,sgf,sgd" ||
-		sc.Steps != int64(want.HorizonSteps) {
+	if *sc.N != 40 || *sc.D != 100 || *sc.S != 5 || sc.BetaStar != "pm1" || sc.Features != "iso" || *sc.Seed != 1 ||
+		*sc.Alpha != 0.1 || *sc.Step != 0.05 || !sc.Noise.FollowsStep || *sc.Batch != 2 || sc.Algos != "gf,gd,sgf,sgd" ||
+		*sc.Steps != want.Horizon.Steps || sc.Time != nil {
 		t.Errorf("saved %+v", sc)
 	}
 	beta, _ := problem.ParseBetaSpec(sc.BetaStar)
@@ -80,9 +80,10 @@ func TestSaveScenario(t *testing.T) {
 	if now, _ := os.ReadFile(path); string(now) != string(old) {
 		t.Fatal("the file changed before y")
 	}
-	m.save.sc = ScenarioOf(m.snap)
+	sc = ScenarioOf(m.snap)
+	m.save.sc = &sc
 	run(m, press(m, keyRunes("y")))
-	if sc, _ := presets.Load(path); sc.Alpha != 0.05 {
+	if sc, _ := presets.Load(path); sc.Alpha == nil || *sc.Alpha != 0.05 {
 		t.Errorf("y did not replace the file: α %v", sc.Alpha)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -132,5 +133,72 @@ func TestSaveRemote(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, defaultSaveName)); err != nil {
 		t.Errorf("the default name was not saved in the allowed folder: %v", err)
+	}
+}
+
+// saveNow presses s and enter on m and lets the save finish: it waits for
+// the runner to apply what was sent before s, as the save itself does.
+func saveNow(t *testing.T, m *Model, r *live.Runner, name string) presets.Scenario {
+	t.Helper()
+	press(m, keyRunes("s"))
+	press(m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	typeText(m, name)
+	run(m, press(m, tea.KeyMsg{Type: tea.KeyEnter}))
+	waitSnap(t, r, "the commands applied", func(s *live.Snapshot) bool { return s.Applied >= m.Sent() })
+	run(m, press(m, refreshMsg{}))
+	path := filepath.Join(m.opt.ExportDir, name+".json")
+	sc, err := presets.Load(path)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, m.View())
+	}
+	return sc
+}
+
+// s pressed right after a change saves the value now in force, not the one
+// of the snapshot on screen, which does not show the change yet.
+func TestSaveRightAfterAChange(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii), ExportDir: t.TempDir()})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.refresh()
+	press(m, tea.KeyMsg{Type: tea.KeyRight}) // γ 0.08 → 0.1, sent to the runner
+	if m.snap.Params.Step != 0.08 {
+		t.Fatalf("the model already shows γ %v; the test needs a stale snapshot", m.snap.Params.Step)
+	}
+	sc := saveNow(t, m, r, "quick")
+	setup, err := presets.SetupOf(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if setup.Params.Step != 0.1 || setup.Params.Noise != 0.1 {
+		t.Errorf("saved γ %v, noise %v; want the value in force, 0.1 (the noise follows)", setup.Params.Step, setup.Params.Noise)
+	}
+}
+
+// A noise set to 0 in the explorer is saved as 0 and loads back as 0, not
+// as "follows the step".
+func TestSaveNoiseZero(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii), ExportDir: t.TempDir()})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.refresh()
+	press(m, tea.KeyMsg{Type: tea.KeyTab}) // γ → noise
+	for range 20 {
+		press(m, tea.KeyMsg{Type: tea.KeyLeft}) // down the ladder to 0
+	}
+	sc := saveNow(t, m, r, "still")
+	if sc.Noise == nil || sc.Noise.FollowsStep || sc.Noise.Value != 0 {
+		t.Fatalf("saved noise %+v, want 0", sc.Noise)
+	}
+	data, _ := os.ReadFile(filepath.Join(m.opt.ExportDir, "still.json"))
+	if !strings.Contains(string(data), `"noise": 0,`) {
+		t.Errorf("the file does not say noise 0:\n%s", data)
+	}
+	setup, err := presets.SetupOf(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if setup.Params.Noise != 0 || setup.Params.Step != 0.08 {
+		t.Errorf("loads back with noise %v, γ %v; want 0 and 0.08", setup.Params.Noise, setup.Params.Step)
 	}
 }

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sgdbias/sim/live"
@@ -116,10 +116,11 @@ func (m *Model) setEngine(e Engine) {
 	m.layout()
 }
 
-// fullHelp renders the help overlay's key columns.
-func (m *Model) fullHelp(h help.Model) string {
+// fullHelpColumns are the help overlay's keys: the keymap's, plus f and F
+// when there is a stage to follow.
+func (m *Model) fullHelpColumns() [][]key.Binding {
 	if m.opt.Stage != nil {
-		return h.View(stageHelp{m.common.Keys})
+		return stageHelp{m.common.Keys}.FullHelp()
 	}
-	return h.View(m.common.Keys)
+	return m.common.Keys.FullHelp()
 }

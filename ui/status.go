@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -39,10 +38,15 @@ func (h *Header) View() string {
 	if s.State == live.Running && s.StepsPerSec > 0 {
 		rate = formatRate(s.StepsPerSec)
 	}
-	parts = append(parts, st.Value.Render(rate)+st.Label.Render(" steps/s"))
 	parts = append(parts, h.stateText(s.State))
-	parts = append(parts, st.Label.Render("speed ")+st.Value.Render(speedText(h.speed)))
+	// The speed measured over the last moments, and the one asked for
+	// (+/-): they differ when the machine cannot keep up.
+	parts = append(parts, st.Label.Render("measured ")+st.Value.Render(rate+" steps/s"))
+	parts = append(parts, st.Label.Render("target ")+st.Value.Render(speedText(h.speed)))
 	line := strings.Join(parts, sep)
+	if lipgloss.Width(line) > h.width {
+		line = strings.Join(parts[1:], sep) // the name goes first
+	}
 	if rest := h.width - lipgloss.Width(line); rest > 12 {
 		p := s.Problem
 		tail := fmt.Sprintf("n=%d d=%d s=%d seed %d", p.N, p.D, p.S, p.Seed)
@@ -72,152 +76,6 @@ func (h *Header) stateText(s live.State) string {
 		return st.Error.Render("✗ diverged")
 	}
 	return s.String()
-}
-
-func speedText(v float64) string {
-	if math.IsInf(v, 1) || v <= 0 {
-		return "max"
-	}
-	return formatRate(v) + "/s"
-}
-
-func formatRate(v float64) string {
-	switch {
-	case v >= 1e6:
-		return strconv.FormatFloat(v/1e6, 'f', 1, 64) + "M"
-	case v >= 1e4:
-		return strconv.FormatFloat(v/1e3, 'f', 0, 64) + "k"
-	case v >= 1e3:
-		return strconv.FormatFloat(v/1e3, 'f', 1, 64) + "k"
-	}
-	return strconv.FormatFloat(v, 'f', 0, 64)
-}
-
-func formatClock(t float64) string {
-	switch a := math.Abs(t); {
-	case a == 0:
-		return "0"
-	case a >= 1e6:
-		return shortExp(strconv.FormatFloat(t, 'e', 3, 64))
-	case a >= 100:
-		return strconv.FormatFloat(t, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(t, 'f', 3, 64)
-}
-
-// groupDigits writes 1234567 as 1,234,567.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// Legend names the series glyphs, the reference levels and the marker.
-type Legend struct {
-	common *Common
-	width  int
-	snap   *live.Snapshot
-}
-
-// SetSize sets the legend's width (one line).
-func (l *Legend) SetSize(w, _ int) { l.width = w }
-
-// View renders the legend.
-func (l *Legend) View() string {
-	st := l.common.Styles
-	s := l.snap
-	if s == nil {
-		return blankBlock(l.width, 1)
-	}
-	var parts []string
-	for _, r := range s.Enabled() {
-		name := algoLabel(r.Algo)
-		if r.CatchingUp {
-			name += " (catching up)"
-		}
-		parts = append(parts, st.Algo(r.Algo).Render(Glyph(r.Algo).Horizontal+Glyph(r.Algo).Horizontal+" "+name))
-	}
-	if s.Refs.HasMinL1 {
-		parts = append(parts, st.Ref.Render("┈┈ min-ℓ₁ "+formatValue(s.Refs.MinL1)))
-	}
-	if s.Refs.HasGFLimit {
-		parts = append(parts, st.Ref.Render("╌╌ GF limit "+formatValue(s.Refs.GFLimitL1)))
-	}
-	if !s.Refs.Ready {
-		parts = append(parts, st.Dim.Render("(solving references…)"))
-	}
-	if len(s.Markers) > 0 {
-		parts = append(parts, st.Notice.Render(markerGlyph)+st.Dim.Render(" live change"))
-	}
-	return fitBlock([]string{strings.Join(parts, "  ")}, l.width, 1)
-}
-
-// StatusLine shows the test error of each run beside its predicted
-// limit's, or a transient notice.
-type StatusLine struct {
-	common *Common
-	width  int
-	snap   *live.Snapshot
-	notice string
-	isErr  bool
-}
-
-// SetSize sets the status line's width (one line).
-func (sl *StatusLine) SetSize(w, _ int) { sl.width = w }
-
-// View renders the status line.
-func (sl *StatusLine) View() string {
-	st := sl.common.Styles
-	if sl.notice != "" {
-		style := st.Notice
-		if sl.isErr {
-			style = st.Error
-		}
-		return fitBlock([]string{style.Render(sl.notice)}, sl.width, 1)
-	}
-	s := sl.snap
-	if s == nil {
-		return blankBlock(sl.width, 1)
-	}
-	var parts []string
-	if s.Problem.HasBetaStar {
-		parts = append(parts, st.Label.Render("test error now→limit"))
-	} else {
-		parts = append(parts, st.Label.Render("‖β‖₁ now→limit"))
-	}
-	for _, r := range s.Enabled() {
-		if !r.HasLatest {
-			continue
-		}
-		now, lim := r.Latest.L1, "…"
-		if s.Problem.HasBetaStar {
-			now = r.Latest.TestError
-		}
-		if p := r.Prediction; p != nil {
-			if s.Problem.HasBetaStar && p.HasTestError {
-				lim = shortValue(p.TestError)
-			} else if !s.Problem.HasBetaStar {
-				lim = shortValue(p.L1)
-			}
-		}
-		if r.Diverged != nil {
-			lim = "diverged"
-		}
-		parts = append(parts, st.Algo(r.Algo).Render(algoLabel(r.Algo))+" "+st.Value.Render(shortValue(now))+
-			st.Dim.Render("→")+lim)
-	}
-	return fitBlock([]string{strings.Join(parts, "  ")}, sl.width, 1)
 }
 
 // Banner reports diverged runs with the step and a stable-step hint.
@@ -268,13 +126,4 @@ func (b *Banner) View() string {
 	text += "; r restarts"
 	line := truncate(text, b.width)
 	return st.Banner.Render(padRight(line, b.width))
-}
-
-// roundDown keeps two significant digits, rounding down, for a hint.
-func roundDown(v float64) float64 {
-	if !(v > 0) {
-		return v
-	}
-	e := math.Pow(10, math.Floor(math.Log10(v))-1)
-	return math.Floor(v/e) * e
 }

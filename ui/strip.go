@@ -77,12 +77,12 @@ func (s *Strip) View() string {
 	}
 	for _, r := range runs {
 		name := algoLabel(r.Algo)
-		lines = append(lines, s.row(st.Algo(r.Algo).Render(name)+" β_t", labelW, r.Top[:ncol], snap.StarTop))
+		lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render(name)+" β_t", labelW, r.Top[:ncol], snap.StarTop))
 		switch {
 		case r.Diverged != nil:
 			lines = append(lines, st.Dim.Render(padRight(name+" β̂", labelW)+" (diverged: no limit)"))
 		case r.Prediction != nil:
-			lines = append(lines, s.row(st.Algo(r.Algo).Render(name)+" β̂", labelW, r.Prediction.Top[:ncol], snap.StarTop))
+			lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render(name)+" β̂", labelW, r.Prediction.Top[:ncol], snap.StarTop))
 		default:
 			lines = append(lines, st.Dim.Render(padRight(name+" β̂", labelW)+" (predicted limit: solving…)"))
 		}
@@ -135,32 +135,4 @@ func (s *Strip) row(label string, labelW int, vals, star []float64) string {
 		b.WriteString(cell)
 	}
 	return b.String()
-}
-
-// signed formats a coordinate in at most stripCell−1 characters.
-func signed(v float64) string {
-	switch a := abs(v); {
-	case a < 5e-3:
-		return "0"
-	case a < 9.995:
-		return fmt.Sprintf("%+.2f", v)
-	case a < 999.5:
-		return fmt.Sprintf("%+.0f", v)
-	}
-	return shortExp(fmt.Sprintf("%+.0e", v))
-}
-
-func abs(v float64) float64 {
-	if v < 0 {
-		return -v
-	}
-	return v
-}
-
-// padRight pads a (possibly styled) string with spaces to w cells.
-func padRight(s string, w int) string {
-	if pad := w - lipgloss.Width(s); pad > 0 {
-		return s + strings.Repeat(" ", pad)
-	}
-	return s
 }

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"sync"
-
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/guptarohit/asciigraph"
@@ -40,46 +38,45 @@ type Styles struct {
 
 	Ref lipgloss.Style // reference levels (min-ℓ₁, GF limit)
 
-	algo      map[sim.Algo]lipgloss.Style
-	algoColor map[sim.Algo]asciigraph.AnsiColor
-	refColor  asciigraph.AnsiColor
+	// Built once per session and never changed afterwards.
+	algo         map[sim.Algo]lipgloss.Style
+	algoColor    map[sim.Algo]asciigraph.AnsiColor
+	variant      []lipgloss.Style
+	variantColor []asciigraph.AnsiColor
+	refColor     asciigraph.AnsiColor
 }
 
 // Series glyphs: each algorithm draws with its own line set, so the charts
-// read without colour too.
-var (
-	glyphGF  = asciigraph.CharSet{Horizontal: "─", VerticalLine: "│", ArcDownRight: "╭", ArcDownLeft: "╮", ArcUpRight: "╰", ArcUpLeft: "╯", EndCap: "╴", StartCap: "╶"}
-	glyphSGF = asciigraph.CharSet{Horizontal: "━", VerticalLine: "┃", ArcDownRight: "┏", ArcDownLeft: "┓", ArcUpRight: "┗", ArcUpLeft: "┛", EndCap: "╸", StartCap: "╺"}
-	glyphGD  = asciigraph.CharSet{Horizontal: "═", VerticalLine: "║", ArcDownRight: "╔", ArcDownLeft: "╗", ArcUpRight: "╚", ArcUpLeft: "╝", EndCap: "═", StartCap: "═"}
-	glyphSGD = asciigraph.CharSet{Horizontal: "┄", VerticalLine: "┆", ArcDownRight: "┌", ArcDownLeft: "┐", ArcUpRight: "└", ArcUpLeft: "┘", EndCap: "┄", StartCap: "┄"}
-	glyphLN  = asciigraph.CharSet{Horizontal: "╍", VerticalLine: "╏", ArcDownRight: "┌", ArcDownLeft: "┐", ArcUpRight: "└", ArcUpLeft: "┘", EndCap: "╍", StartCap: "╍"}
-	glyphHB  = asciigraph.CharSet{Horizontal: "≡", VerticalLine: "│", ArcDownRight: "╒", ArcDownLeft: "╕", ArcUpRight: "╘", ArcUpLeft: "╛", EndCap: "≡", StartCap: "≡"}
-	// Variants (an algorithm with pinned parameters, e.g. gd:step=0.0175)
-	// take these, in the order they first appear.
-	glyphVariants = []asciigraph.CharSet{asciigraph.CreateCharSet("•"), asciigraph.CreateCharSet("×"), asciigraph.CreateCharSet("+")}
-	glyphMin      = asciigraph.CreateCharSet("┈")
-	glyphGFL      = asciigraph.CreateCharSet("╌")
-)
-
-// Glyph is the line set of an algorithm's series.
-func Glyph(a sim.Algo) asciigraph.CharSet {
-	if a != a.Base() {
-		return glyphVariants[variantIndex(a)%len(glyphVariants)]
-	}
+// read without colour too. Variants (an algorithm with pinned parameters,
+// e.g. gd:step=0.0175) take the spare ones in the snapshot's run order.
+func algoGlyph(a sim.Algo) asciigraph.CharSet {
 	switch a {
 	case sim.SGF:
-		return glyphSGF
+		return asciigraph.CharSet{Horizontal: "━", VerticalLine: "┃", ArcDownRight: "┏", ArcDownLeft: "┓", ArcUpRight: "┗", ArcUpLeft: "┛", EndCap: "╸", StartCap: "╺"}
 	case sim.GD:
-		return glyphGD
+		return asciigraph.CharSet{Horizontal: "═", VerticalLine: "║", ArcDownRight: "╔", ArcDownLeft: "╗", ArcUpRight: "╚", ArcUpLeft: "╝", EndCap: "═", StartCap: "═"}
 	case sim.SGD:
-		return glyphSGD
+		return asciigraph.CharSet{Horizontal: "┄", VerticalLine: "┆", ArcDownRight: "┌", ArcDownLeft: "┐", ArcUpRight: "└", ArcUpLeft: "┘", EndCap: "┄", StartCap: "┄"}
 	case algoLNSGD:
-		return glyphLN
+		return asciigraph.CharSet{Horizontal: "╍", VerticalLine: "╏", ArcDownRight: "┌", ArcDownLeft: "┐", ArcUpRight: "└", ArcUpLeft: "┘", EndCap: "╍", StartCap: "╍"}
 	case algoHB:
-		return glyphHB
+		return asciigraph.CharSet{Horizontal: "≡", VerticalLine: "│", ArcDownRight: "╒", ArcDownLeft: "╕", ArcUpRight: "╘", ArcUpLeft: "╛", EndCap: "≡", StartCap: "≡"}
 	}
-	return glyphGF
+	return asciigraph.CharSet{Horizontal: "─", VerticalLine: "│", ArcDownRight: "╭", ArcDownLeft: "╮", ArcUpRight: "╰", ArcUpLeft: "╯", EndCap: "╴", StartCap: "╶"}
 }
+
+// variantGlyph is the line set of the i-th variant of a snapshot.
+func variantGlyph(i int) asciigraph.CharSet {
+	marks := [...]string{"•", "×", "+"}
+	return asciigraph.CreateCharSet(marks[i%len(marks)])
+}
+
+// Reference levels' glyphs: the minimum-ℓ₁ level and the GF limit's.
+const (
+	glyphMinL1   = "┈"
+	glyphGFLimit = "╌"
+	glyphMinL2   = "·"
+)
 
 // Marks used on the charts' time axes and in the legend.
 const (
@@ -97,11 +94,32 @@ const (
 
 // Series colours: 256-colour indices of medium lightness that read on dark
 // and light backgrounds alike (WCAG contrast ≥ 3.8 against both white and
-// black for each); basic ANSI colours on 16-colour terminals.
-var (
-	color256 = map[sim.Algo]int{sim.GF: 32, sim.SGF: 166, sim.GD: 28, sim.SGD: 163, algoLNSGD: 130, algoHB: 30}
-	color16  = map[sim.Algo]int{sim.GF: 4, sim.SGF: 1, sim.GD: 2, sim.SGD: 5, algoLNSGD: 3, algoHB: 6}
-)
+// black for each); basic ANSI colours on 16-colour terminals. Variants take
+// spare colours with the same contrast rule (≥ 3.4), in the snapshot's run
+// order.
+func algoColors(a sim.Algo) (c256, c16 int) {
+	switch a {
+	case sim.SGF:
+		return 166, 1
+	case sim.GD:
+		return 28, 2
+	case sim.SGD:
+		return 163, 5
+	case algoLNSGD:
+		return 130, 3
+	case algoHB:
+		return 30, 6
+	}
+	return 32, 4
+}
+
+func variantColors(i int) (c256, c16 int) {
+	c256s, c16s := [...]int{27, 128, 29, 124}, [...]int{12, 13, 10, 9}
+	return c256s[i%len(c256s)], c16s[i%len(c16s)]
+}
+
+// baseAlgos are the algorithms with a style of their own.
+func baseAlgos() []sim.Algo { return []sim.Algo{sim.GF, sim.SGF, sim.GD, sim.SGD, algoLNSGD, algoHB} }
 
 // DefaultStyles builds the explorer's styles for one renderer.
 func DefaultStyles(r *lipgloss.Renderer) *Styles {
@@ -146,18 +164,13 @@ func DefaultStyles(r *lipgloss.Renderer) *Styles {
 
 	s.algo = map[sim.Algo]lipgloss.Style{}
 	s.algoColor = map[sim.Algo]asciigraph.AnsiColor{}
-	for a := range color256 {
-		var c lipgloss.TerminalColor = lipgloss.NoColor{}
-		switch profile {
-		case termenv.Ascii:
-		case termenv.ANSI:
-			c = lipgloss.ANSIColor(color16[a])
-			s.algoColor[a] = ansi16(color16[a])
-		default:
-			c = lipgloss.ANSIColor(color256[a])
-			s.algoColor[a] = asciigraph.AnsiColor(color256[a])
-		}
-		s.algo[a] = r.NewStyle().Foreground(c).Bold(true)
+	for _, a := range baseAlgos() {
+		s.algo[a], s.algoColor[a] = s.seriesStyle(algoColors(a))
+	}
+	for i := range variantSlots {
+		st, col := s.seriesStyle(variantColors(i))
+		s.variant = append(s.variant, st)
+		s.variantColor = append(s.variantColor, col)
 	}
 	switch profile {
 	case termenv.Ascii:
@@ -188,65 +201,20 @@ func ansi16(n int) asciigraph.AnsiColor {
 	return asciigraph.Default
 }
 
-// Algo is the style of an algorithm's name and values.
-func (s *Styles) Algo(a sim.Algo) lipgloss.Style {
-	if st, ok := s.algo[a]; ok {
-		return st
-	}
-	if a != a.Base() {
-		s.addVariant(a)
-		return s.algo[a]
-	}
-	return s.Value
-}
+// variantSlots is how many variants have a glyph and colour of their own.
+const variantSlots = 12
 
-// Spare colours for variants, with the same contrast rule as the series'
-// (≥ 3.4 against white and black).
-var (
-	variant256 = []int{27, 128, 29, 124}
-	variant16  = []int{12, 13, 10, 9}
-)
-
-// variantOrder numbers variants in the order they are first drawn, so that
-// two variants never share a glyph or a colour (the explorer shows a few).
-var (
-	variantMu    sync.Mutex
-	variantOrder = map[sim.Algo]int{}
-)
-
-func variantIndex(a sim.Algo) int {
-	variantMu.Lock()
-	defer variantMu.Unlock()
-	i, ok := variantOrder[a]
-	if !ok {
-		i = len(variantOrder)
-		variantOrder[a] = i
-	}
-	return i
-}
-
-// addVariant gives a variant its style and chart colour.
-func (s *Styles) addVariant(a sim.Algo) {
-	i := variantIndex(a)
+// seriesStyle is the name style and chart colour of one series' colours in
+// this renderer's profile.
+func (s *Styles) seriesStyle(c256, c16 int) (lipgloss.Style, asciigraph.AnsiColor) {
 	var c lipgloss.TerminalColor = lipgloss.NoColor{}
+	var chart asciigraph.AnsiColor
 	switch s.Renderer.ColorProfile() {
 	case termenv.Ascii:
 	case termenv.ANSI:
-		c = lipgloss.ANSIColor(variant16[i%len(variant16)])
-		s.algoColor[a] = ansi16(variant16[i%len(variant16)])
+		c, chart = lipgloss.ANSIColor(c16), ansi16(c16)
 	default:
-		c = lipgloss.ANSIColor(variant256[i%len(variant256)])
-		s.algoColor[a] = asciigraph.AnsiColor(variant256[i%len(variant256)])
+		c, chart = lipgloss.ANSIColor(c256), asciigraph.AnsiColor(c256)
 	}
-	s.algo[a] = s.Renderer.NewStyle().Foreground(c).Bold(true)
-}
-
-// algoChartColor is the raw colour asciigraph draws a series with; ok is
-// false in monochrome, where no colour code may be written.
-func (s *Styles) algoChartColor(a sim.Algo) (asciigraph.AnsiColor, bool) {
-	if _, known := s.algo[a]; !known && a != a.Base() {
-		s.addVariant(a)
-	}
-	c, ok := s.algoColor[a]
-	return c, ok && s.Color
+	return s.Renderer.NewStyle().Foreground(c).Bold(true), chart
 }

@@ -18,6 +18,7 @@ import (
 // A nil *Budget admits every chunk at once (the local explorer).
 type Budget struct {
 	mu    sync.Mutex
+	clock Clock
 	slots int
 	used  int
 	queue []*Grant
@@ -31,11 +32,28 @@ type Budget struct {
 // one less than GOMAXPROCS (at least one), leaving a core for the sessions'
 // rendering and SSH.
 func NewBudget(slots int) *Budget {
+	return NewBudgetClock(slots, SystemClock{})
+}
+
+// NewBudgetClock is NewBudget with the clock that times the waits (a fake
+// one in tests).
+func NewBudgetClock(slots int, c Clock) *Budget {
 	if slots <= 0 {
 		slots = max(1, runtime.GOMAXPROCS(0)-1)
 	}
-	return &Budget{slots: slots}
+	return &Budget{slots: slots, clock: c}
 }
+
+// Clock tells the time; a Budget times the waits for its slots with it.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now is time.Now.
+func (SystemClock) Now() time.Time { return time.Now() }
 
 // Slots is the number of chunks that may run at once.
 func (b *Budget) Slots() int {
@@ -67,7 +85,7 @@ func (b *Budget) Request() *Grant {
 	if b == nil {
 		return &Grant{ready: admitted}
 	}
-	g := &Grant{b: b, ready: make(chan struct{}), asked: time.Now()}
+	g := &Grant{b: b, ready: make(chan struct{}), asked: b.clock.Now()}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.used < b.slots && len(b.queue) == 0 {
@@ -83,7 +101,7 @@ func (b *Budget) Request() *Grant {
 func (b *Budget) grant(g *Grant) {
 	b.used++
 	b.grants++
-	b.waited += time.Since(g.asked)
+	b.waited += b.clock.Now().Sub(g.asked)
 	g.granted = true
 	close(g.ready)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"time"
 
@@ -72,12 +71,12 @@ func (c *Checkpoint) Changes() int { return len(c.changes) }
 // checkpoint is run by the runner's goroutine between two chunks.
 func (l *loop) checkpoint() *Checkpoint {
 	c := &Checkpoint{
-		sc: l.sc, show: maps.Clone(l.show), algos: slices.Clone(l.algos), changes: slices.Clone(l.changes),
-		clockT: l.clockT, clockSteps: l.clockSteps, state: l.state, pending: l.pending, noAutoStop: l.noAutoStop,
-		speed: l.speed, params: l.params, refs: l.refs, gfLimit: l.gfLimit, l0: l.l0, prob: l.prob, taken: time.Now(),
+		sc: l.exp.sc, show: maps.Clone(l.exp.show), algos: slices.Clone(l.exp.algos), changes: slices.Clone(l.exp.changes),
+		clockT: l.clock.t, clockSteps: l.clock.steps, state: l.clock.state, pending: l.clock.pending, noAutoStop: l.clock.noAutoStop,
+		speed: l.clock.speed, params: l.exp.params, refs: l.solves.refs, gfLimit: l.solves.gfLimit, l0: l.exp.l0, prob: l.exp.prob, taken: time.Now(),
 	}
-	c.sc.Params = l.start
-	for _, t := range l.tracks {
+	c.sc.Params = l.exp.start
+	for _, t := range l.exp.tracks {
 		p := trackPoint{
 			algo: t.algo, time: t.time(), steps: t.m.State().Steps, applied: t.applied,
 			lin: t.lin.clone(), log: t.log.clone(), latest: t.latest, has: t.has, pred: t.pred, predTime: t.predTime,
@@ -124,34 +123,27 @@ func (r *Runner) Checkpoint(ctx context.Context) (*Checkpoint, error) {
 // and opt.Paused are ignored: the checkpoint's speed and state are kept.
 func StartFrom(ctx context.Context, cp *Checkpoint, opt Options) (*Runner, error) {
 	opt = opt.withDefaults()
-	l := &loop{
-		sc:      cp.sc,
-		opt:     opt,
-		jobs:    make(chan job, 1),
-		results: make(chan result, 1),
-		algos:   slices.Clone(cp.algos),
-		show:    maps.Clone(cp.show),
-		prob:    cp.prob,
-	}
+	l := newLoop(cp.sc, opt, slices.Clone(cp.algos), maps.Clone(cp.show))
+	l.exp.prob = cp.prob
 	if cp.state == Paused {
-		l.state = Paused
+		l.clock.state = Paused
 	}
 	if err := l.build(nil); err != nil {
 		return nil, err
 	}
-	if len(l.tracks) != len(cp.runs) {
-		return nil, fmt.Errorf("live: checkpoint of %d runs, rebuilt %d", len(cp.runs), len(l.tracks))
+	if len(l.exp.tracks) != len(cp.runs) {
+		return nil, fmt.Errorf("live: checkpoint of %d runs, rebuilt %d", len(cp.runs), len(l.exp.tracks))
 	}
-	for i, t := range l.tracks {
+	for i, t := range l.exp.tracks {
 		if err := l.replay(ctx, t, cp, &cp.runs[i]); err != nil {
 			return nil, err
 		}
 	}
-	l.changes = slices.Clone(cp.changes)
-	l.params, l.sc.Params = cp.params, cp.params
-	l.clockT, l.clockSteps, l.state, l.pending, l.noAutoStop = cp.clockT, cp.clockSteps, cp.state, cp.pending, cp.noAutoStop
-	l.speed = cp.speed
-	l.refs, l.gfLimit, l.refsWant = cp.refs, cp.gfLimit, !cp.refs.Ready
+	l.exp.changes = slices.Clone(cp.changes)
+	l.exp.params, l.exp.sc.Params = cp.params, cp.params
+	l.clock.t, l.clock.steps, l.clock.state, l.clock.pending, l.clock.noAutoStop = cp.clockT, cp.clockSteps, cp.state, cp.pending, cp.noAutoStop
+	l.clock.speed = cp.speed
+	l.solves.refs, l.solves.gfLimit, l.solves.refsWant = cp.refs, cp.gfLimit, !cp.refs.Ready
 	l.resetPace(time.Now())
 	r := newRunner(opt)
 	r.launch(l)
@@ -167,10 +159,7 @@ func (l *loop) replay(ctx context.Context, t *track, cp *Checkpoint, p *trackPoi
 	}
 	var perStep float64
 	advance := func(target float64) error {
-		for !t.reached(target) && t.m.Err() == nil {
-			step := t.m.Params().Step
-			k := 4 * l.workChunk(perStep)
-			next := math.Min(target, t.time()+float64(k)*step)
+		for {
 			g := l.opt.Budget.Request()
 			select {
 			case <-g.Ready():
@@ -179,18 +168,18 @@ func (l *loop) replay(ctx context.Context, t *track, cp *Checkpoint, p *trackPoi
 				return ctx.Err()
 			}
 			start := time.Now()
-			before := t.m.State().Steps
-			err := t.m.AdvanceTo(next)
+			adv := sim.Advance(ctx, t.m, target, int64(4*l.workChunk(perStep)))
 			g.Release()
-			if n := t.m.State().Steps - before; n > 0 {
-				perStep = ema(perStep, time.Since(start).Seconds()/float64(n))
+			if adv.Steps > 0 {
+				perStep = ema(perStep, time.Since(start).Seconds()/float64(adv.Steps))
 			}
-			var de *sim.DivergenceError
-			if err != nil && !errors.As(err, &de) {
-				return err
+			switch adv.Outcome {
+			case sim.Reached, sim.Diverged: // the checkpoint's run diverged there too
+				return nil
+			case sim.Cancelled, sim.Failed:
+				return adv.Err
 			}
 		}
-		return nil
 	}
 	for i := range p.applied {
 		c := cp.changes[i]
@@ -209,7 +198,7 @@ func (l *loop) replay(ctx context.Context, t *track, cp *Checkpoint, p *trackPoi
 		}
 	}
 	t.applied = p.applied
-	t.lin, t.log = p.lin.clone(), p.log.clone()
+	t.lin, t.log = p.lin.restore(), p.log.restore()
 	t.latest, t.has = p.latest, p.has
 	if p.has && t.m.Err() == nil {
 		if s := t.sampler.Measure(t.m); s.Finite() {

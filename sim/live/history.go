@@ -121,7 +121,10 @@ func (h *history) add(t float64, v *[numMetrics]float64, has *[numMetrics]bool) 
 	if !ok {
 		return
 	}
-	limit := cap(h.buckets)
+	// The bound is the kind's, not the slice's capacity: a clone's slice is
+	// only as long as its buckets (an empty one has none), and a limit of 0
+	// would halve forever.
+	limit := h.maxBuckets()
 	for k >= limit {
 		h.halve()
 		k, _ = h.index(t)
@@ -171,10 +174,27 @@ func (h *history) halve() {
 	}
 }
 
+// maxBuckets is how many buckets the history keeps before it halves.
+func (h *history) maxBuckets() int {
+	if h.log {
+		return logBuckets
+	}
+	return linBuckets
+}
+
 // clone returns an independent copy for a snapshot.
 func (h *history) clone() *history {
 	c := *h
 	c.buckets = append(make([]bucket, 0, len(h.buckets)), h.buckets...)
+	return &c
+}
+
+// restore returns an independent copy that goes on recording (a fork's
+// run): its buckets have their full capacity, so that adding samples never
+// reallocates.
+func (h *history) restore() *history {
+	c := *h
+	c.buckets = append(make([]bucket, 0, h.maxBuckets()), h.buckets...)
 	return &c
 }
 

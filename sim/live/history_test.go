@@ -3,6 +3,7 @@ package live
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -182,4 +183,36 @@ func FuzzHistory(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A copy of a history records the samples that follow exactly as the
+// original does: copies are only as long as their buckets, and a bound
+// taken from the slice's capacity would halve them early, or forever when
+// empty (a log history before its first sample at t > 0: a fork at t = 0).
+func TestCopiedHistoryRecordsLikeTheOriginal(t *testing.T) {
+	for _, mk := range []func() *history{func() *history { return newLinHistory(1) }, newLogHistory} {
+		for _, before := range []int{0, 1, 3} {
+			orig := mk()
+			add := func(h *history, k int) {
+				vals, has := sampleAt(float64(k + 1))
+				h.add(float64(k), vals, has)
+			}
+			for k := range before {
+				add(orig, k)
+			}
+			copies := []*history{orig.clone(), orig.restore()}
+			for k := before; k < 2000; k++ {
+				for _, h := range append(copies, orig) {
+					add(h, k)
+				}
+			}
+			for i, c := range copies {
+				if c.width != orig.width || c.perDecade != orig.perDecade || c.samples != orig.samples ||
+					!slices.Equal(c.buckets, orig.buckets) {
+					t.Errorf("log %v, %d samples before the copy, copy %d: width %v perDecade %v samples %d buckets %d; original %v %v %d %d",
+						orig.log, before, i, c.width, c.perDecade, c.samples, len(c.buckets), orig.width, orig.perDecade, orig.samples, len(orig.buckets))
+				}
+			}
+		}
+	}
 }

@@ -20,12 +20,11 @@ import (
 // paper is the seed paper's setting (theory.md §8 check 8) with a fixed
 // step, independent of the shipped preset.
 func paper(algos ...sim.Algo) Scenario {
-	return Scenario{
+	return Scenario{Setup: sim.Setup{
 		Spec: problem.Spec{N: 40, D: 100, S: 5, Beta: problem.BetaSpec{Kind: "pm1"},
 			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
-		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1,
-		HorizonSteps: 6250,
-	}
+		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1, Horizon: sim.Horizon{Steps: 6250},
+	}}
 }
 
 func start(t testing.TB, sc Scenario, opt Options) *Runner {
@@ -434,10 +433,10 @@ func TestMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long run")
 	}
-	sc := Scenario{
+	sc := Scenario{Setup: sim.Setup{
 		Spec:  problem.Spec{N: 6, D: 14, S: 2, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},
 		Algos: []sim.Algo{sim.GD, sim.SGD}, Alpha: 0.1, Params: sim.Params{Step: 1e-4, Noise: 1e-4, Batch: 1}, Seed: 3,
-	}
+	}}
 	r := start(t, sc, Options{Speed: Unlimited, ConvergedLoss: -1, PredictEvery: time.Hour})
 	heapAt := func(steps int64) (uint64, *Snapshot) {
 		s := waitFor(t, r, "steps", func(s *Snapshot) bool { return s.Steps >= steps })
@@ -504,21 +503,44 @@ func TestDefaultSpeedForPaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, ok := interestingSteps(sc, p)
-	if !ok || steps < 300 || steps > 550 {
-		t.Fatalf("interesting part ends at step %d (ok %v), want about 410", steps, ok)
+	c := calibrate(sc, p)
+	if !c.ok || c.steps < 300 || c.steps > 550 || c.ran != sc.Horizon.Steps {
+		t.Fatalf("interesting part ends at step %d of %d run (ok %v), want about 410 of %v", c.steps, c.ran, c.ok, sc.Horizon.Steps)
 	}
 	speed := DefaultSpeedFor(sc, p)
-	if secs := float64(steps) / speed; secs < 14 || secs > 28 {
+	if secs := float64(c.steps) / speed; secs < 14 || secs > 28 {
 		t.Errorf("at %v steps/s the interesting part takes %.0f s, want about 20", speed, secs)
 	}
 	sc.Params.Noise = 0
-	if steps, ok := interestingSteps(sc, p); !ok || steps < 10 {
-		t.Errorf("without noise: step %d ok %v", steps, ok)
+	if c := calibrate(sc, p); !c.ok || c.steps < 10 {
+		t.Errorf("without noise: %+v", c)
 	}
-	sc.HorizonSteps = 0
+	sc.Horizon = sim.Horizon{}
 	if got := DefaultSpeedFor(sc, p); got != DefaultSpeed(0) {
 		t.Errorf("no horizon: %v", got)
+	}
+}
+
+// The calibration run is bounded by work, not by the wall clock: on a large
+// problem it stops after calibrationWork/(n·d) steps, and a loss that has
+// not come down by then falls back to the horizon's rule.
+func TestCalibrationBoundedByWork(t *testing.T) {
+	sc := paper(sim.GD)
+	sc.Spec.N, sc.Spec.D = 200, 2000
+	sc.Alpha, sc.Params.Noise = 1e-12, 0 // a long plateau: the loss stays up
+	sc.Params.Step = 0.01
+	sc.Horizon = sim.Horizon{Steps: 1e6}
+	p, err := problem.Generate(sc.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(calibrationWork / (200 * 2000))
+	c := calibrate(sc, p)
+	if c.ran != want || c.ok {
+		t.Fatalf("calibration %+v; want %d steps run and no estimate", c, want)
+	}
+	if got := DefaultSpeedFor(sc, p); got != DefaultSpeed(1e6) {
+		t.Errorf("default speed %v, want the horizon's fallback %v", got, DefaultSpeed(1e6))
 	}
 }
 

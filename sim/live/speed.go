@@ -2,7 +2,6 @@ package live
 
 import (
 	"math"
-	"time"
 
 	"sgdbias/sim"
 	"sgdbias/sim/problem"
@@ -50,8 +49,16 @@ const interestingSeconds = 20
 // happen when they cannot be measured: the first fifth of its horizon.
 const interestingFraction = 0.2
 
-// calibrationBudget bounds the wall time of the measuring run.
-const calibrationBudget = 250 * time.Millisecond
+// calibrationWork bounds the measuring run's work, in units of n·d (what one
+// full-batch gradient costs): it takes at most calibrationWork/(n·d) steps,
+// so the same scenario gets the same default speed on any machine, however
+// loaded. Every preset's interesting part ends well inside the bound (by
+// step 2750 of at least 10⁴ allowed) and gets the estimate it gets from its
+// whole horizon; the run is a few tenths of a second of work at most.
+const calibrationWork = 5e7
+
+// calibrationSamples is how many measurements the run takes over the horizon.
+const calibrationSamples = 400
 
 // DefaultSpeedFor is the ladder rung at which the interesting part of the
 // scenario takes about 20 s. It measures that part with a quick headless
@@ -59,59 +66,71 @@ const calibrationBudget = 250 * time.Millisecond
 // with SGF noise, until SGF has done 99% of the decay of its α_t, whichever
 // comes later (on the seed paper's scenario, α = 0.1, γ = 0.08: about 410
 // of 6250 steps, so 20 steps/s). The run is SGF's when there is noise, GD's
-// otherwise. If it would take longer than a quarter of a second, or learns
-// nothing, it falls back to DefaultSpeed.
+// otherwise. It stops after calibrationWork/(n·d) steps; if the loss has
+// not come down by then, or the run learns nothing, it falls back to
+// DefaultSpeed.
 func DefaultSpeedFor(sc Scenario, p *problem.Problem) float64 {
-	steps, ok := interestingSteps(sc, p)
-	if !ok {
-		return DefaultSpeed(sc.HorizonSteps)
+	c := calibrate(sc, p)
+	if !c.ok {
+		return DefaultSpeed(sc.Horizon.StepsOf(sc.Params.Step))
 	}
-	return nearestRung(float64(steps) / interestingSeconds)
+	return nearestRung(float64(c.steps) / interestingSeconds)
 }
 
-// interestingSteps measures where the scenario's dynamics end (see
-// DefaultSpeedFor).
-func interestingSteps(sc Scenario, p *problem.Problem) (int64, bool) {
-	horizon := int64(math.Min(sc.HorizonSteps, 1e9))
+// calibration is the outcome of the measuring run.
+type calibration struct {
+	steps int64 // where the interesting part ends
+	ran   int64 // the steps the run took
+	ok    bool
+}
+
+// calibrate measures where the scenario's dynamics end (see
+// DefaultSpeedFor), with SGF or GD, over the horizon or as much of it as
+// calibrationWork allows (the decay of SGF's α_t is then the decay seen so
+// far).
+func calibrate(sc Scenario, p *problem.Problem) calibration {
+	horizon := int64(math.Min(sc.Horizon.StepsOf(sc.Params.Step), 1e9))
 	if horizon < 10 || !(sc.Alpha > 0) {
-		return 0, false
+		return calibration{}
 	}
+	last := min(horizon, int64(calibrationWork/(float64(p.N)*float64(p.D))))
 	algo := sim.GD
 	if sc.Params.Noise > 0 {
 		algo = sim.SGF
 	}
 	in := sim.UniformInit(sc.Alpha, p.D)
 	m, err := sim.NewMethod(algo, p, sim.Config{Init: in, Params: sc.Params, Seed: sc.Seed})
-	if err != nil {
-		return 0, false
+	if err != nil || last < 1 {
+		return calibration{}
 	}
 	sampler := sim.NewSampler(p, in)
 	first := sampler.Measure(m)
-	deadline := time.Now().Add(calibrationBudget)
 	var losses, logAlphas []calibrationPoint
-	chunk := max(1, horizon/400)
-	for k := int64(0); k < horizon; {
-		k = min(horizon, k+chunk)
-		if err := m.AdvanceTo(float64(k) * sc.Params.Step); err != nil || time.Now().After(deadline) {
-			return 0, false
+	chunk := max(1, horizon/calibrationSamples)
+	for m.State().Steps < last {
+		k := min(last, m.State().Steps+chunk)
+		// GD's and SGF's steps are γ long, so step k is at time kγ.
+		if adv := sim.Advance(nil, m, float64(k)*sc.Params.Step, k-m.State().Steps); adv.Outcome != sim.Reached {
+			return calibration{ran: m.State().Steps}
 		}
 		s := sampler.Measure(m)
 		losses = append(losses, calibrationPoint{k, s.Loss})
 		logAlphas = append(logAlphas, calibrationPoint{k, math.Log(s.AlphaGeoMean)})
 	}
-	steps, ok := firstBelow(losses, first.Loss*1e-3) // the loss is down to 10⁻³·L(0)
-	if algo == sim.SGF {                             // the calibration run itself, never a variant
+	c := calibration{ran: m.State().Steps}
+	c.steps, c.ok = firstBelow(losses, first.Loss*1e-3) // the loss is down to 10⁻³·L(0)
+	if algo == sim.SGF {                                // the calibration run itself, never a variant
 		start, end := math.Log(first.AlphaGeoMean), logAlphas[len(logAlphas)-1].v
 		if !(end < start) {
-			return 0, false
+			return calibration{ran: c.ran}
 		}
 		decay, decayed := firstBelow(logAlphas, start+0.99*(end-start)) // 99% of the decay of ln α_t
 		if !decayed {
-			return 0, false
+			return calibration{ran: c.ran}
 		}
-		steps, ok = max(steps, decay), true
+		c.steps, c.ok = max(c.steps, decay), true
 	}
-	return steps, ok
+	return c
 }
 
 // calibrationPoint is one measurement of the calibration run.

@@ -7,7 +7,6 @@ import (
 
 	"sgdbias/sim"
 	"sgdbias/sim/problem"
-	"sgdbias/sim/theory"
 )
 
 // The solver worker runs the theory solves that would stall the clock at
@@ -30,7 +29,8 @@ type job struct {
 	algo     sim.Algo
 	idx      int
 	time     float64   // the run's time when the state was taken
-	logAlpha []float64 // ln α (refs) or ln α_t (prediction)
+	init     sim.Init  // references only
+	logAlpha []float64 // prediction only: ln α_t
 	tilt     []float64 // prediction only
 }
 
@@ -87,7 +87,7 @@ func (w *worker) do(j job) result {
 	r := result{kind: j.kind, gen: j.gen, idx: j.idx, time: j.time}
 	switch j.kind {
 	case jobRefs:
-		r.refs, r.gfLimit = solveRefs(w.ctx, j.prob, j.logAlpha)
+		r.refs, r.gfLimit = solveRefs(w.ctx, j.prob, j.init)
 	case jobPredict:
 		pr := w.preds[j.idx]
 		if pr == nil {
@@ -103,30 +103,23 @@ func (w *worker) do(j job) result {
 }
 
 // solveRefs computes ‖·‖₁ and the test error of the GF limit argmin φ_α and
-// of the minimum-ℓ₁ interpolator; a cancelled ctx stops the solves.
-func solveRefs(ctx context.Context, p *problem.Problem, logAlpha []float64) (References, []float64) {
+// of the minimum-ℓ₁ interpolator (sim.SolveReferences); a cancelled ctx
+// stops the solves.
+func solveRefs(ctx context.Context, p *problem.Problem, in sim.Init) (References, []float64) {
+	solved := sim.SolveReferences(ctx, p, in, sim.RefGFLimit|sim.RefMinL1)
 	refs := References{Ready: true}
-	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
-	solver.Context = ctx
-	var gf []float64
-	var errs []string
-	if res, err := solver.PhiArgmin(logAlpha, nil, nil); err == nil {
-		gf = res.Beta
+	if gf := solved.GFLimit; gf != nil {
 		refs.GFLimitL1, refs.HasGFLimit = l1(gf), true
 		refs.GFLimitTestError, _ = p.TestError(gf)
-	} else {
-		errs = append(errs, "GF limit: "+err.Error())
 	}
-	if res, err := solver.MinL1(); err == nil {
-		refs.MinL1, refs.HasMinL1 = l1(res.Beta), true
-		refs.MinL1TestError, _ = p.TestError(res.Beta)
-	} else {
-		errs = append(errs, "min-ℓ₁: "+err.Error())
+	if b := solved.MinL1; b != nil {
+		refs.MinL1, refs.HasMinL1 = l1(b), true
+		refs.MinL1TestError, _ = p.TestError(b)
 	}
-	if len(errs) > 0 {
-		refs.Err = errs[0]
+	if len(solved.Errs) > 0 {
+		refs.Err = solved.Errs[0].Error()
 	}
-	return refs, gf
+	return refs, solved.GFLimit
 }
 
 func l1(v []float64) float64 {

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"sgdbias/sim/param"
 )
 
 // MaxEntries caps n·d for generated and loaded problems: X alone is then at
@@ -56,7 +58,7 @@ type FeatureSpec struct {
 
 // Generate draws the problem that spec describes and validates it.
 func Generate(spec Spec) (*Problem, error) {
-	s, err := spec.check()
+	s, err := spec.Check()
 	if err != nil {
 		return nil, err
 	}
@@ -156,9 +158,10 @@ func (f FeatureSpec) variances(d int) []float64 {
 	return v
 }
 
-// check validates the spec and returns the sparsity s, which a "list" β* may
-// set. Errors name the CLI flag and the allowed range.
-func (spec Spec) check() (int, error) {
+// Check validates the spec without drawing anything and returns the
+// sparsity of β* it gives (s, or the non-zeros of a list when s is 0).
+// Errors are *param.Error: the parameter and the allowed range.
+func (spec Spec) Check() (int, error) {
 	if err := checkSizes(spec.N, spec.D); err != nil {
 		return 0, err
 	}
@@ -170,7 +173,7 @@ func (spec Spec) check() (int, error) {
 		return 0, err
 	}
 	if !(spec.LabelSigma >= 0 && spec.LabelSigma <= 1e50) {
-		return 0, fmt.Errorf("--label-sigma: %v is out of range; allowed 0 ≤ σ ≤ 1e50", spec.LabelSigma)
+		return 0, param.OutOfRange(param.LabelSigma, spec.LabelSigma, "0 ≤ σ ≤ 1e50")
 	}
 	return s, nil
 }
@@ -178,14 +181,14 @@ func (spec Spec) check() (int, error) {
 // checkSizes checks 1 ≤ n < d and n·d ≤ MaxEntries.
 func checkSizes(n, d int) error {
 	if d < 2 || d > MaxEntries {
-		return fmt.Errorf("--d: %d is out of range; allowed 2 ≤ d ≤ %d", d, MaxEntries)
+		return param.OutOfRange(param.D, d, "2 ≤ d ≤ %d", MaxEntries)
 	}
 	if n < 1 || n >= d {
-		return fmt.Errorf("--n: %d is out of range; allowed 1 ≤ n < d (=%d)", n, d)
+		return param.OutOfRange(param.N, n, "1 ≤ n < d (=%d)", d)
 	}
 	if int64(n)*int64(d) > MaxEntries {
-		return fmt.Errorf("--d: %d is too large for n = %d; allowed n·d ≤ %d, i.e. d ≤ %d",
-			d, n, MaxEntries, MaxEntries/n)
+		return param.Errorf(param.D, d, fmt.Sprintf("is too large for n = %d", n), "n·d ≤ %d, i.e. d ≤ %d",
+			MaxEntries, MaxEntries/n)
 	}
 	return nil
 }
@@ -196,23 +199,23 @@ func (b BetaSpec) sparsity(s, d int) (int, error) {
 	switch b.Kind {
 	case "pm1", "gauss":
 		if s < 1 || s > d {
-			return 0, fmt.Errorf("--s: %d is out of range; allowed 1 ≤ s ≤ d (=%d)", s, d)
+			return 0, param.OutOfRange(param.S, s, "1 ≤ s ≤ d (=%d)", d)
 		}
 		return s, nil
 	case "list":
 		return b.listSparsity(s, d)
 	}
-	return 0, fmt.Errorf("--beta-star: unknown kind %q; allowed pm1, gauss or a comma list of numbers", b.Kind)
+	return 0, param.Errorf(param.BetaStar, strconv.Quote(b.Kind), "is not a kind of β*", "pm1, gauss or a comma list of numbers")
 }
 
 func (b BetaSpec) listSparsity(s, d int) (int, error) {
 	if len(b.Values) == 0 || len(b.Values) > d {
-		return 0, fmt.Errorf("--beta-star: the list has %s; allowed 1 to d (=%d)", plural(len(b.Values), "value", "values"), d)
+		return 0, param.Errorf(param.BetaStar, "the list", "has "+plural(len(b.Values), "value", "values"), "1 to d (=%d)", d)
 	}
 	nonZeros := 0
 	for k, v := range b.Values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, fmt.Errorf("--beta-star: value %d (%v) is not finite", k+1, v)
+			return 0, param.Errorf(param.BetaStar, fmt.Sprintf("value %d (%v)", k+1, v), "is not finite", "finite numbers")
 		}
 		if v != 0 {
 			nonZeros++
@@ -220,12 +223,12 @@ func (b BetaSpec) listSparsity(s, d int) (int, error) {
 	}
 	switch {
 	case nonZeros == 0:
-		return 0, errors.New("--beta-star: the list has no non-zero value; allowed 1 ≤ s ≤ d non-zeros")
+		return 0, param.Errorf(param.BetaStar, "the list", "has no non-zero value", "1 ≤ s ≤ d non-zeros")
 	case s == 0:
 		return nonZeros, nil
 	case s != nonZeros:
-		return 0, fmt.Errorf("--s: %d disagrees with --beta-star %s, which has %s; allowed s = %d (or 0 to take it from the list)",
-			s, b, plural(nonZeros, "non-zero", "non-zeros"), nonZeros)
+		return 0, param.Errorf(param.S, s, fmt.Sprintf("disagrees with β* = %s, which has %s", b, plural(nonZeros, "non-zero", "non-zeros")),
+			"s = %d (or 0 to take it from the list)", nonZeros)
 	}
 	return s, nil
 }
@@ -240,20 +243,20 @@ func (f FeatureSpec) check(d int) error {
 			return checkVariances(f.Var, d)
 		}
 		if !positiveFinite(f.Lo) || !positiveFinite(f.Hi) {
-			return fmt.Errorf("--features: aniso:%v:%v is out of range; allowed 0 < LO, HI < ∞", f.Lo, f.Hi)
+			return param.OutOfRange(param.Features, fmt.Sprintf("aniso:%v:%v", f.Lo, f.Hi), "0 < LO, HI < ∞")
 		}
 		return nil
 	}
-	return fmt.Errorf("--features: unknown kind %q; allowed iso, aniso, aniso:LO:HI or var:v1,…,vd", f.Kind)
+	return param.Errorf(param.Features, strconv.Quote(f.Kind), "is not a kind of features", "iso, aniso, aniso:LO:HI or var:v1,…,vd")
 }
 
 func checkVariances(v []float64, d int) error {
 	if len(v) != d {
-		return fmt.Errorf("--features: var has %s, want d (=%d)", plural(len(v), "variance", "variances"), d)
+		return param.Errorf(param.Features, "var", "has "+plural(len(v), "variance", "variances"), "d (=%d)", d)
 	}
 	for j, x := range v {
 		if !positiveFinite(x) {
-			return fmt.Errorf("--features: variance %d (%v) is out of range; allowed 0 < v < ∞", j+1, x)
+			return param.OutOfRange(param.Features, fmt.Sprintf("variance %d (%v)", j+1, x), "0 < v < ∞")
 		}
 	}
 	return nil
@@ -269,15 +272,15 @@ func ParseBetaSpec(s string) (BetaSpec, error) {
 	case "pm1", "gauss":
 		return BetaSpec{Kind: kind}, nil
 	case "":
-		return BetaSpec{}, errors.New(`--beta-star: empty; allowed pm1, gauss or a comma list of numbers like 100,-100,0,1.5`)
+		return BetaSpec{}, param.Errorf(param.BetaStar, "", "is empty", "pm1, gauss or a comma list of numbers like 100,-100,0,1.5")
 	}
 	values, err := parseFloatList(s)
 	if err != nil {
 		// A single word that is no number is most likely a mistyped kind.
 		if _, perr := strconv.ParseFloat(s, 64); !strings.Contains(s, ",") && errors.Is(perr, strconv.ErrSyntax) {
-			return BetaSpec{}, fmt.Errorf("--beta-star: %q is not pm1, gauss or a comma list of numbers like 100,-100,0,1.5", s)
+			return BetaSpec{}, param.Errorf(param.BetaStar, strconv.Quote(s), "is not a β*", "pm1, gauss or a comma list of numbers like 100,-100,0,1.5")
 		}
-		return BetaSpec{}, fmt.Errorf("--beta-star: %w", err)
+		return BetaSpec{}, param.Errorf(param.BetaStar, "", err.Error(), "a comma list of finite numbers")
 	}
 	return BetaSpec{Kind: "list", Values: values}, nil
 }
@@ -298,22 +301,22 @@ func ParseFeatureSpec(s string) (FeatureSpec, error) {
 	case kind == "var" && hasRest:
 		return parseExplicitVariances(rest)
 	}
-	return FeatureSpec{}, fmt.Errorf("--features: %q is not iso, aniso, aniso:LO:HI or var:v1,…,vd", s)
+	return FeatureSpec{}, param.Errorf(param.Features, strconv.Quote(s), "is not a feature covariance", "iso, aniso, aniso:LO:HI or var:v1,…,vd")
 }
 
 func parseAnisoRange(rest string) (FeatureSpec, error) {
 	lo, hi, ok := strings.Cut(rest, ":")
 	if !ok || strings.Contains(hi, ":") {
-		return FeatureSpec{}, fmt.Errorf("--features: aniso:%s is not aniso:LO:HI", rest)
+		return FeatureSpec{}, param.Errorf(param.Features, "aniso:"+rest, "is not aniso:LO:HI", "aniso:LO:HI with 0 < LO, HI < ∞")
 	}
 	bounds := [2]float64{}
 	for k, text := range [2]string{lo, hi} {
 		v, err := parseFloat(text)
 		if err != nil {
-			return FeatureSpec{}, fmt.Errorf("--features: aniso %s: %w", [2]string{"LO", "HI"}[k], err)
+			return FeatureSpec{}, param.Errorf(param.Features, "", "aniso "+[2]string{"LO", "HI"}[k]+": "+err.Error(), "aniso:LO:HI with 0 < LO, HI < ∞")
 		}
 		if !positiveFinite(v) {
-			return FeatureSpec{}, fmt.Errorf("--features: aniso %s = %v is out of range; allowed 0 < %[1]s < ∞", [2]string{"LO", "HI"}[k], v)
+			return FeatureSpec{}, param.OutOfRange(param.Features, fmt.Sprintf("aniso %s = %v", [2]string{"LO", "HI"}[k], v), "0 < %s < ∞", [2]string{"LO", "HI"}[k])
 		}
 		bounds[k] = v
 	}
@@ -323,11 +326,11 @@ func parseAnisoRange(rest string) (FeatureSpec, error) {
 func parseExplicitVariances(rest string) (FeatureSpec, error) {
 	values, err := parseFloatList(rest)
 	if err != nil {
-		return FeatureSpec{}, fmt.Errorf("--features: var: %w", err)
+		return FeatureSpec{}, param.Errorf(param.Features, "", "var: "+err.Error(), "var:v1,…,vd with every v > 0")
 	}
 	for k, v := range values {
 		if !positiveFinite(v) {
-			return FeatureSpec{}, fmt.Errorf("--features: var: item %d (%v) is out of range; allowed 0 < v < ∞", k+1, v)
+			return FeatureSpec{}, param.OutOfRange(param.Features, fmt.Sprintf("var item %d (%v)", k+1, v), "0 < v < ∞")
 		}
 	}
 	return FeatureSpec{Kind: "aniso", Var: values}, nil

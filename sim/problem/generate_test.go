@@ -248,33 +248,33 @@ func TestGenerateRejectsBadSpecs(t *testing.T) {
 		spec Spec
 		want string
 	}{
-		{"n zero", Spec{N: 0, D: 100, S: 1, Beta: pm1, Features: iso}, "--n: 0 is out of range; allowed 1 ≤ n < d (=100)"},
-		{"n equals d", Spec{N: 100, D: 100, S: 1, Beta: pm1, Features: iso}, "--n: 100 is out of range; allowed 1 ≤ n < d (=100)"},
-		{"d one", Spec{N: 1, D: 1, S: 1, Beta: pm1, Features: iso}, "--d: 1 is out of range; allowed 2 ≤ d ≤ 50000000"},
-		{"n·d too large", Spec{N: 1000, D: 100000, S: 1, Beta: pm1, Features: iso}, "--d: 100000 is too large for n = 1000; allowed n·d ≤ 50000000, i.e. d ≤ 50000"},
-		{"s zero", Spec{N: 10, D: 100, S: 0, Beta: pm1, Features: iso}, "--s: 0 is out of range; allowed 1 ≤ s ≤ d (=100)"},
-		{"s above d", Spec{N: 10, D: 100, S: 101, Beta: BetaSpec{Kind: "gauss"}, Features: iso}, "--s: 101 is out of range; allowed 1 ≤ s ≤ d (=100)"},
+		{"n zero", Spec{N: 0, D: 100, S: 1, Beta: pm1, Features: iso}, "n: 0 is out of range; allowed 1 ≤ n < d (=100)"},
+		{"n equals d", Spec{N: 100, D: 100, S: 1, Beta: pm1, Features: iso}, "n: 100 is out of range; allowed 1 ≤ n < d (=100)"},
+		{"d one", Spec{N: 1, D: 1, S: 1, Beta: pm1, Features: iso}, "d: 1 is out of range; allowed 2 ≤ d ≤ 50000000"},
+		{"n·d too large", Spec{N: 1000, D: 100000, S: 1, Beta: pm1, Features: iso}, "d: 100000 is too large for n = 1000; allowed n·d ≤ 50000000, i.e. d ≤ 50000"},
+		{"s zero", Spec{N: 10, D: 100, S: 0, Beta: pm1, Features: iso}, "s: 0 is out of range; allowed 1 ≤ s ≤ d (=100)"},
+		{"s above d", Spec{N: 10, D: 100, S: 101, Beta: BetaSpec{Kind: "gauss"}, Features: iso}, "s: 101 is out of range; allowed 1 ≤ s ≤ d (=100)"},
 		{"s disagrees with list", Spec{N: 2, D: 10, S: 2, Beta: list, Features: iso},
-			"--s: 2 disagrees with --beta-star 100,-100,0,1.5, which has 3 non-zeros; allowed s = 3 (or 0 to take it from the list)"},
-		{"list longer than d", Spec{N: 1, D: 3, Beta: list, Features: iso}, "--beta-star: the list has 4 values; allowed 1 to d (=3)"},
+			"s: 2 disagrees with β* = 100,-100,0,1.5, which has 3 non-zeros; allowed s = 3 (or 0 to take it from the list)"},
+		{"list longer than d", Spec{N: 1, D: 3, Beta: list, Features: iso}, "beta_star: the list has 4 values; allowed 1 to d (=3)"},
 		{"list all zero", Spec{N: 1, D: 3, Beta: BetaSpec{Kind: "list", Values: []float64{0, 0}}, Features: iso},
-			"--beta-star: the list has no non-zero value; allowed 1 ≤ s ≤ d non-zeros"},
+			"beta_star: the list has no non-zero value; allowed 1 ≤ s ≤ d non-zeros"},
 		{"list NaN", Spec{N: 1, D: 3, Beta: BetaSpec{Kind: "list", Values: []float64{1, math.NaN()}}, Features: iso},
-			"--beta-star: value 2 (NaN) is not finite"},
+			"beta_star: value 2 (NaN) is not finite; allowed finite numbers"},
 		{"beta kind", Spec{N: 1, D: 3, S: 1, Beta: BetaSpec{Kind: "sparse"}, Features: iso},
-			`--beta-star: unknown kind "sparse"; allowed pm1, gauss or a comma list of numbers`},
+			`beta_star: "sparse" is not a kind of β*; allowed pm1, gauss or a comma list of numbers`},
 		{"features kind", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: FeatureSpec{Kind: "diag"}},
-			`--features: unknown kind "diag"; allowed iso, aniso, aniso:LO:HI or var:v1,…,vd`},
+			`features: "diag" is not a kind of features; allowed iso, aniso, aniso:LO:HI or var:v1,…,vd`},
 		{"aniso zero", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: FeatureSpec{Kind: "aniso", Lo: 0, Hi: 1}},
-			"--features: aniso:0:1 is out of range; allowed 0 < LO, HI < ∞"},
+			"features: aniso:0:1 is out of range; allowed 0 < LO, HI < ∞"},
 		{"var length", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: FeatureSpec{Kind: "aniso", Var: []float64{1, 2}}},
-			"--features: var has 2 variances, want d (=3)"},
+			"features: var has 2 variances; allowed d (=3)"},
 		{"var negative", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: FeatureSpec{Kind: "aniso", Var: []float64{1, -2, 3}}},
-			"--features: variance 2 (-2) is out of range; allowed 0 < v < ∞"},
-		{"sigma negative", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: -1}, "--label-sigma: -1 is out of range; allowed 0 ≤ σ ≤ 1e50"},
-		{"sigma NaN", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: math.NaN()}, "--label-sigma: NaN is out of range; allowed 0 ≤ σ ≤ 1e50"},
-		{"sigma Inf", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: math.Inf(1)}, "--label-sigma: +Inf is out of range; allowed 0 ≤ σ ≤ 1e50"},
-		{"sigma huge", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: 1e60}, "--label-sigma: 1e+60 is out of range; allowed 0 ≤ σ ≤ 1e50"},
+			"features: variance 2 (-2) is out of range; allowed 0 < v < ∞"},
+		{"sigma negative", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: -1}, "label_sigma: -1 is out of range; allowed 0 ≤ σ ≤ 1e50"},
+		{"sigma NaN", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: math.NaN()}, "label_sigma: NaN is out of range; allowed 0 ≤ σ ≤ 1e50"},
+		{"sigma Inf", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: math.Inf(1)}, "label_sigma: +Inf is out of range; allowed 0 ≤ σ ≤ 1e50"},
+		{"sigma huge", Spec{N: 1, D: 3, S: 1, Beta: pm1, Features: iso, LabelSigma: 1e60}, "label_sigma: 1e+60 is out of range; allowed 0 ≤ σ ≤ 1e50"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -320,14 +320,14 @@ func TestParseBetaSpec(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"":          "--beta-star: empty; allowed pm1, gauss or a comma list of numbers like 100,-100,0,1.5",
-		"pm2":       `--beta-star: "pm2" is not pm1, gauss or a comma list of numbers like 100,-100,0,1.5`,
-		"1,abc":     `--beta-star: item 2: "abc" is not a number`,
-		"1,,2":      `--beta-star: item 2: "" is not a number`,
-		"1,nan":     `--beta-star: item 2: NaN/Inf not allowed (got "nan")`,
-		"inf":       `--beta-star: item 1: NaN/Inf not allowed (got "inf")`,
-		"1e999,1":   `--beta-star: item 1: "1e999" is out of float64 range`,
-		"pm1,gauss": `--beta-star: item 1: "pm1" is not a number`,
+		"":          "beta_star: is empty; allowed pm1, gauss or a comma list of numbers like 100,-100,0,1.5",
+		"pm2":       `beta_star: "pm2" is not a β*; allowed pm1, gauss or a comma list of numbers like 100,-100,0,1.5`,
+		"1,abc":     `beta_star: item 2: "abc" is not a number; allowed a comma list of finite numbers`,
+		"1,,2":      `beta_star: item 2: "" is not a number; allowed a comma list of finite numbers`,
+		"1,nan":     `beta_star: item 2: NaN/Inf not allowed (got "nan"); allowed a comma list of finite numbers`,
+		"inf":       `beta_star: item 1: NaN/Inf not allowed (got "inf"); allowed a comma list of finite numbers`,
+		"1e999,1":   `beta_star: item 1: "1e999" is out of float64 range; allowed a comma list of finite numbers`,
+		"pm1,gauss": `beta_star: item 1: "pm1" is not a number; allowed a comma list of finite numbers`,
 	}
 	for text, want := range bad {
 		if _, err := ParseBetaSpec(text); err == nil || err.Error() != want {
@@ -356,15 +356,15 @@ func TestParseFeatureSpec(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"":            `--features: "" is not iso, aniso, aniso:LO:HI or var:v1,…,vd`,
-		"iso:2":       `--features: "iso:2" is not iso, aniso, aniso:LO:HI or var:v1,…,vd`,
-		"aniso:1":     "--features: aniso:1 is not aniso:LO:HI",
-		"aniso:1:2:3": "--features: aniso:1:2:3 is not aniso:LO:HI",
-		"aniso:0:2":   "--features: aniso LO = 0 is out of range; allowed 0 < LO < ∞",
-		"aniso:1:x":   `--features: aniso HI: "x" is not a number`,
-		"var:1,-2":    "--features: var: item 2 (-2) is out of range; allowed 0 < v < ∞",
-		"var:1,inf":   `--features: var: item 2: NaN/Inf not allowed (got "inf")`,
-		"var":         `--features: "var" is not iso, aniso, aniso:LO:HI or var:v1,…,vd`,
+		"":            `features: "" is not a feature covariance; allowed iso, aniso, aniso:LO:HI or var:v1,…,vd`,
+		"iso:2":       `features: "iso:2" is not a feature covariance; allowed iso, aniso, aniso:LO:HI or var:v1,…,vd`,
+		"aniso:1":     "features: aniso:1 is not aniso:LO:HI; allowed aniso:LO:HI with 0 < LO, HI < ∞",
+		"aniso:1:2:3": "features: aniso:1:2:3 is not aniso:LO:HI; allowed aniso:LO:HI with 0 < LO, HI < ∞",
+		"aniso:0:2":   "features: aniso LO = 0 is out of range; allowed 0 < LO < ∞",
+		"aniso:1:x":   `features: aniso HI: "x" is not a number; allowed aniso:LO:HI with 0 < LO, HI < ∞`,
+		"var:1,-2":    "features: var item 2 (-2) is out of range; allowed 0 < v < ∞",
+		"var:1,inf":   `features: var: item 2: NaN/Inf not allowed (got "inf"); allowed var:v1,…,vd with every v > 0`,
+		"var":         `features: "var" is not a feature covariance; allowed iso, aniso, aniso:LO:HI or var:v1,…,vd`,
 	}
 	for text, want := range bad {
 		if _, err := ParseFeatureSpec(text); err == nil || err.Error() != want {

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"sgdbias/sim"
+	"sgdbias/sim/param"
 )
 
 // Param names a parameter that a sweep can vary.
@@ -115,7 +118,7 @@ func ParseGrid(p Param, s string) (Axis, error) {
 	ax := Axis{Param: p, Spec: s, Scale: List}
 	lo, hi, _ := Range(p)
 	if s == "" {
-		return ax, flagErr(p, "no value given; want a number, a comma list, log:LO:HI:K or lin:LO:HI:K")
+		return ax, gridErr(p, "no value given; want a number, a comma list, log:LO:HI:K or lin:LO:HI:K")
 	}
 	kind, rest, _ := strings.Cut(s, ":")
 	switch strings.ToLower(kind) {
@@ -128,7 +131,7 @@ func ParseGrid(p Param, s string) (Axis, error) {
 		ax.Values = vals
 	default:
 		if strings.Contains(s, ":") {
-			return ax, flagErr(p, "%q is not a grid; want a number, a comma list, log:LO:HI:K or lin:LO:HI:K", s)
+			return ax, gridErr(p, "%q is not a grid; want a number, a comma list, log:LO:HI:K or lin:LO:HI:K", s)
 		}
 		for _, f := range strings.Split(s, ",") {
 			v, err := parseNumber(p, f)
@@ -138,24 +141,24 @@ func ParseGrid(p Param, s string) (Axis, error) {
 			ax.Values = append(ax.Values, v)
 		}
 		if len(ax.Values) > MaxAxisPoints {
-			return ax, flagErr(p, "%d values given; at most %d per parameter", len(ax.Values), MaxAxisPoints)
+			return ax, gridErr(p, "%d values given; at most %d per parameter", len(ax.Values), MaxAxisPoints)
 		}
 	}
 	for _, v := range ax.Values {
 		if !(v >= lo && v <= hi) {
-			return ax, flagErr(p, "%v is out of range; allowed %s", v, RangeText(p))
+			return ax, gridErr(p, "%v is out of range; allowed %s", v, RangeText(p))
 		}
 		if p == Batch && v != math.Trunc(v) {
-			return ax, flagErr(p, "%v is not an integer; batch sizes are whole numbers", v)
+			return ax, gridErr(p, "%v is not an integer; batch sizes are whole numbers", v)
 		}
 	}
 	slices.Sort(ax.Values)
 	for i := 1; i < len(ax.Values); i++ {
 		if ax.Values[i] == ax.Values[i-1] {
 			if ax.Scale != List {
-				return ax, flagErr(p, "%q gives the batch size %v twice after rounding to integers; use fewer points", s, ax.Values[i])
+				return ax, gridErr(p, "%q gives the batch size %v twice after rounding to integers; use fewer points", s, ax.Values[i])
 			}
-			return ax, flagErr(p, "the value %v appears twice", ax.Values[i])
+			return ax, gridErr(p, "the value %v appears twice", ax.Values[i])
 		}
 	}
 	return ax, nil
@@ -165,7 +168,7 @@ func ParseGrid(p Param, s string) (Axis, error) {
 func parseRange(p Param, scale Scale, rest string) ([]float64, error) {
 	parts := strings.Split(rest, ":")
 	if len(parts) != 3 {
-		return nil, flagErr(p, "%s:%s is not a grid; want %s:LO:HI:K, e.g. %s", scale, rest, scale, example(p, scale))
+		return nil, gridErr(p, "%s:%s is not a grid; want %s:LO:HI:K, e.g. %s", scale, rest, scale, example(p, scale))
 	}
 	lo, err := parseNumber(p, parts[0])
 	if err != nil {
@@ -177,13 +180,13 @@ func parseRange(p Param, scale Scale, rest string) ([]float64, error) {
 	}
 	k, err := strconv.Atoi(strings.TrimSpace(parts[2]))
 	if err != nil || k < 2 || k > MaxAxisPoints {
-		return nil, flagErr(p, "the point count %q of %s:%s is not allowed; want an integer 2 ≤ K ≤ %d", parts[2], scale, rest, MaxAxisPoints)
+		return nil, gridErr(p, "the point count %q of %s:%s is not allowed; want an integer 2 ≤ K ≤ %d", parts[2], scale, rest, MaxAxisPoints)
 	}
 	if !(lo < hi) {
-		return nil, flagErr(p, "%s:%s: want LO < HI", scale, rest)
+		return nil, gridErr(p, "%s:%s: want LO < HI", scale, rest)
 	}
 	if scale == Log && !(lo > 0) {
-		return nil, flagErr(p, "%s:%s: a log grid needs LO > 0", scale, rest)
+		return nil, gridErr(p, "%s:%s: a log grid needs LO > 0", scale, rest)
 	}
 	vals := make([]float64, k)
 	for i := range vals {
@@ -217,11 +220,11 @@ func logPoint(lo, hi, t float64) float64 {
 func parseNumber(p Param, s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, flagErr(p, "empty value in the list; want numbers separated by commas")
+		return 0, gridErr(p, "empty value in the list; want numbers separated by commas")
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, flagErr(p, "%q is not a finite number", s)
+		return 0, gridErr(p, "%q is not a finite number", s)
 	}
 	return v, nil
 }
@@ -231,7 +234,7 @@ func parseNumber(p Param, s string) (float64, error) {
 func Range(p Param) (lo, hi float64, ok bool) {
 	switch p {
 	case Alpha:
-		return 1e-30, 1e3, true // where the φ_α solver is robust (theory.md §7)
+		return sim.MinAlpha, sim.MaxAlpha, true
 	case Step:
 		return math.SmallestNonzeroFloat64, 100, true
 	case Noise:
@@ -246,7 +249,7 @@ func Range(p Param) (lo, hi float64, ok bool) {
 func RangeText(p Param) string {
 	switch p {
 	case Alpha:
-		return "1e-30 ≤ α ≤ 1000"
+		return fmt.Sprintf("%g ≤ α ≤ %g", sim.MinAlpha, sim.MaxAlpha)
 	case Step:
 		return "0 < γ ≤ 100"
 	case Noise:
@@ -269,6 +272,7 @@ func example(p Param, scale Scale) string {
 	return "lin:0.01:0.1:10"
 }
 
-func flagErr(p Param, format string, args ...any) error {
-	return fmt.Errorf("--%s: "+format, append([]any{p}, args...)...)
+// gridErr is a parameter error of a grid, in words of its own.
+func gridErr(p Param, format string, args ...any) error {
+	return &param.Error{Param: param.Name(p), Reason: fmt.Sprintf(format, args...)}
 }

@@ -1,10 +1,13 @@
 package sweep
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strings"
 	"testing"
+
+	"sgdbias/sim/param"
 )
 
 func TestParseGrid(t *testing.T) {
@@ -96,8 +99,9 @@ func TestParseGrid(t *testing.T) {
 			t.Errorf("ParseGrid(%s, %q) accepted", c.p, c.in)
 			continue
 		}
-		if !strings.HasPrefix(err.Error(), "--"+string(c.p)+":") || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("ParseGrid(%s, %q): %q, want it to name --%s and say %q", c.p, c.in, err, c.p, c.want)
+		var pe *param.Error
+		if !errors.As(err, &pe) || pe.Param != param.Name(c.p) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ParseGrid(%s, %q): %q, want a parameter error of %s that says %q", c.p, c.in, err, c.p, c.want)
 		}
 	}
 	long := strings.Repeat("1,", MaxAxisPoints) + "2"
@@ -118,8 +122,9 @@ func FuzzParseGrid(f *testing.F) {
 		p := Params[int(which)%len(Params)]
 		ax, err := ParseGrid(p, s)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "--"+string(p)+": ") {
-				t.Fatalf("error %q does not name --%s", err, p)
+			var pe *param.Error
+			if !errors.As(err, &pe) || pe.Param != param.Name(p) {
+				t.Fatalf("error %q is not a parameter error of %s", err, p)
 			}
 			return
 		}

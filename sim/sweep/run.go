@@ -2,17 +2,17 @@ package sweep
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"sgdbias/sim"
+	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 	"sgdbias/sim/theory"
 )
@@ -60,13 +60,13 @@ func ParseShard(s string) (Shard, error) {
 	k, errK := strconv.Atoi(strings.TrimSpace(ks))
 	n, errN := strconv.Atoi(strings.TrimSpace(ns))
 	if !ok || errK != nil || errN != nil {
-		return Shard{}, fmt.Errorf("--shard: %q is not K/N; want e.g. 0/10 (K counts from 0 to N−1)", s)
+		return Shard{}, param.Errorf(param.Shard, strconv.Quote(s), "is not K/N", "K/N such as 0/10 (K counts from 0 to N−1)")
 	}
 	if n < 1 || n > MaxShards {
-		return Shard{}, fmt.Errorf("--shard: N = %d is out of range; allowed 1 ≤ N ≤ %d", n, MaxShards)
+		return Shard{}, param.OutOfRange(param.Shard, fmt.Sprintf("N = %d", n), "1 ≤ N ≤ %d", MaxShards)
 	}
 	if k < 0 || k >= n {
-		return Shard{}, fmt.Errorf("--shard: K = %d is out of range; allowed 0 ≤ K ≤ %d (K counts from 0)", k, n-1)
+		return Shard{}, param.OutOfRange(param.Shard, fmt.Sprintf("K = %d", k), "0 ≤ K ≤ %d (K counts from 0)", n-1)
 	}
 	return Shard{K: k, N: n}, nil
 }
@@ -80,10 +80,14 @@ type Options struct {
 	// Data is the problem of every repetition when Config.Problem is a
 	// loaded file; its SHA-256 must match.
 	Data *problem.Problem
-	// Progress, when set, receives the fraction of the shard's work done
-	// (finished jobs plus the part of the running ones). It is called from
-	// the workers and must be safe for concurrent use.
-	Progress func(float64)
+	// Progress, when set, receives how far the shard's work has come (see
+	// Progress). It is called from the workers and must be safe for
+	// concurrent use.
+	Progress func(Progress)
+	// Done holds records of jobs that already ran (read from a partial
+	// result file of the same sweep and shard): Run keeps them and runs only
+	// the shard's other jobs.
+	Done []Record
 	// NoTiming leaves the records' wall times at 0, so that the output is
 	// identical between runs.
 	NoTiming bool
@@ -135,6 +139,9 @@ type repData struct {
 	l1    []float64 // nil when the min-ℓ₁ solve failed
 	err   error     // the problem could not be drawn
 	l1Err error
+	// saddles is the small-α schedule of the data (theory.md §9), nil when
+	// its solve failed.
+	saddles *theory.Schedule
 }
 
 func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
@@ -151,12 +158,15 @@ func (rd *repData) prepare(c Config, rep int, loaded *problem.Problem) {
 				return
 			}
 		}
-		res, err := theory.NewSolver(rd.prob.N, rd.prob.D, rd.prob.X, rd.prob.Y).MinL1()
-		if err != nil {
-			rd.l1Err = err
+		refs := sim.SolveReferences(context.Background(), rd.prob, sim.Init{}, sim.RefMinL1|sim.RefSaddles)
+		if refs.SaddlesErr == nil {
+			rd.saddles = refs.Saddles
+		}
+		if refs.MinL1 == nil {
+			rd.l1Err = refs.Err()
 			return
 		}
-		rd.l1 = res.Beta
+		rd.l1 = refs.MinL1
 	})
 }
 
@@ -169,14 +179,24 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 	}
 	if c.Problem.Loaded() {
 		if opt.Data == nil {
-			return nil, errors.New("--data: the sweep is on a loaded problem but none was given")
+			return nil, param.Errorf(param.Data, "", "is missing: the sweep is on a loaded problem", "the data file the sweep was run on")
 		}
 		if h := ProblemSHA256(opt.Data); h != c.Problem.DataSHA256 {
-			return nil, fmt.Errorf("--data: the problem's SHA-256 %.12s… differs from the sweep's %.12s…", h, c.Problem.DataSHA256)
+			return nil, param.Errorf(param.Data, fmt.Sprintf("with SHA-256 %.12s…", h), "is not the sweep's problem", "the data with SHA-256 %.12s…", c.Problem.DataSHA256)
 		}
 	}
 	start := time.Now()
-	jobs := opt.Shard.Jobs(c.Jobs())
+	shardJobs := opt.Shard.Jobs(c.Jobs())
+	done0, err := checkDone(c, opt.Shard, opt.Done)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]int, 0, len(shardJobs)-len(opt.Done))
+	for _, i := range shardJobs {
+		if !done0[i] {
+			jobs = append(jobs, i)
+		}
+	}
 	reps := make([]repData, c.Reps)
 	records := make([]Record, len(jobs))
 	done := make([]bool, len(jobs))
@@ -186,7 +206,7 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 		workers = runtime.NumCPU()
 	}
 	workers = max(1, min(workers, len(jobs)))
-	prog := newProgress(len(jobs), workers, opt.Progress)
+	prog := newProgress(len(shardJobs), len(opt.Done), workers, opt.Progress)
 
 	feed := make(chan int)
 	var wg sync.WaitGroup
@@ -229,12 +249,14 @@ feeding:
 	if res.Shard.Whole() {
 		res.Shard = Shard{}
 	}
+	res.Records = append(res.Records, opt.Done...)
 	for k := range jobs {
 		if done[k] {
 			res.Records = append(res.Records, records[k])
 		}
 	}
-	res.Interrupted = len(res.Records) < len(jobs)
+	sort.Slice(res.Records, func(i, j int) bool { return res.Records[i].Job < res.Records[j].Job })
+	res.Interrupted = len(res.Records) < len(shardJobs)
 	if !opt.NoTiming {
 		res.WallSeconds = time.Since(start).Seconds()
 	}
@@ -246,44 +268,6 @@ feeding:
 		return res, err
 	}
 	return res, nil
-}
-
-// progress tracks finished jobs and the fraction of each worker's current
-// job, and reports their sum over the total.
-type progress struct {
-	total    int
-	finished atomic.Int64
-	current  []atomic.Uint64 // per worker: fraction × 1e6 of the running job
-	report   func(float64)
-}
-
-func newProgress(total, workers int, report func(float64)) *progress {
-	return &progress{total: total, current: make([]atomic.Uint64, workers), report: report}
-}
-
-func (p *progress) set(w int, f float64) {
-	if p.report == nil {
-		return
-	}
-	p.current[w].Store(uint64(math.Max(0, math.Min(1, f)) * 1e6))
-	p.emit()
-}
-
-func (p *progress) finish(w int) {
-	p.finished.Add(1)
-	if p.report == nil {
-		return
-	}
-	p.current[w].Store(0)
-	p.emit()
-}
-
-func (p *progress) emit() {
-	sum := float64(p.finished.Load())
-	for i := range p.current {
-		sum += float64(p.current[i].Load()) / 1e6
-	}
-	p.report(math.Min(1, sum/float64(max(1, p.total))))
 }
 
 // Loss checks: a run looks at its training loss at least every 1% of the
@@ -316,37 +300,32 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	s := sim.NewSampler(p, init)
 	end := c.Horizon.End(pt.Step)
 	tol := c.Horizon.Tol
+	jumps := newJumpTrace(rd.saddles, pt.Alpha, s, m)
 	for {
-		if err := ctx.Err(); err != nil {
-			return rec, err
-		}
-		st := m.State()
-		steps, now := st.Steps, st.Time
+		steps := m.State().Steps
 		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*float64(steps))))
-		next := math.Min(end, now+gap*pt.Step)
-		err := m.AdvanceTo(next)
-		if err == nil && m.State().Steps == steps && m.State().Time == now {
-			// No step was due: at the horizon (within half a step) we are
-			// done; before it, this method's steps are longer than γ (heavy
-			// ball's are γ/(1−μ)), so take one.
-			if next >= end {
-				break
-			}
-			err = m.Step()
-		}
-		if err != nil {
-			var div *sim.DivergenceError
-			if errors.As(err, &div) {
-				rec.Diverged, rec.Divergence = true, div.Error()
-				rec.Steps, rec.Time = div.Step, div.Time
-				return rec, nil
-			}
-			rec.Error = err.Error()
+		// The chunk ends gap steps of γ ahead in time too, so that GF, whose
+		// steps are longer, is checked as often as the others.
+		next := math.Min(end, m.State().Time+gap*sim.TimePerStep(m.Algo(), m.Params()))
+		adv := sim.Advance(ctx, m, next, int64(gap))
+		switch adv.Outcome {
+		case sim.Cancelled:
+			return rec, adv.Err
+		case sim.Diverged:
+			rec.Diverged, rec.Divergence = true, adv.Divergence.Error()
+			rec.Steps, rec.Time = adv.Divergence.Step, adv.Divergence.Time
+			return rec, nil
+		case sim.Failed:
+			rec.Error = adv.Err.Error()
 			return rec, nil
 		}
 		progress(m.State().Time / end)
+		jumps.record(s, m)
 		if tol > 0 && s.Loss(m) <= tol {
 			rec.Converged = true
+			break
+		}
+		if adv.Outcome == sim.Reached && next == end {
 			break
 		}
 	}
@@ -361,6 +340,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	}
 	rec.L1Norm = ptr(smp.L1)
 	rec.AlphaRatio = ptr(smp.AlphaGeoMean / pt.Alpha)
+	rec.JumpError = jumps.jumpError(end)
 	if rd.l1 != nil {
 		var ss float64
 		for j, b := range m.State().Beta {

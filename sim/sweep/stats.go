@@ -1,14 +1,15 @@
 package sweep
 
 import (
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
 	"sgdbias/sim"
+	"sgdbias/sim/param"
 )
 
 // Metric names a per-run quantity that a sweep summarises.
@@ -22,10 +23,13 @@ const (
 	AlphaRatio Metric = "alpha_ratio" // α_∞/α: geometric mean of α_t over coordinates, over α
 	Steps      Metric = "steps"       // steps until the loss first was ≤ tol, or the horizon
 	Time       Metric = "time"        // continuous time of the same moment
+	// JumpError is how far the run's saddle-to-saddle jumps are from the
+	// small-α prediction (theory.Schedule.JumpError, theory.md §9).
+	JumpError Metric = "jump_error"
 )
 
 // Metrics lists every metric in print order.
-var Metrics = []Metric{TestError, L1Norm, L1Distance, AlphaRatio, Steps, Time}
+var Metrics = []Metric{TestError, L1Norm, L1Distance, AlphaRatio, Steps, Time, JumpError}
 
 // ParseMetric parses a metric name.
 func ParseMetric(s string) (Metric, error) {
@@ -38,7 +42,7 @@ func ParseMetric(s string) (Metric, error) {
 	for i, m := range Metrics {
 		names[i] = string(m)
 	}
-	return "", fmt.Errorf("--metric: %q is not a metric; allowed %s", s, strings.Join(names, ", "))
+	return "", param.Errorf(param.Metric, strconv.Quote(s), "is not a metric", "%s", strings.Join(names, ", "))
 }
 
 // Label is the metric's short name for table headers and axes.
@@ -56,6 +60,8 @@ func (m Metric) Label() string {
 		return "steps"
 	case Time:
 		return "time"
+	case JumpError:
+		return "jump err"
 	}
 	return string(m)
 }
@@ -75,6 +81,8 @@ func (m Metric) Describe() string {
 		return "steps until loss ≤ tol"
 	case Time:
 		return "time until loss ≤ tol"
+	case JumpError:
+		return "jump times vs saddle schedule: mean |t_k − τ_k·ln(1/α)|/(τ_k·ln(1/α))"
 	}
 	return string(m)
 }
@@ -90,6 +98,10 @@ type Record struct {
 	L1Norm     *float64 `json:"l1_norm"`
 	L1Distance *float64 `json:"l1_distance"`
 	AlphaRatio *float64 `json:"alpha_ratio"`
+	// JumpError is the relative error of the run's first jump times against
+	// the saddle-to-saddle schedule (theory.Schedule.JumpError); nil for
+	// α ≥ 1, a failed schedule, or no jump predicted within the horizon.
+	JumpError *float64 `json:"jump_error"`
 	// Steps and Time are where the run stopped: the first check with the
 	// loss ≤ tol (checks are at most 1% of the steps apart), the horizon, or
 	// the step at which it diverged.
@@ -122,6 +134,8 @@ func (r Record) Value(m Metric) (float64, bool) {
 		p = r.L1Distance
 	case AlphaRatio:
 		p = r.AlphaRatio
+	case JumpError:
+		p = r.JumpError
 	case Steps:
 		return float64(r.Steps), true
 	case Time:

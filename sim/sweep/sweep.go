@@ -24,11 +24,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"sgdbias/sim"
+	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 )
 
@@ -83,26 +84,9 @@ func (pc ProblemConfig) Spec(seed uint64) (problem.Spec, error) {
 	return problem.Spec{N: pc.N, D: pc.D, S: pc.S, Beta: beta, Features: feat, LabelSigma: pc.LabelSigma, Seed: seed}, nil
 }
 
-// Horizon is when each run stops: at continuous time Time, after Steps steps
-// (GF: at time Steps·γ), whichever comes first, or as soon as the training
-// loss is ≤ Tol.
-type Horizon struct {
-	Time  float64 `json:"time,omitempty"`
-	Steps int64   `json:"steps,omitempty"`
-	Tol   float64 `json:"tol"`
-}
-
-// End is the continuous time at which a run with step γ stops at the latest.
-func (h Horizon) End(gamma float64) float64 {
-	end := h.Time
-	if h.Steps > 0 {
-		end = float64(h.Steps) * gamma
-		if h.Time > 0 {
-			end = math.Min(end, h.Time)
-		}
-	}
-	return end
-}
+// Horizon is when each run stops (see sim.Horizon); its JSON is part of the
+// sweep's fingerprint.
+type Horizon = sim.Horizon
 
 // Grid is the set of parameter values a sweep visits: every combination of
 // the four axes. When NoiseFollowsStep is set the SGF noise scale equals γ at
@@ -253,23 +237,23 @@ const MaxReps = 10000
 // Validate checks the configuration; errors name the flag to change.
 func (c Config) Validate() error {
 	if c.Reps < 1 || c.Reps > MaxReps {
-		return fmt.Errorf("--reps: %d is out of range; allowed 1 ≤ R ≤ %d", c.Reps, MaxReps)
+		return param.OutOfRange(param.Reps, c.Reps, "1 ≤ R ≤ %d", MaxReps)
 	}
 	if len(c.Algos) == 0 {
-		return errors.New("--algo: no algorithm selected; allowed gf, gd, sgf, sgd")
+		return param.Errorf(param.Algos, "", "none selected", "at least one of gf, gd, sgf, sgd, lnsgd, hb")
 	}
 	seen := map[sim.Algo]bool{}
 	for _, a := range c.Algos {
 		if _, err := sim.ParseAlgos(string(a)); err != nil || a == "all" {
-			return fmt.Errorf("--algo: unknown algorithm %q; allowed gf, gd, sgf, sgd", a)
+			return param.Errorf(param.Algos, strconv.Quote(string(a)), "is not an algorithm", "gf, gd, sgf, sgd, lnsgd, hb or a variant")
 		}
 		if seen[a] {
-			return fmt.Errorf("--algo: %s is listed twice", a)
+			return param.Errorf(param.Algos, a, "is listed twice", "each algorithm once")
 		}
 		seen[a] = true
 	}
 	if c.Problem.N < 1 || c.Problem.D <= c.Problem.N {
-		return fmt.Errorf("--n, --d: n = %d, d = %d; want 1 ≤ n < d", c.Problem.N, c.Problem.D)
+		return param.OutOfRange(param.N, c.Problem.N, "1 ≤ n < d (=%d)", c.Problem.D)
 	}
 	for _, p := range Params {
 		if p == Noise && c.Grid.NoiseFollowsStep {
@@ -280,21 +264,17 @@ func (c Config) Validate() error {
 		}
 	}
 	if b := c.Grid.Batch.Values; b[len(b)-1] > float64(c.Problem.N) {
-		return fmt.Errorf("--batch: %v is out of range; allowed 1 ≤ b ≤ n (=%d)", b[len(b)-1], c.Problem.N)
+		return param.OutOfRange(param.Batch, b[len(b)-1], "1 ≤ b ≤ n (=%d)", c.Problem.N)
 	}
 	fixed := sim.Params{Step: 1, Noise: 0, Batch: 1, LabelNoise: c.LabelNoise, Momentum: c.Momentum}
 	if err := fixed.Validate(c.Problem.N); err != nil {
 		return err
 	}
-	h := c.Horizon
-	if !(h.Time >= 0 && h.Time <= 1e12) || h.Steps < 0 || h.Steps > 1e13 || (h.Time == 0 && h.Steps == 0) {
-		return errors.New("--time or --steps: the horizon needs 0 < T ≤ 1e12 or 1 ≤ K ≤ 1e13")
-	}
-	if !(h.Tol >= 0 && h.Tol < 1e300) {
-		return fmt.Errorf("--tol: %v is not allowed; want a finite number ≥ 0", h.Tol)
+	if err := c.Horizon.Validate(); err != nil {
+		return err
 	}
 	if jobs := float64(c.Grid.Size()) * float64(len(c.Algos)) * float64(c.Reps); jobs > MaxJobs {
-		return fmt.Errorf("the sweep has %.0f jobs (grid points × algorithms × reps); at most %d: use fewer points or --reps", jobs, MaxJobs)
+		return fmt.Errorf("the sweep has %.0f jobs (grid points × algorithms × reps); at most %d: use fewer points or repetitions", jobs, MaxJobs)
 	}
 	return nil
 }
@@ -302,18 +282,18 @@ func (c Config) Validate() error {
 // check validates an axis that was built or decoded rather than parsed.
 func (a Axis) check(p Param) error {
 	if a.Param != p {
-		return fmt.Errorf("--%s: axis names %q", p, a.Param)
+		return gridErr(p, "the axis names %q", a.Param)
 	}
 	if len(a.Values) == 0 || len(a.Values) > MaxAxisPoints {
-		return flagErr(p, "%d values; want 1 to %d", len(a.Values), MaxAxisPoints)
+		return gridErr(p, "%d values; want 1 to %d", len(a.Values), MaxAxisPoints)
 	}
 	lo, hi, _ := Range(p)
 	for i, v := range a.Values {
 		if !(v >= lo && v <= hi) || (p == Batch && v != math.Trunc(v)) {
-			return flagErr(p, "%v is out of range; allowed %s", v, RangeText(p))
+			return gridErr(p, "%v is out of range; allowed %s", v, RangeText(p))
 		}
 		if i > 0 && !(v > a.Values[i-1]) {
-			return flagErr(p, "values must increase and not repeat")
+			return gridErr(p, "values must increase and not repeat")
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sgdbias/sim"
+	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 )
 
@@ -82,7 +83,8 @@ func TestParseShard(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{"10/10": "0 ≤ K ≤ 9", "-1/3": "0 ≤ K", "1/0": "1 ≤ N", "3": "not K/N", "a/b": "not K/N", "1/2/3": "not K/N"} {
-		if _, err := ParseShard(in); err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "--shard:") {
+		var pe *param.Error
+		if _, err := ParseShard(in); !errors.As(err, &pe) || pe.Param != param.Shard || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseShard(%q): %v, want %q", in, err, want)
 		}
 	}
@@ -333,8 +335,8 @@ func TestCancelKeepsFinishedJobsAndStopsEveryWorker(t *testing.T) {
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	res, err := Run(ctx, c, Options{Workers: 2, NoTiming: true, Progress: func(f float64) {
-		if f > 0.3 {
+	res, err := Run(ctx, c, Options{Workers: 2, NoTiming: true, Progress: func(p Progress) {
+		if p.Fraction > 0.3 {
 			cancel()
 		}
 	}})
@@ -503,12 +505,12 @@ func TestLoadedDataIsTheSameForEveryRep(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	cases := map[string]func(*Config){
-		"--reps":  func(c *Config) { c.Reps = 0 },
-		"--algo":  func(c *Config) { c.Algos = nil },
-		"--batch": func(c *Config) { c.Grid.Batch = Fixed(Batch, 13) },
-		"--time":  func(c *Config) { c.Horizon = Horizon{} },
-		"--tol":   func(c *Config) { c.Horizon.Tol = -1 },
-		"jobs":    func(c *Config) { c.Reps = MaxReps; c.Grid.Alpha, _ = ParseGrid(Alpha, "log:1e-3:1:1000") },
+		"reps:":  func(c *Config) { c.Reps = 0 },
+		"algos:": func(c *Config) { c.Algos = nil },
+		"batch:": func(c *Config) { c.Grid.Batch = Fixed(Batch, 13) },
+		"time:":  func(c *Config) { c.Horizon = Horizon{} },
+		"tol:":   func(c *Config) { c.Horizon.Tol = -1 },
+		"jobs":   func(c *Config) { c.Reps = MaxReps; c.Grid.Alpha, _ = ParseGrid(Alpha, "log:1e-3:1:1000") },
 	}
 	for want, edit := range cases {
 		c := smallConfig(t)

@@ -1,7 +1,8 @@
 // Package theory solves for the limits the theory predicts: the
 // hyperbolic-entropy argmin (the gradient-flow limit, theory.md §3/§7), the
-// minimum-ℓ₁ and minimum-ℓ₂ interpolators, and the sharpness of an
-// interpolator (§5).
+// minimum-ℓ₁ and minimum-ℓ₂ interpolators, the sharpness of an
+// interpolator (§5), and the saddle-to-saddle schedule of small-α gradient
+// flow (§9).
 package theory
 
 import (

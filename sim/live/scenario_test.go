@@ -3,28 +3,24 @@ package live
 import (
 	"testing"
 
-	"sgdbias/presets"
 	"sgdbias/sim"
+	"sgdbias/sim/problem"
 )
 
-// Every preset converts, and loading one into a running runner switches the
-// problem, the runs and the parameters, restarts the clock, and keeps the
-// preset's words for the screen.
-func TestLoadScenarioFromPreset(t *testing.T) {
-	for _, name := range presets.Names() {
-		p, _ := presets.Get(name)
-		if _, err := FromPreset(p); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
+// Loading a scenario into a running runner switches the problem, the runs
+// and the parameters, restarts the clock, and keeps the scenario's words for
+// the screen.
+func TestLoadScenario(t *testing.T) {
 	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true})
 	send(t, r, Step(20))
 	waitFor(t, r, "20 steps", stepsDone(20))
-	p, _ := presets.Get("momentum")
-	sc, err := FromPreset(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := Scenario{Setup: sim.Setup{
+		Spec: problem.Spec{N: 30, D: 60, Beta: problem.BetaSpec{Kind: "list", Values: []float64{10, -10, 10}},
+			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
+		Algos: []sim.Algo{sim.GD, sim.HB}, Alpha: 0.1, Seed: 1,
+		Params:  sim.Params{Step: 0.004, Noise: 0.004, Batch: 1, Momentum: 0.5},
+		Horizon: sim.Horizon{Time: 400},
+	}, Name: "momentum", Title: "Heavy-ball momentum"}
 	send(t, r, LoadScenario(sc))
 	s := waitFor(t, r, "the momentum preset", func(s *Snapshot) bool { return s.Scenario.Name == "momentum" })
 	if s.Steps != 0 || s.Problem.N != 30 || s.Params.Momentum != 0.5 || s.Scenario.Title == "" {

@@ -1,0 +1,45 @@
+package param
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestErrorText(t *testing.T) {
+	cases := map[*Error]string{
+		OutOfRange(Momentum, 1.5, "0 ≤ μ < %d", 1):             "momentum: 1.5 is out of range; allowed 0 ≤ μ < 1",
+		Errorf(Step, 0, "", "a finite step size γ > 0"):        "step: 0 is not allowed; allowed a finite step size γ > 0",
+		Errorf(BetaStar, "", "is empty", ""):                   "beta_star: is empty",
+		{Param: Shard, Reason: "3 is not K/N; want e.g. 0/10"}: "shard: 3 is not K/N; want e.g. 0/10",
+	}
+	for e, want := range cases {
+		if e.Error() != want {
+			t.Errorf("%q, want %q", e.Error(), want)
+		}
+		if !strings.HasSuffix(e.Error(), e.Message()) || strings.HasPrefix(e.Message(), string(e.Param)+":") {
+			t.Errorf("message %q of %q", e.Message(), e.Error())
+		}
+	}
+}
+
+// Rename puts a front end's name in place of the neutral one, keeps the
+// text around it (a variant's prefix), and keeps the error reachable.
+func TestRename(t *testing.T) {
+	inner := OutOfRange(LabelNoise, -1, "δ ≥ 0")
+	wrapped := fmt.Errorf("lnsgd:label-noise=-1: %w", inner)
+	flag := func(n Name) string { return "--" + strings.ReplaceAll(string(n), "_", "-") }
+	got := Rename(wrapped, flag)
+	if got.Error() != "lnsgd:label-noise=-1: --label-noise: -1 is out of range; allowed δ ≥ 0" {
+		t.Errorf("%q", got)
+	}
+	var pe *Error
+	if !errors.As(got, &pe) || pe != inner {
+		t.Error("the parameter error is lost")
+	}
+	plain := errors.New("disk full")
+	if Rename(plain, flag) != plain || Rename(nil, flag) != nil {
+		t.Error("other errors must pass unchanged")
+	}
+}

@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"sgdbias/sim/live"
+)
+
+// ValueTable is the legend of the charts with the values: one row per
+// shown run (its glyph, name and latest loss, ‖β‖₁, α_t, test error, and
+// the same at its predicted limit), and the reference levels beside. Every
+// value is written whole: columns are as wide as their widest value, and
+// what does not fit beside the rows goes on a line of its own.
+type ValueTable struct {
+	common *Common
+	width  int
+	snap   *live.Snapshot
+}
+
+// SetSize sets the table's width; its height is Lines.
+func (t *ValueTable) SetSize(w, _ int) { t.width = w }
+
+// Lines is the table's height for a snapshot: a header row, one row per
+// shown run, and a line for the levels when they do not fit beside.
+func (t *ValueTable) Lines() int { return len(t.render()) }
+
+// View renders the table.
+func (t *ValueTable) View() string {
+	lines := t.render()
+	return fitBlock(lines, t.width, len(lines))
+}
+
+// tableColumn is one column: its header and its cells, one per run.
+type tableColumn struct {
+	head  string
+	cells []string
+}
+
+func (t *ValueTable) render() []string {
+	st := t.common.Styles
+	s := t.snap
+	if s == nil {
+		return []string{""}
+	}
+	runs := s.Enabled()
+	star := s.Problem.HasBetaStar
+	names := tableColumn{head: ""}
+	cols := []tableColumn{{head: "loss"}, {head: "‖β‖₁"}, {head: "α_t"}}
+	if star {
+		cols = append(cols, tableColumn{head: "test err"})
+	}
+	limitHead := "‖β̂‖₁"
+	if star {
+		limitHead = "β̂ test err"
+	}
+	cols = append(cols, tableColumn{head: limitHead})
+	for _, r := range runs {
+		g := t.common.Glyph(r.Algo).Horizontal
+		name := g + g + " " + algoLabel(r.Algo)
+		if r.CatchingUp {
+			name += " (catching up)"
+		}
+		names.cells = append(names.cells, name)
+		vals := runValues(r, star)
+		for i := range cols {
+			cols[i].cells = append(cols[i].cells, vals[i])
+		}
+	}
+	widths := make([]int, len(cols))
+	nameW := 0
+	for _, c := range names.cells {
+		nameW = max(nameW, lipgloss.Width(c))
+	}
+	used := nameW
+	for i, c := range cols {
+		widths[i] = lipgloss.Width(c.head)
+		for _, v := range c.cells {
+			widths[i] = max(widths[i], lipgloss.Width(v))
+		}
+		used += 2 + widths[i]
+	}
+	lines := make([]string, 1+len(runs))
+	var head strings.Builder
+	head.WriteString(strings.Repeat(" ", nameW))
+	for i, c := range cols {
+		head.WriteString("  " + padLeft(c.head, widths[i]))
+	}
+	lines[0] = st.Dim.Render(head.String())
+	for k, r := range runs {
+		var b strings.Builder
+		b.WriteString(t.common.AlgoStyle(r.Algo).Render(padRight(names.cells[k], nameW)))
+		for i, c := range cols {
+			b.WriteString("  " + st.Value.Render(padLeft(c.cells[k], widths[i])))
+		}
+		lines[k+1] = b.String()
+	}
+	return t.addAside(lines, used)
+}
+
+// runValues are a run's cells: loss, ‖β‖₁, α_t, test error (with β*), and
+// the limit's test error (with β*) or ‖β̂‖₁.
+func runValues(r *live.Run, star bool) []string {
+	n := 4
+	if star {
+		n = 5
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "…"
+	}
+	if r.HasLatest {
+		out[0], out[1], out[2] = sigValue(r.Latest.Loss), sigValue(r.Latest.L1), sigValue(r.Latest.AlphaGeoMean)
+		if star {
+			out[3] = "—"
+			if r.Latest.HasTestError {
+				out[3] = sigValue(r.Latest.TestError)
+			}
+		}
+	}
+	switch p := r.Prediction; {
+	case r.Diverged != nil:
+		out[n-1] = "diverged"
+	case p == nil:
+	case star && p.HasTestError:
+		out[n-1] = sigValue(p.TestError)
+	case !star:
+		out[n-1] = sigValue(p.L1)
+	}
+	return out
+}
+
+// addAside puts the reference levels and the marker note to the right of
+// the rows, one per row, or on a line of their own when they do not fit.
+func (t *ValueTable) addAside(lines []string, used int) []string {
+	st := t.common.Styles
+	s := t.snap
+	var aside []string
+	if s.Refs.HasMinL1 {
+		aside = append(aside, st.Ref.Render(glyphMinL1+glyphMinL1+" min-ℓ₁ "+sigValue(s.Refs.MinL1)))
+	}
+	if s.Refs.HasGFLimit {
+		aside = append(aside, st.Ref.Render(glyphGFLimit+glyphGFLimit+" GF limit "+sigValue(s.Refs.GFLimitL1)))
+	}
+	if !s.Refs.Ready {
+		aside = append(aside, st.Dim.Render("(solving references…)"))
+	}
+	if len(s.Markers) > 0 {
+		aside = append(aside, st.Notice.Render(markerGlyph)+st.Dim.Render(" live change"))
+	}
+	if len(aside) == 0 {
+		return lines
+	}
+	room := t.width - used - 4
+	wide := 0
+	for _, a := range aside {
+		wide = max(wide, lipgloss.Width(a))
+	}
+	if wide <= room && len(aside) <= len(lines) {
+		for i, a := range aside {
+			lines[i] = padRight(lines[i], used) + "    " + a
+		}
+		return lines
+	}
+	return append(lines, strings.Join(aside, "  "))
+}
+
+// padLeft right-aligns a (possibly styled) string in w cells.
+func padLeft(s string, w int) string {
+	if pad := w - lipgloss.Width(s); pad > 0 {
+		return strings.Repeat(" ", pad) + s
+	}
+	return s
+}
