@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"sgdbias/internal/quietterm"
 )
 
 // stdio is where a command reads and writes.
@@ -43,6 +45,7 @@ Run 'sgdbias COMMAND -h' for the flags of a command.
 // ssh connection) end ctx, and every command, the explorer included, stops
 // on it and keeps what is finished; a second signal ends the program at once.
 func Main(args []string) int {
+	quietterm.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	go func() {

@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"golang.org/x/term"
 
 	"sgdbias/presets"
@@ -66,6 +67,11 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	runner, err := live.Start(liveScenario(r), live.Options{Speed: *speed, Paused: *paused})
 	if err != nil {
 		return usageError(std.err, err)
+	}
+	if f, ok := std.out.(*os.File); ok {
+		if dark, ok := queryDarkBackground(f, backgroundQueryTimeout); ok {
+			lipgloss.SetHasDarkBackground(dark)
+		}
 	}
 	// Main owns the signals: bubbletea's own handler would block sending
 	// its message once ctx has ended the program, and shutdown waits for it.
