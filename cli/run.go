@@ -108,7 +108,9 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 		announce(std.err, "sgdbias run", estimate)
 	}
 	bar := newProgressBar(std.err, f.quiet)
+	stopBeat := bar.keepAlive()
 	outcomes, finished, refs, refsDone := execute(ctx, plan, bar.set)
+	stopBeat()
 	bar.done()
 	interrupted := ctx.Err() != nil
 	if interrupted {

@@ -179,3 +179,58 @@ func TestBackgroundQuery(t *testing.T) {
 		master.Close()
 	}
 }
+
+// SIGHUP (a dropped ssh connection) ends a run like SIGTERM: the
+// algorithms that finished are printed. Stderr is a pipe here, so the run
+// also prints plain progress lines, the cue for the signal.
+func TestHangupKeepsFinishedRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the first progress line (10 s)")
+	}
+	env := sgdbiasOnPath(t)
+	bin := filepath.Join(filepath.SplitList(envValue(env, "PATH"))[0], "sgdbias")
+	cmd := exec.Command(bin, "run", "--n", "12", "--d", "30", "--s", "3", "--algo", "gd,gd:step=0.0000001",
+		"--time", "20", "--step", "0.05", "--no-references", "--samples", "5", "--format", "csv")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var errText strings.Builder
+	buf := make([]byte, 1024)
+	for !strings.Contains(errText.String(), "progress: ") {
+		n, err := stderr.Read(buf)
+		errText.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("no progress line: %q", errText.String())
+		}
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	rest := make(chan string)
+	go func() {
+		var b strings.Builder
+		for {
+			n, err := stderr.Read(buf)
+			b.Write(buf[:n])
+			if err != nil {
+				rest <- b.String()
+				return
+			}
+		}
+	}()
+	errText.WriteString(<-rest)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d, want 130; stderr %q", code, errText.String())
+	}
+	if !strings.Contains(stdout.String(), "\ngd,400,") || strings.Contains(stdout.String(), "gd:step") {
+		t.Errorf("stdout lacks the finished gd run alone:\n%s", stdout.String())
+	}
+	if !strings.Contains(errText.String(), "interrupted; printed the 1 of 2 algorithms that finished") {
+		t.Errorf("stderr %q", errText.String())
+	}
+}
