@@ -121,7 +121,9 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 		}
 		plan.references = plan.references && refsDone
 	}
-	addStableStepHints(plan, outcomes, refs)
+	if !interrupted { // the hint may need a solve; an interrupted run ends now
+		addStableStepHints(plan, outcomes, refs)
+	}
 	report := jsonReport{Config: buildConfigJSON(sc, f.scenario, plan.prob, plan.cfg, plan.opts)}
 	for _, o := range outcomes {
 		report.Runs = append(report.Runs, buildRunJSON(o, !f.noTiming))

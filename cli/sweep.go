@@ -251,6 +251,9 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 	if err != nil {
 		return pl, err
 	}
+	if err := checkRunMemory(r.setup, false); err != nil { // per job; workers share nothing
+		return pl, err
+	}
 	setup := r.setup
 	fixed := map[sweep.Param]float64{sweep.Alpha: setup.Alpha, sweep.Step: setup.Params.Step,
 		sweep.Noise: setup.Params.Noise, sweep.Batch: float64(setup.Params.Batch)}

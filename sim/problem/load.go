@@ -66,8 +66,20 @@ func readLimited(path string) ([]byte, error) {
 	return readAllLimited(path, f)
 }
 
+// readAllLimited reads r up to the limit. A NUL byte in the first block
+// (/dev/zero, a binary file) is refused before the rest is read: neither
+// format has one.
 func readAllLimited(name string, r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if bytes.IndexByte(head[:n], 0) >= 0 {
+		return nil, fmt.Errorf("%s: binary data (a NUL byte near the start); want a .json or .csv text file", name)
+	}
+	rest, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1-int64(n)))
+	data := append(head[:n], rest...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
