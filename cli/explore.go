@@ -37,7 +37,7 @@ Flags:
 `
 
 // exploreOnly are the flags of the explorer that 'run' does not know.
-var exploreOnly = []string{"paused", "speed", "log-time"}
+func exploreOnly() []string { return []string{"paused", "speed", "log-time"} }
 
 // cmdExplore opens the explorer on the scenario the flags describe; it is
 // built exactly as 'sgdbias run' builds it.
@@ -93,7 +93,7 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 func runArgs(fs *flag.FlagSet) []string {
 	var out []string
 	fs.Visit(func(fl *flag.Flag) {
-		if !slices.Contains(exploreOnly, fl.Name) {
+		if !slices.Contains(exploreOnly(), fl.Name) {
 			out = append(out, "--"+fl.Name+"="+fl.Value.String())
 		}
 	})

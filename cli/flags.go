@@ -208,6 +208,16 @@ func (v *checkedValue) IsBoolFlag() bool {
 	return ok && b.IsBoolFlag()
 }
 
+// String is the wrapped value's text; the flag package also calls it on a
+// zero checkedValue (to tell a default from the zero value), which wraps
+// nothing.
+func (v *checkedValue) String() string {
+	if v.Value == nil {
+		return ""
+	}
+	return v.Value.String()
+}
+
 // Get returns the wrapped value's value.
 func (v *checkedValue) Get() any {
 	if g, ok := v.Value.(flag.Getter); ok {

@@ -43,19 +43,22 @@ type runFlags struct {
 	quiet    bool
 	predict  string
 	saddles  bool
+	// saddlesPlot is the --saddles-plot figure's file.
+	saddlesPlot string
 }
 
 func newRunFlags(fs *flag.FlagSet) *runFlags {
 	f := &runFlags{scenario: addScenarioFlags(fs)}
 	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
 	fs.StringVar(&f.trace, "trace", "", "write the sampled metric series of every run as CSV to `FILE`")
-	fs.BoolVar(&f.force, "force", false, "replace an existing --trace file")
+	fs.BoolVar(&f.force, "force", false, "replace existing --trace and --saddles-plot files")
 	fs.BoolVar(&f.noRefs, "no-references", false, "skip the GF-limit, min-ℓ₁ and min-ℓ₂ solves")
 	fs.IntVar(&f.samples, "samples", 200, "number of metric samples per run over the horizon (2…100000)")
 	fs.StringVar(&f.spacing, "spacing", "log", "sample spacing in time: log or lin")
 	fs.BoolVar(&f.noTiming, "no-timing", false, "omit wall_seconds and steps_per_second, so the output is byte-identical between runs")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
 	addSaddlesFlag(fs, &f.saddles)
+	addSaddlesPlotFlag(fs, &f.saddlesPlot)
 	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
 }
@@ -93,12 +96,18 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if f.trace != "" {
-		if err := checkOutput("--trace", f.trace, f.force); err != nil {
+	for _, o := range [][2]string{{"--trace", f.trace}, {"--saddles-plot", f.saddlesPlot}} {
+		if o[1] == "" {
+			continue
+		}
+		if err := checkOutput(o[0], o[1], f.force); err != nil {
 			return usageError(std.err, err)
 		}
 	}
 	plan, sc, err := f.plan(inputs{ctx: ctx, stdin: std.in})
+	if err == nil {
+		err = checkSaddlesPlot(f.saddlesPlot)
+	}
 	if err != nil {
 		return planError(std.err, "run", err)
 	}
@@ -131,8 +140,14 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if plan.references {
 		report.References = buildReferencesJSON(refs, plan.prob)
 	}
-	if f.saddles && !interrupted {
+	if (f.saddles || f.saddlesPlot != "") && !interrupted {
 		report.Saddles = buildSaddlesJSON(ctx, plan.prob, *sc.Alpha)
+	}
+	if f.saddlesPlot != "" && !interrupted {
+		if err := writeSaddlesPlot(ctx, f.saddlesPlot, plan.prob); err != nil {
+			fmt.Fprintf(std.err, "sgdbias run: --saddles-plot: %v\n", err)
+			return 1
+		}
 	}
 	if err := writeReport(std.out, f.format, report); err != nil {
 		fmt.Fprintf(std.err, "sgdbias run: %v\n", err)

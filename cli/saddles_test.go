@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -100,5 +103,30 @@ func TestRunSaddlesTable(t *testing.T) {
 	plain, _, _ := invoke(t, append([]string{"run", "--quiet", "--alpha", "1e-10"}, small...)...)
 	if strings.Contains(plain, "saddle") {
 		t.Error("the schedule is printed without --saddles")
+	}
+}
+
+// TestRunSaddlesPlot: --saddles-plot writes a PNG and implies --saddles; a
+// name that is neither .svg nor .png is refused before anything runs.
+func TestRunSaddlesPlot(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "jumps.png")
+	out, errOut, code := invoke(t, "run", "--preset", "saddle-to-saddle", "--algo", "gf", "--quiet", "--no-references", "--saddles-plot", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "saddle-to-saddle schedule") {
+		t.Error("--saddles-plot did not print the schedule")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("no PNG written: %v", err)
+	}
+	_, errOut, code = invoke(t, "run", "--preset", "saddle-to-saddle", "--quiet", "--saddles-plot", filepath.Join(dir, "jumps.txt"))
+	if code != 2 || !strings.Contains(errOut, "--saddles-plot") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("exit %d, stderr %q; want 2 and one line naming --saddles-plot", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "jumps.txt")); err == nil {
+		t.Error("a refused figure was written")
 	}
 }

@@ -21,7 +21,9 @@ const serveUsage = `Usage: sgdbias serve [flags]
 
 Lecture mode: serves the explorer over SSH. Each student types one command,
   ssh -p 2222 -o StrictHostKeyChecking=accept-new HOST
-and gets their own explorer in their own terminal, with nothing to install.
+and the join code printed in the banner (--open: none; --password-file or
+$SGDBIAS_PASSWORD: your own), and gets their own explorer in their own
+terminal, with nothing to install.
 Sessions without a terminal, commands (exec), sftp and the like are
 refused; there is no shell and no file access. With --presenter-keys the
 sessions of those keys drive a shared stage that every other session
@@ -39,14 +41,21 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	f := newRunFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:2222", "`ADDRESS` to listen on (0.0.0.0:2222 for every interface, e.g. inside a container)")
 	hostKey := fs.String("host-key", defaultHostKey(), "the server's ed25519 host key `FILE`, created (mode 0600) if missing; keep it between lectures")
-	authorized := fs.String("authorized-keys", "", "only let in the public keys of this authorized_keys `FILE` (and/or --password)")
-	password := fs.String("password", os.Getenv("SGDBIAS_PASSWORD"), "a shared password to let students in (default $SGDBIAS_PASSWORD)")
+	authorized := fs.String("authorized-keys", "", "only let in the public keys of this authorized_keys `FILE` (and/or the join code)")
+	passwordFile := fs.String("password-file", "", "read the join code (a shared password) from the first line of `FILE` instead of making one up; $SGDBIAS_PASSWORD also sets it")
+	openAccess := fs.Bool("open", false, "no join code: anyone who can reach the address gets in")
 	presenters := fs.String("presenter-keys", "", "authorized_keys `FILE` of the presenters: their sessions drive a stage everyone else follows")
-	maxSessions := fs.Int("max-sessions", 100, "most sessions at once; more are refused politely")
-	idle := fs.Duration("idle-timeout", 20*time.Minute, "close a session after this long without a key press (0: never)")
+	maxSessions := fs.Int("max-sessions", 250, "most student sessions at once; more are refused politely (presenters always get in)")
+	maxConns := fs.Int("max-connections", 0, "most TCP connections at once, logging in or not (0: max-sessions + 100)")
+	loginTimeout := fs.Duration("login-timeout", 20*time.Second, "close a connection that has opened no session this long after it came (or after its last session) (0: never)")
+	keepalive := fs.Duration("keepalive", 15*time.Second, "ask each client for a sign of life this often; 3 unanswered close it (0: off)")
+	idle := fs.Duration("idle-timeout", 20*time.Minute, "close a private session after this long without a key press, after a warning (0: never); followers of the stage are never idle")
 	maxDuration := fs.Duration("max-duration", 4*time.Hour, "close a session after this long (0: never)")
-	ratePerMin := fs.Float64("rate-limit", 30, "new sessions per minute allowed from one IP address, after a burst of 10 (0: no limit)")
-	exportDir := fs.String("allow-export", "", "let sessions export CSV files and save scenarios into `DIR` (off by default)")
+	ratePerMin := fs.Float64("rate-limit", 120, "new connections per minute from one IP address once its burst is spent (0: no limit)")
+	rateBurst := fs.Int("rate-burst", 150, "new connections one IP address may open at once (a class behind one NAT)")
+	exportDir := fs.String("allow-export", "", "let sessions export CSV files and save scenarios, each into a folder of its own in `DIR` (off by default)")
+	exportFiles := fs.Int("export-files", 20, "most files each session may export or save")
+	exportMB := fs.Float64("export-mb", 8, "most megabytes each session may export or save")
 	simCPUs := fs.Int("sim-cpus", 0, "simulation chunks that may run at once over all sessions (0: CPUs − 1, at least 1)")
 	fps := fs.Int("fps", 20, "most frames per second sent to each session")
 	paused := fs.Bool("paused", false, "start private sessions with the clock stopped (the stage always starts stopped)")
@@ -67,8 +76,16 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 		return usageError(std.err, fmt.Errorf("--max-sessions: %d is not allowed; want at least 1", *maxSessions))
 	case *idle < 0 || *maxDuration < 0:
 		return usageError(std.err, errors.New("--idle-timeout and --max-duration: want a duration ≥ 0 (0: never)"))
-	case *ratePerMin < 0 || math.IsNaN(*ratePerMin):
-		return usageError(std.err, fmt.Errorf("--rate-limit: %v is not allowed; want sessions per minute ≥ 0 (0: no limit)", *ratePerMin))
+	case *ratePerMin < 0 || math.IsNaN(*ratePerMin) || math.IsInf(*ratePerMin, 0):
+		return usageError(std.err, fmt.Errorf("--rate-limit: %v is not allowed; want connections per minute ≥ 0 (0: no limit)", *ratePerMin))
+	case *rateBurst < 1:
+		return usageError(std.err, fmt.Errorf("--rate-burst: %d is not allowed; want at least 1", *rateBurst))
+	case *maxConns < 0:
+		return usageError(std.err, fmt.Errorf("--max-connections: %d is not allowed; want ≥ 0 (0: max-sessions + 100)", *maxConns))
+	case *loginTimeout < 0 || *keepalive < 0:
+		return usageError(std.err, errors.New("--login-timeout and --keepalive: want a duration ≥ 0 (0: never/off)"))
+	case *exportFiles < 1 || !(*exportMB > 0) || math.IsInf(*exportMB, 0):
+		return usageError(std.err, errors.New("--export-files and --export-mb: want at least 1 file and more than 0 MB"))
 	case *fps < 1 || *fps > 60:
 		return usageError(std.err, fmt.Errorf("--fps: %d is not allowed; want 1…60", *fps))
 	case *simCPUs < 0:
@@ -89,15 +106,22 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	if rate == 0 {
 		rate = -1
 	}
+	password, generated, err := joinCode(*passwordFile, *openAccess, *authorized)
+	if err != nil {
+		return usageError(std.err, err)
+	}
 	// A log piped into tee dies with it on Ctrl+C; the sessions must still
 	// be told and closed, so a broken stderr must not kill the server.
 	signal.Ignore(syscall.SIGPIPE)
 	logger := log.NewWithOptions(std.err, log.Options{ReportTimestamp: true, TimeFormat: time.TimeOnly})
 	srv, err := server.New(server.Config{
 		Addr: *listen, HostKeyPath: *hostKey, Scenario: scenario, Speed: *speed, Paused: *paused, LogTime: *logTime,
-		MaxSessions: *maxSessions, IdleTimeout: never(*idle), MaxDuration: never(*maxDuration), RatePerIP: rate,
-		AuthorizedKeysPath: *authorized, Password: *password, PresenterKeysPath: *presenters,
-		ExportDir: *exportDir, SimSlots: *simCPUs, FPS: *fps, Logger: logger,
+		MaxSessions: *maxSessions, MaxConnections: *maxConns, SessionOpenTimeout: never(*loginTimeout),
+		KeepaliveInterval: never(*keepalive), IdleTimeout: never(*idle), MaxDuration: never(*maxDuration),
+		ConnRate: rate, ConnBurst: *rateBurst,
+		AuthorizedKeysPath: *authorized, Password: password, PresenterKeysPath: *presenters,
+		ExportDir: *exportDir, ExportFiles: *exportFiles, ExportBytes: int64(*exportMB * (1 << 20)),
+		SimSlots: *simCPUs, FPS: *fps, Logger: logger,
 	})
 	if err != nil {
 		return usageError(std.err, err)
@@ -107,7 +131,7 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 		srv.Close()
 		return usageError(std.err, fmt.Errorf("--listen: %w", err))
 	}
-	printServeBanner(std, srv, l.Addr(), *hostKey, *presenters, *authorized, *password)
+	printServeBanner(std, srv, l.Addr(), *hostKey, *presenters, *authorized, password, generated)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 	select {
@@ -139,49 +163,6 @@ func defaultHostKey() string {
 		return "sgdbias_host_ed25519"
 	}
 	return filepath.Join(dir, "sgdbias", "host_ed25519")
-}
-
-func printServeBanner(std stdio, srv *server.Server, addr net.Addr, hostKey, presenters, authorized, password string) {
-	host, port := "HOST", "22"
-	if a, ok := addr.(*net.TCPAddr); ok {
-		port = fmt.Sprint(a.Port)
-		switch {
-		case a.IP.IsLoopback():
-			host = a.IP.String()
-		case !a.IP.IsUnspecified():
-			host = a.IP.String()
-		default:
-			if h, err := os.Hostname(); err == nil {
-				host = h
-			}
-		}
-	}
-	state := ""
-	if srv.NewHostKey() {
-		state = " (new)"
-	}
-	w := std.err
-	fmt.Fprintf(w, "sgdbias serve: listening on %s\n", addr)
-	fmt.Fprintf(w, "host key %s%s, fingerprint %s\n", hostKey, state, srv.Fingerprint())
-	cmd := "ssh -o StrictHostKeyChecking=accept-new " + host
-	if port != "22" {
-		cmd = "ssh -p " + port + " -o StrictHostKeyChecking=accept-new " + host
-	}
-	fmt.Fprintf(w, "students connect with:  %s\n", cmd)
-	switch {
-	case authorized != "" && password != "":
-		fmt.Fprintln(w, "access: the keys of "+authorized+" or the shared password")
-	case authorized != "":
-		fmt.Fprintln(w, "access: the keys of "+authorized)
-	case password != "":
-		fmt.Fprintln(w, "access: the shared password")
-	default:
-		fmt.Fprintln(w, "access: open to anyone who can reach the address")
-	}
-	if presenters != "" {
-		fmt.Fprintln(w, "presenter: the keys of "+presenters+" drive the stage; everyone else follows it (f: private copy)")
-	}
-	fmt.Fprintf(w, "speed at start: %s steps/s; Ctrl+C stops the server\n", speedText(srv.Speed()))
 }
 
 func speedText(v float64) string {

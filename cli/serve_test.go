@@ -23,10 +23,19 @@ import (
 
 // Bad serve flags are refused with status 2 and a message naming the flag.
 func TestServeFlags(t *testing.T) {
+	t.Setenv("SGDBIAS_PASSWORD", "hush-hush-secret")
 	out, errs, code := invoke(t, "serve", "-h")
 	if code != 0 || !strings.Contains(out+errs, "Lecture mode") || !strings.Contains(out+errs, "-presenter-keys") {
 		t.Errorf("serve -h: status %d\n%s%s", code, out, errs)
 	}
+	if strings.Contains(out+errs, "panic") {
+		t.Errorf("serve -h:\n%s%s", out, errs)
+	}
+	if strings.Contains(out+errs, "hush-hush-secret") {
+		t.Errorf("serve -h prints the password:\n%s%s", out, errs)
+	}
+	empty := filepath.Join(t.TempDir(), "empty")
+	os.WriteFile(empty, []byte("\n"), 0o600)
 	key := filepath.Join(t.TempDir(), "host")
 	for _, c := range []struct {
 		args []string
@@ -41,6 +50,12 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--allow-export", "/nonexistent/dir"}, "--allow-export"},
 		{[]string{"--listen", "256.0.0.1:1"}, "--listen"},
 		{[]string{"--speed", "-3"}, "--speed"},
+		{[]string{"--password", "word"}, "-password"}, // not a flag: ps would show it
+		{[]string{"--password-file", "/nonexistent/pw"}, "--password-file"},
+		{[]string{"--password-file", empty}, "--password-file"},
+		{[]string{"--rate-burst", "0"}, "--rate-burst"},
+		{[]string{"--export-mb", "0"}, "--export-mb"},
+		{[]string{"--login-timeout", "-1s"}, "--login-timeout"},
 	} {
 		_, errs, code := invoke(t, append([]string{"serve", "--host-key", key}, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) {
@@ -90,16 +105,25 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("no address in\n%s", stderr.String())
 	}
 	banner := stderr.String()
-	for _, want := range []string{"host key " + key + " (new), fingerprint SHA256:", "students connect with:  ssh -p ", "-o StrictHostKeyChecking=accept-new 127.0.0.1"} {
+	for _, want := range []string{"host key " + key + " (new), fingerprint SHA256:", "students connect with:  ssh -p ",
+		"-o StrictHostKeyChecking=accept-new 127.0.0.1", "warning: only this machine can reach", "join code: "} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
+	}
+	m := regexp.MustCompile(`join code: ([a-z2-9]{6}) `).FindStringSubmatch(banner)
+	if m == nil {
+		t.Fatalf("no six-character join code in\n%s", banner)
+	}
+	if _, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "s", HostKeyCallback: gossh.InsecureIgnoreHostKey()}); err == nil {
+		t.Error("a client without the join code got in")
 	}
 	if info, err := os.Stat(key); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("host key: %v %v", info, err)
 	}
 
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "s", HostKeyCallback: gossh.InsecureIgnoreHostKey()})
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "s", HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Auth: []gossh.AuthMethod{gossh.Password(m[1])}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func TestSweepUsageErrors(t *testing.T) {
 		{[]string{"sweep", "--format", "xml"}, "--format: \"xml\" is not allowed; want table, csv or json"},
 		{[]string{"sweep", "--metric", "loss"}, "--metric: \"loss\" is not a metric; allowed test_error"},
 		{[]string{"sweep", "--plot", "f.eps"}, "--plot: f.eps: want a file name ending in .svg, .png or .pdf"},
-		{[]string{"sweep", "--band", "ci"}, "--band: \"ci\" is not allowed; want sd, sem, iqr or geo"},
+		{[]string{"sweep", "--band", "ci"}, "--band: \"ci\" is not allowed; allowed sd, sem, iqr or geo"},
 		{[]string{"sweep", "--size", "6"}, "--size: \"6\" is not WxH"},
 		{[]string{"sweep", "--size", "100x4"}, "each side 1 to 40 inches"},
 		{[]string{"sweep", "--size", "NaNxNaN"}, "--size:"},

@@ -144,8 +144,17 @@ func at(v []float64, i int) float64 {
 
 // dodge moves the k drawn series apart along x, symmetrically about the
 // true x, by dodgeFraction of the axis span each (on the axis' scale), and
-// collects the marks.
+// collects the marks. Without any error bar there is nothing to keep apart,
+// and every mark stays at its x.
 func (b *built) dodge(runs map[int][][]mark) {
+	bars := false
+	for _, rs := range runs {
+		for _, r := range rs {
+			for _, m := range r {
+				bars = bars || m.lo != m.y || m.hi != m.y
+			}
+		}
+	}
 	var order []int
 	tlo, thi := math.Inf(1), math.Inf(-1)
 	for si := range b.p.Series {
@@ -166,7 +175,10 @@ func (b *built) dodge(runs map[int][][]mark) {
 	}
 	k := len(order)
 	for rank, si := range order {
-		off := (float64(rank) - float64(k-1)/2) * dodgeFraction * span
+		off := 0.0
+		if bars {
+			off = (float64(rank) - float64(k-1)/2) * dodgeFraction * span
+		}
 		for ri := range runs[si] {
 			for mi := range runs[si][ri] {
 				m := &runs[si][ri][mi]

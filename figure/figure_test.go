@@ -188,3 +188,46 @@ func TestLogUseful(t *testing.T) {
 		t.Error("FormatValue")
 	}
 }
+
+// TestNoDodgeWithoutErrorBars: series without error bars keep their x.
+func TestNoDodgeWithoutErrorBars(t *testing.T) {
+	p := Plot{Series: []Series{{Name: "a", X: []float64{1, 2}, Y: []float64{1, 2}}, {Name: "b", X: []float64{1, 2}, Y: []float64{2, 3}}}}
+	b, err := p.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range b.marks {
+		if m.x != 1 && m.x != 2 {
+			t.Errorf("a mark moved to x = %v", m.x)
+		}
+	}
+	p.Series[0].Lo, p.Series[0].Hi = []float64{0.9, 1.9}, []float64{1.1, 2.1}
+	if b, err = p.build(); err != nil {
+		t.Fatal(err)
+	}
+	moved := false
+	for _, m := range b.marks {
+		moved = moved || (m.x != 1 && m.x != 2)
+	}
+	if !moved {
+		t.Error("series with error bars were not dodged")
+	}
+}
+
+// TestLogTicksThinWideRanges: 30 decades get at most maxDecadeLabels labels,
+// on round decades, and no minor ticks.
+func TestLogTicksThinWideRanges(t *testing.T) {
+	labels := 0
+	for _, tk := range (logTicks{}).Ticks(1e-32, 1e-2) {
+		e := math.Log10(tk.Value)
+		if math.Abs(e-math.Round(e)) > 1e-9 {
+			t.Errorf("minor tick %v on a 30-decade axis", tk.Value)
+		}
+		if tk.Label != "" {
+			labels++
+		}
+	}
+	if labels < 2 || labels > maxDecadeLabels {
+		t.Errorf("%d labels on a 30-decade axis; want 2 to %d", labels, maxDecadeLabels)
+	}
+}

@@ -264,6 +264,9 @@ func (g gridTicks) Ticks(lo, hi float64) []plot.Tick {
 // fewer than two labels, so that a narrow range has labels.
 type logTicks struct{}
 
+// maxDecadeLabels is the most decade labels a log axis gets.
+const maxDecadeLabels = 8
+
 func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(lo > 0) || !(hi > lo) {
 		return nil
@@ -275,16 +278,22 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 			decadeLabels++
 		}
 	}
+	// Over many decades (α from 1e-32 to 1e-4, say) a label per decade
+	// overlaps: label every few decades and leave out the minor ticks.
+	every, minors := 1, true
+	if decadeLabels > maxDecadeLabels {
+		every, minors = (decadeLabels+maxDecadeLabels-1)/maxDecadeLabels, false
+	}
 	var ticks []plot.Tick
 	for e := first; e <= last; e++ {
 		base := math.Pow10(e)
 		for m := 1; m < 10; m++ {
 			v := base * float64(m)
-			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) || (m > 1 && !minors) {
 				continue
 			}
 			t := plot.Tick{Value: v}
-			if m == 1 || (decadeLabels < 2 && (m == 2 || m == 5)) {
+			if (m == 1 && e%every == 0) || (decadeLabels < 2 && (m == 2 || m == 5)) {
 				t.Label = strconv.FormatFloat(v, 'g', 6, 64)
 			}
 			ticks = append(ticks, t)

@@ -1,10 +1,13 @@
 package presets
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"strconv"
 	"strings"
 
+	"sgdbias/sim"
 	"sgdbias/sim/param"
 )
 
@@ -34,15 +37,13 @@ type Flags struct {
 	steps           int64
 }
 
-// flagNames are the flags of the parameters whose flag is not "--" and the
-// name with '_' written '-'.
-var flagNames = map[param.Name]string{param.Algos: "algo"}
-
 // FlagName is the command line's name of a parameter, "--label-noise" for
-// label_noise: the one place the engine's neutral names become flags.
+// label_noise: the one place the engine's neutral names become flags. A
+// flag is "--" and the name with '_' written '-', but for the algorithms'
+// (--algo, as the flag has always been).
 func FlagName(p param.Name) string {
-	if f, ok := flagNames[p]; ok {
-		return "--" + f
+	if p == param.Algos {
+		return "--algo"
 	}
 	return "--" + strings.ReplaceAll(string(p), "_", "-")
 }
@@ -67,7 +68,7 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	fs.Float64Var(&f.labelSigma, flagOf(param.LabelSigma), *def.LabelSigma, "std of the fixed label noise of generated data")
 	fs.Uint64Var(&f.seed, flagOf(param.Seed), *def.Seed, "seed of the data and of every sampling and noise draw")
 	fs.StringVar(&f.algos, flagOf(param.Algos), def.Algos, "algorithms, comma-separated: gf, gd, sgf, sgd, lnsgd (label-noise SGD), hb (heavy ball), all (the first four), or a variant with pinned parameters such as gd:step=0.0175 or sgf:noise=0.1")
-	fs.Float64Var(&f.alpha, flagOf(param.Alpha), *def.Alpha, "initialisation scale α, 1e-30 ≤ α ≤ 1000: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)")
+	fs.Float64Var(&f.alpha, flagOf(param.Alpha), *def.Alpha, fmt.Sprintf("initialisation scale α, %g ≤ α ≤ %g: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)", sim.MinAlpha, sim.MaxAlpha))
 	fs.Float64Var(&f.step, flagOf(param.Step), *def.Step, "step size γ of GD and SGD (and SGF's time step)")
 	fs.Var(&noiseFlag{&f.noise}, flagOf(param.Noise), "SGF noise scale (temperature γ of the SDE), or 'step': equal to --step")
 	fs.IntVar(&f.batch, flagOf(param.Batch), *def.Batch, "SGD batch size b, 1 ≤ b ≤ n")
@@ -92,8 +93,8 @@ func (n *noiseFlag) String() string {
 
 func (n *noiseFlag) Set(text string) error {
 	v, err := ParseNoise(text)
-	if err != nil {
-		return err
+	if pe, ok := err.(*param.Error); ok {
+		return errors.New(pe.Message()) // the flag package names the flag
 	}
 	*n.v = v
 	return nil

@@ -20,7 +20,7 @@ import (
 )
 
 // sweepable are the parameters a scenario's Sweep may give grids for.
-var sweepable = []string{"alpha", "step", "noise", "batch"}
+func sweepable() []string { return []string{"alpha", "step", "noise", "batch"} }
 
 // Default is the scenario used when none is named.
 const Default = "paper"
@@ -103,9 +103,9 @@ func decode(file string, data []byte) (Scenario, error) {
 		return Scenario{}, fmt.Errorf("%s:%d: unexpected data after the scenario object", file, lineOf(data, dec.InputOffset()))
 	}
 	for key := range sc.Sweep {
-		if !slices.Contains(sweepable, key) {
+		if !slices.Contains(sweepable(), key) {
 			at := bytes.Index(data, []byte(`"`+key+`"`))
-			return Scenario{}, fmt.Errorf("%s:%d: sweep: unknown parameter %q; allowed %s", file, lineOf(data, int64(max(at, 0))), clip(key), strings.Join(sweepable, ", "))
+			return Scenario{}, fmt.Errorf("%s:%d: sweep: unknown parameter %q; allowed %s", file, lineOf(data, int64(max(at, 0))), clip(key), strings.Join(sweepable(), ", "))
 		}
 	}
 	return sc, nil

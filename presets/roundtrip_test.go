@@ -215,3 +215,38 @@ func TestNoiseText(t *testing.T) {
 		t.Errorf("noise 0 written as %s", out)
 	}
 }
+
+// FuzzScenarioFile: any file decode accepts converts without a panic, and
+// a scenario that converts to a setup comes back from its saved JSON as
+// the same setup.
+func FuzzScenarioFile(f *testing.F) {
+	for _, name := range Names() {
+		data, _ := files.ReadFile("scenarios/" + name + ".json")
+		f.Add(data)
+	}
+	f.Add([]byte(`{"noise": "step", "alpha": 1e-100, "steps": 3}`))
+	f.Add([]byte(`{"noise": 0, "beta_star": "1,0,-2", "s": 2, "n": 2, "d": 5}`))
+	f.Add([]byte(`{"n": -1, "time": -5, "momentum": 1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, err := decode("f.json", data)
+		if err != nil {
+			return
+		}
+		s, err := SetupOf(sc)
+		if err != nil || s.Spec.N*s.Spec.D > 1e6 {
+			return
+		}
+		out, err := json.Marshal(FromSetup(s, Scenario{Name: "saved"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := decode("saved.json", out)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		s2, err := SetupOf(back)
+		if err != nil || !reflect.DeepEqual(s, s2) {
+			t.Fatalf("%v: %+v\nsaved as %s\nloads as %+v", err, s, out, s2)
+		}
+	})
+}

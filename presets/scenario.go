@@ -161,7 +161,7 @@ func ParseNoise(text string) (Noise, error) {
 	}
 	v, err := strconv.ParseFloat(text, 64)
 	if err != nil {
-		return Noise{}, param.Errorf(param.Noise, strconv.Quote(text), "is not a number", "a number ≥ 0 or %q (the noise follows the step)", NoiseStep)
+		return Noise{}, param.Errorf(param.Noise, strconv.Quote(text), "is not a number", "a number ≥ 0 or %q", NoiseStep)
 	}
 	return Noise{Value: v}, nil
 }
@@ -184,7 +184,7 @@ func (n *Noise) UnmarshalJSON(b []byte) error {
 	}
 	var v float64
 	if err := json.Unmarshal(b, &v); err != nil {
-		return param.Errorf(param.Noise, string(b), "", "a number ≥ 0 or %q (the noise follows the step)", NoiseStep)
+		return param.Errorf(param.Noise, string(b), "", "a number ≥ 0 or %q", NoiseStep)
 	}
 	*n = Noise{Value: v}
 	return nil

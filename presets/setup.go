@@ -31,13 +31,13 @@ func ToSetup(sc Scenario, data *problem.Problem) (sim.Setup, error) {
 	s.Params.Noise = sc.Noise.Of(s.Params.Step)
 	if sc.Time != nil {
 		if !(*sc.Time > 0) {
-			return s, param.OutOfRange(param.Time, *sc.Time, "0 < T ≤ %g", sim.MaxTime)
+			return s, param.OutOfRange(param.Time, *sc.Time, "0 < T ≤ 1e12")
 		}
 		s.Horizon.Time = *sc.Time
 	}
 	if sc.Steps != nil {
 		if *sc.Steps < 1 {
-			return s, param.OutOfRange(param.Steps, *sc.Steps, "1 ≤ K ≤ %g", sim.MaxSteps)
+			return s, param.OutOfRange(param.Steps, *sc.Steps, "1 ≤ K ≤ 1e13")
 		}
 		s.Horizon.Steps = *sc.Steps
 	}

@@ -9,6 +9,7 @@
 #   SESSIONS=50 DURATION=30s scripts/loadtest.sh
 #   SERVE_FLAGS="--speed inf" scripts/loadtest.sh   # every simulation flat out
 #   STAGE=1 scripts/loadtest.sh    # one presenter drives the stage, the others follow
+#   STAGE=1 SESSIONS=200 scripts/loadtest.sh   # a lecture: 200 followers + the presenter
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sessions=${SESSIONS:-100}
@@ -26,7 +27,7 @@ if [ -n "${STAGE:-}" ]; then
 fi
 # shellcheck disable=SC2086
 "$work/sgdbias" serve --listen "127.0.0.1:$port" --host-key "$work/host_ed25519" \
-	--rate-limit 0 --max-sessions $((sessions + 10)) ${SERVE_FLAGS:-} 2>"$work/server.log" &
+	--open --rate-limit 0 --max-sessions $((sessions + 10)) ${SERVE_FLAGS:-} 2>"$work/server.log" &
 pid=$!
 for _ in $(seq 50); do
 	grep -q "listening on" "$work/server.log" 2>/dev/null && break

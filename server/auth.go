@@ -6,6 +6,11 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"os"
+	"sync"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/time/rate"
 
 	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
@@ -14,7 +19,7 @@ import (
 // Access control. With neither --authorized-keys nor --password every
 // client gets in (with any key, any password or none: keyboard-interactive
 // asks nothing). With --authorized-keys, a listed key gets in; with
-// --password, the shared password does (asked by keyboard-interactive or
+// --password, the join code (a shared password) does (asked by keyboard-interactive or
 // password authentication); with both, either. A presenter key always gets
 // in, and is what makes a session the presenter's: the key that
 // authenticated is the one the connection keeps (charmbracelet/ssh takes
@@ -25,6 +30,7 @@ type access struct {
 	authorized []gossh.PublicKey // nil: no key list
 	presenters []gossh.PublicKey
 	password   string
+	failures   *failures
 }
 
 // readKeys parses an authorized_keys file: one key a line, comments and
@@ -82,22 +88,77 @@ func (a *access) publicKey(_ ssh.Context, k ssh.PublicKey) bool {
 	return false // password only: the key is not enough
 }
 
-func (a *access) checkPassword(pw string) bool {
+// checkPassword checks a password typed from host; failures back off
+// (see failures).
+func (a *access) checkPassword(host, pw string) bool {
 	if a.password == "" {
 		return a.open()
 	}
-	return subtle.ConstantTimeCompare([]byte(pw), []byte(a.password)) == 1
+	if a.failures != nil && !a.failures.mayTry(host) {
+		return false
+	}
+	if subtle.ConstantTimeCompare([]byte(pw), []byte(a.password)) == 1 {
+		return true
+	}
+	if a.failures != nil {
+		a.failures.failed(host)
+	}
+	return false
 }
 
-func (a *access) passwordAuth(_ ssh.Context, pw string) bool { return a.checkPassword(pw) }
+func (a *access) passwordAuth(ctx ssh.Context, pw string) bool {
+	return a.checkPassword(hostOf(ctx.RemoteAddr()), pw)
+}
 
-func (a *access) keyboardInteractive(_ ssh.Context, ch gossh.KeyboardInteractiveChallenge) bool {
+func (a *access) keyboardInteractive(ctx ssh.Context, ch gossh.KeyboardInteractiveChallenge) bool {
 	if a.open() {
 		return true // nothing to ask
 	}
-	answers, err := ch("", "", []string{"sgdbias password: "}, []bool{false})
-	return err == nil && len(answers) == 1 && a.checkPassword(answers[0])
+	answers, err := ch("", "", []string{"sgdbias join code: "}, []bool{false})
+	return err == nil && len(answers) == 1 && a.checkPassword(hostOf(ctx.RemoteAddr()), answers[0])
 }
+
+// failures is the password back-off: each address may fail burst times at
+// once, then once every `every`; an attempt with no failure left waits
+// `every` and fails without being checked, so that guessing gains nothing
+// from going faster (≈ 360 tries a minute before, 30 now). A class behind
+// one NAT shares the allowance, which is why it is generous: a few
+// mistyped codes cost no one anything.
+type failures struct {
+	mu    sync.Mutex
+	hosts *lru.Cache[string, *rate.Limiter]
+	burst int
+	every time.Duration
+	sleep func(time.Duration)
+}
+
+func newFailures(burst int, every time.Duration) *failures {
+	c, _ := lru.New[string, *rate.Limiter](4096) // fails only for a size ≤ 0
+	return &failures{hosts: c, burst: burst, every: every, sleep: time.Sleep}
+}
+
+func (f *failures) limiter(host string) *rate.Limiter {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	l, ok := f.hosts.Get(host)
+	if !ok {
+		l = rate.NewLimiter(rate.Every(f.every), f.burst)
+		f.hosts.Add(host, l)
+	}
+	return l
+}
+
+// mayTry reports whether a password from host is checked; when not, it
+// has waited first.
+func (f *failures) mayTry(host string) bool {
+	if f.limiter(host).Tokens() >= 1 {
+		return true
+	}
+	f.sleep(f.every)
+	return false
+}
+
+func (f *failures) failed(host string) { f.limiter(host).Allow() }
 
 // options returns the server's authentication handlers: a method is offered
 // only when it can succeed. An open server without presenters asks nothing

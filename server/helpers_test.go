@@ -64,8 +64,8 @@ func testServer(t testing.TB, cfg Config) (*Server, string, *syncBuffer) {
 	if cfg.Speed == 0 {
 		cfg.Speed = 20
 	}
-	if cfg.RatePerIP == 0 {
-		cfg.RatePerIP = -1
+	if cfg.ConnRate == 0 {
+		cfg.ConnRate = -1
 	}
 	logs := &syncBuffer{}
 	cfg.Logger = log.NewWithOptions(logs, log.Options{})

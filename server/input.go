@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"io"
+	"regexp"
 	"sync"
 	"time"
 
@@ -23,6 +24,8 @@ type input struct {
 	mu      sync.Mutex
 	pending []byte
 	timeout <-chan time.Time // while a query waits; nil otherwise
+	query   bool
+	seen    []byte // what reads returned during the query
 }
 
 var errQueryTimeout = errors.New("terminal query timed out")
@@ -55,6 +58,9 @@ func (in *input) Read(p []byte) (int, error) {
 	in.mu.Lock()
 	if len(in.pending) > 0 {
 		n := copy(p, in.pending)
+		if in.query && len(in.seen) < maxQueryKeep {
+			in.seen = append(in.seen, in.pending[:n]...)
+		}
 		in.pending = in.pending[n:]
 		in.mu.Unlock()
 		return n, nil
@@ -67,11 +73,14 @@ func (in *input) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		n := copy(p, b)
+		in.mu.Lock()
 		if n < len(b) {
-			in.mu.Lock()
 			in.pending = append(in.pending, b[n:]...)
-			in.mu.Unlock()
 		}
+		if in.query && len(in.seen) < maxQueryKeep {
+			in.seen = append(in.seen, b[:n]...)
+		}
+		in.mu.Unlock()
 		return n, nil
 	case <-in.done:
 		return 0, io.EOF
@@ -80,16 +89,31 @@ func (in *input) Read(p []byte) (int, error) {
 	}
 }
 
-// deadline makes reads give up at t (zero: never).
-func (in *input) deadline(t time.Time) {
+// startQuery makes reads give up at t and keeps what they return, until
+// endQuery.
+func (in *input) startQuery(t time.Time) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if t.IsZero() {
-		in.timeout = nil
-		return
-	}
-	in.timeout = time.After(time.Until(t))
+	in.timeout, in.query, in.seen = time.After(time.Until(t)), true, nil
 }
+
+// endQuery ends the query: what was read meanwhile, less the terminal's
+// answers, is read again, so that keys typed while a terminal that does
+// not answer was waited for are not lost.
+func (in *input) endQuery() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	keys := answers.ReplaceAll(in.seen, nil)
+	in.pending = append(keys, in.pending...)
+	in.timeout, in.query, in.seen = nil, false, nil
+}
+
+// maxQueryKeep bounds what a query keeps (a second of typing is far less).
+const maxQueryKeep = 4096
+
+// answers are the terminal's answers to the renderer's queries: its
+// background colour (OSC 11) and its device attributes (DA1).
+var answers = regexp.MustCompile("\x1b\\]11;[^\x07\x1b]*(?:\x07|\x1b\\\\)|\x1b\\[\\?[0-9;]*c")
 
 // querySession is the session as the renderer's terminal query sees it:
 // reads come from the input, with a deadline.

@@ -35,12 +35,8 @@ import (
 	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	"github.com/charmbracelet/wish/bubbletea"
-	"github.com/charmbracelet/wish/ratelimiter"
 	rm "github.com/charmbracelet/wish/recover"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
-	"golang.org/x/time/rate"
 
 	"sgdbias/sim/live"
 	"sgdbias/sim/problem"
@@ -66,24 +62,46 @@ type Config struct {
 	// LogTime starts the explorers with a logarithmic time axis.
 	LogTime bool
 
-	// MaxSessions is the most sessions at once (default 100); more are
-	// refused politely.
+	// MaxSessions is the most sessions at once (default 250: a large
+	// lecture hall); more are refused politely. Presenters are not counted.
 	MaxSessions int
-	// IdleTimeout ends a session after this long without a key press
-	// (default 20 min; negative: never). Redraws do not count; presenters
-	// are exempt (the stage goes on without them anyway).
+	// MaxConnections is the most TCP connections at once, in any state
+	// (default MaxSessions + 100: room for handshakes and presenters
+	// beyond the sessions); see connTable.
+	MaxConnections int
+	// SessionOpenTimeout closes a connection that has not opened a session
+	// this long after it was accepted or after its last session ended
+	// (default 20 s; negative: never): silent TCP connections, `ssh -N`.
+	SessionOpenTimeout time.Duration
+	// KeepaliveInterval and KeepaliveCount: a client that answers no
+	// keepalive for KeepaliveCount intervals is gone (defaults 15 s, 3;
+	// a negative interval turns them off).
+	KeepaliveInterval time.Duration
+	KeepaliveCount    int
+	// IdleTimeout ends a private session after this long without a key
+	// press (default 20 min; negative: never), after a warning on its
+	// screen. Redraws do not count. Presenters and followers of the stage
+	// are exempt: watching is not idling.
 	IdleTimeout time.Duration
 	// MaxDuration ends a session after this long (default 4 h; negative:
 	// never).
 	MaxDuration time.Duration
-	// RatePerIP is the sustained number of new sessions per second allowed
-	// from one IP address, with RateBurst at once (defaults 0.5/s, burst
-	// 10; a negative rate turns the limit off).
-	RatePerIP float64
-	RateBurst int
+	// ConnRate and ConnBurst are the token bucket of new TCP connections
+	// from one IP address: ConnBurst at once, then ConnRate a second
+	// (defaults 2/s after 150: a class of 200 behind one NAT arriving
+	// within a minute gets in; a flood is held to 2 a second). A negative
+	// rate turns the limit off. Presenter keys get in beyond it.
+	ConnRate  float64
+	ConnBurst int
+	// FailureBurst failed passwords from one address are answered at once;
+	// beyond them one a FailureEvery, and every attempt in between waits
+	// and fails unchecked (defaults 30 and 2 s).
+	FailureBurst int
+	FailureEvery time.Duration
 
 	// AuthorizedKeysPath and Password restrict who gets in (either
-	// suffices when both are set); with neither, everyone does.
+	// suffices when both are set); with neither, everyone does. The
+	// password is the lecture's join code.
 	AuthorizedKeysPath string
 	Password           string
 	// PresenterKeysPath lists the keys of the presenters: their sessions
@@ -91,8 +109,12 @@ type Config struct {
 	PresenterKeysPath string
 
 	// ExportDir is the folder where sessions may export CSV files and save
-	// scenarios; empty turns both off.
-	ExportDir string
+	// scenarios, each session in a folder of its own; empty turns both
+	// off. ExportFiles and ExportBytes are each session's quota (defaults
+	// 20 files, 8 MB).
+	ExportDir   string
+	ExportFiles int
+	ExportBytes int64
 
 	// SimSlots is how many simulation chunks may run at once over all
 	// sessions (default GOMAXPROCS−1, at least 1).
@@ -115,19 +137,33 @@ func (c *Config) defaults() {
 		c.Addr = "127.0.0.1:2222"
 	}
 	if c.MaxSessions <= 0 {
-		c.MaxSessions = 100
+		c.MaxSessions = 250
 	}
-	if c.IdleTimeout == 0 {
-		c.IdleTimeout = 20 * time.Minute
+	if c.MaxConnections <= 0 {
+		c.MaxConnections = c.MaxSessions + 100
 	}
-	if c.MaxDuration == 0 {
-		c.MaxDuration = 4 * time.Hour
+	c.SessionOpenTimeout = orDefault(c.SessionOpenTimeout, 20*time.Second)
+	c.KeepaliveInterval = orDefault(c.KeepaliveInterval, 15*time.Second)
+	if c.KeepaliveCount <= 0 {
+		c.KeepaliveCount = 3
 	}
-	if c.RatePerIP == 0 {
-		c.RatePerIP = 0.5
+	c.IdleTimeout = orDefault(c.IdleTimeout, 20*time.Minute)
+	c.MaxDuration = orDefault(c.MaxDuration, 4*time.Hour)
+	if c.ConnRate == 0 {
+		c.ConnRate = 2
 	}
-	if c.RateBurst <= 0 {
-		c.RateBurst = 10
+	if c.ConnBurst <= 0 {
+		c.ConnBurst = 150
+	}
+	if c.FailureBurst <= 0 {
+		c.FailureBurst = 30
+	}
+	c.FailureEvery = orDefault(c.FailureEvery, 2*time.Second)
+	if c.ExportFiles <= 0 {
+		c.ExportFiles = 20
+	}
+	if c.ExportBytes <= 0 {
+		c.ExportBytes = 8 << 20
 	}
 	if c.FPS <= 0 {
 		c.FPS = 20
@@ -138,6 +174,14 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true, TimeFormat: time.TimeOnly})
 	}
+}
+
+// orDefault is d, or def when d is zero (a negative d stays: never).
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
 }
 
 // Server is an SSH server of explorers.
@@ -151,15 +195,16 @@ type Server struct {
 	speed       float64
 	budget      *live.Budget
 	stage       *stage
-	limiter     ratelimiter.RateLimiter
-	conns       *connLimiter
+	conns       *connTable
+	failures    *failures
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	bySSH    map[ssh.Session]*session
 	idle     *sync.Cond // signalled when a session ends
 	nextID   atomic.Uint64
-	active   atomic.Int64
+	active   atomic.Int64 // sessions, presenters included
+	students atomic.Int64 // sessions counted by MaxSessions
 	closing  atomic.Bool
 	addr     atomic.Pointer[net.Addr]
 }
@@ -218,44 +263,45 @@ func New(cfg Config) (*Server, error) {
 		s.speed = live.DefaultSpeedFor(cfg.Scenario, p)
 	}
 	s.budget = live.NewBudget(cfg.SimSlots)
-	if cfg.RatePerIP > 0 {
-		s.limiter = ratelimiter.NewRateLimiter(rate.Limit(cfg.RatePerIP), cfg.RateBurst, 4096)
-		s.conns = newConnLimiter(cfg.RatePerIP, cfg.RateBurst)
-	}
+	s.conns = newConnTable(&s.cfg, func(msg string, kv ...any) { s.log.Info(msg, kv...) })
+	s.failures = newFailures(cfg.FailureBurst, cfg.FailureEvery)
+	s.access.failures = s.failures
 
 	opts := []ssh.Option{
 		wish.WithAddress(cfg.Addr),
 		wish.WithHostKeyPEM(pemBytes),
 		wish.WithVersion("sgdbias"),
 		wish.WithMiddleware(rm.MiddlewareWithLogger(s.log,
-			bubbletea.MiddlewareWithProgramHandler(s.program, termenv.Ascii), // innermost: the explorer
-			s.scope,  // the session's lifetime: runners, timers, log
-			s.admit,  // shutdown, rate limit, session limit
-			s.refuse, // exec, no PTY
+			s.explorer, // innermost: the explorer
+			s.scope,    // the session's lifetime: runners, timers, log
+			s.admit,    // shutdown, throttled address, session limit
+			s.refuse,   // exec, no PTY
+			s.track,    // the connection's clock and keepalives
 		)),
 		func(srv *ssh.Server) error {
 			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{"default": s.refuseSubsystem}
-			srv.ConnCallback = func(_ ssh.Context, c net.Conn) net.Conn {
-				if s.conns != nil && !s.conns.allow(c.RemoteAddr()) {
-					s.log.Warn("refused", "remote", c.RemoteAddr(), "reason", "too many connections from this address")
-					return nil // the server closes it before the handshake
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
+			srv.ConnCallback = func(ctx ssh.Context, c net.Conn) net.Conn {
+				if s.closing.Load() {
+					return nil
 				}
-				return c
+				if tc := s.conns.accept(ctx, c); tc != nil {
+					return tc
+				}
+				return nil // the server closes it before the handshake
 			}
 			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
-				if !errors.Is(err, io.EOF) {
-					s.log.Warn("refused", "remote", c.RemoteAddr(), "reason", trimSSH(err))
+				if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+					s.conns.note("refused", "login failed: "+trimSSH(err), hostOf(c.RemoteAddr()))
 				}
 			}
 			return nil
 		},
 	}
-	// Backstops at the connection level; the app-level timeouts come first.
+	// A backstop at the connection level; the session's own timer comes
+	// first.
 	if cfg.MaxDuration > 0 {
 		opts = append(opts, wish.WithMaxTimeout(cfg.MaxDuration+time.Minute))
-	}
-	if cfg.IdleTimeout > 0 {
-		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout+time.Minute))
 	}
 	opts = append(opts, s.access.options()...)
 	s.ssh, err = wish.NewServer(opts...)
@@ -350,13 +396,25 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	})
 	defer stop()
 	<-gone
+	// Sessions still there did not end when told: cut, and logged.
+	s.mu.Lock()
+	for st := range s.sessions {
+		s.log.Warn("stuck session cut at shutdown", "session", st.id, "remote", st.remote, "role", st.role)
+		if c := connOf(st.sess.Context()); c != nil {
+			go c.cut("stuck at shutdown")
+		}
+	}
+	s.mu.Unlock()
 	// Every session has said goodbye: give the clients a moment to hang up
 	// (OpenSSH does at once), then close what is left.
-	grace, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	grace, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	var err error
 	if s.ssh.Shutdown(grace) != nil {
 		err = s.ssh.Close()
+	}
+	if ctx.Err() != nil {
+		err = ctx.Err()
 	}
 	if s.stage != nil {
 		s.stage.close()
@@ -390,80 +448,4 @@ func (s *Server) FrameInterval() time.Duration {
 // runnerOptions are the options of a session's private runner.
 func (s *Server) runnerOptions() live.Options {
 	return live.Options{Speed: s.speed, Paused: s.cfg.Paused, Budget: s.budget}
-}
-
-// refusal ends a session before the explorer starts: one line on stderr,
-// exit status 1, and a log line.
-func (s *Server) refusal(sess ssh.Session, reason, text string) {
-	s.log.Warn("refused", "remote", sess.RemoteAddr(), "user", sess.User(), "reason", reason)
-	fmt.Fprint(sess.Stderr(), "sgdbias: "+text+"\r\n")
-	_ = sess.Exit(1)
-}
-
-// hostHint is how a student should connect, from the address the session
-// came in on.
-func hostHint(sess ssh.Session) string {
-	if a, ok := sess.LocalAddr().(*net.TCPAddr); ok && a.Port != 22 {
-		return fmt.Sprintf("ssh -p %d HOST", a.Port)
-	}
-	return "ssh HOST"
-}
-
-// refuse turns away exec requests and sessions without a terminal.
-func (s *Server) refuse(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		if cmd := sess.RawCommand(); cmd != "" {
-			s.refusal(sess, "exec "+quoteCmd(cmd),
-				"this server runs no commands, only the explorer; connect without one: "+hostHint(sess))
-			return
-		}
-		if _, _, ok := sess.Pty(); !ok {
-			s.refusal(sess, "no pty",
-				"the explorer needs a terminal; connect from one with "+strings.Replace(hostHint(sess), "ssh", "ssh -t", 1))
-			return
-		}
-		next(sess)
-	}
-}
-
-func quoteCmd(c string) string {
-	if len(c) > 40 {
-		c = c[:40] + "…"
-	}
-	return fmt.Sprintf("%q", c)
-}
-
-// refuseSubsystem answers every subsystem request (sftp, …).
-func (s *Server) refuseSubsystem(sess ssh.Session) {
-	s.refusal(sess, "subsystem "+sess.Subsystem(), "no "+sess.Subsystem()+" here: this server only shows the explorer")
-}
-
-// admit applies the shutdown, the per-IP rate and the session limit (a
-// presenter is never turned away by the last two).
-func (s *Server) admit(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		if s.closing.Load() {
-			s.refusal(sess, "shutting down", "the server is shutting down")
-			return
-		}
-		if s.access.isPresenter(sess.PublicKey()) {
-			s.active.Add(1)
-			defer s.active.Add(-1)
-			next(sess)
-			return
-		}
-		if s.limiter != nil {
-			if err := s.limiter.Allow(sess); err != nil {
-				s.refusal(sess, "rate limit", "too many connections from your address; wait a minute and try again")
-				return
-			}
-		}
-		if n := s.active.Add(1); n > int64(s.cfg.MaxSessions) {
-			s.active.Add(-1)
-			s.refusal(sess, "full", fmt.Sprintf("the server is full (%d sessions); try again in a few minutes", s.cfg.MaxSessions))
-			return
-		}
-		defer s.active.Add(-1)
-		next(sess)
-	}
 }

@@ -9,7 +9,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
-	"github.com/charmbracelet/wish/bubbletea"
 
 	"sgdbias/sim/live"
 	"sgdbias/ui"
@@ -30,6 +29,7 @@ type session struct {
 	following atomic.Bool
 	prog      atomic.Pointer[tea.Program]
 	reason    atomic.Pointer[string] // why the server ended the session
+	over      atomic.Bool            // the explorer has returned
 	in        *input
 
 	mu      sync.Mutex
@@ -70,11 +70,13 @@ func (s *Server) scope(next ssh.Handler) ssh.Handler {
 
 		next(sess) // the explorer runs here
 
+		st.over.Store(true)
 		st.finish()
 		reason := "quit"
 		if r := st.reason.Load(); r != nil {
 			reason = *r
-			fmt.Fprint(sess, "sgdbias: "+reason+"\r\n")
+			fmt.Fprint(sess.Stderr(), "sgdbias: "+reason+"\r\n")
+			_ = sess.Exit(1) // the server ended it: the client's ssh says so too
 		} else if sess.Context().Err() != nil {
 			reason = "connection closed"
 		}
@@ -88,7 +90,9 @@ func (s *Server) scope(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// finish stops everything the session started.
+// finish stops everything the session started. A runner that does not
+// stop within stopWait is logged and left to stop on its own: the session
+// and its place are freed anyway.
 func (st *session) finish() {
 	st.mu.Lock()
 	st.ended = true
@@ -97,9 +101,25 @@ func (st *session) finish() {
 	st.mu.Unlock()
 	st.cancel()
 	for r := range runners {
-		r.Stop()
+		go r.Stop()
+	}
+	for r := range runners {
+		select {
+		case <-r.Done():
+		case <-time.After(stopWait):
+			st.srv.log.Error("a simulation did not stop", "session", st.id)
+			return
+		}
 	}
 }
+
+// stopWait is how long the end of a session waits for its simulations,
+// and cutWait how long an ending session may take before its connection is
+// closed under it.
+const (
+	stopWait = 5 * time.Second
+	cutWait  = 5 * time.Second
+)
 
 // adopt makes the session own r (stopped when it ends); false when the
 // session has already ended.
@@ -138,7 +158,9 @@ type endMsg struct {
 	notice bool // show the reason on the screen for a moment first
 }
 
-// end asks the explorer to quit; the reason is printed once it has.
+// end asks the explorer to quit; the reason is printed once it has. A
+// session that has not ended cutWait later (its output stuck behind a
+// client that reads nothing, say) has its connection closed under it.
 func (st *session) end(reason string, notice bool) {
 	if !st.reason.CompareAndSwap(nil, &reason) {
 		return
@@ -148,81 +170,25 @@ func (st *session) end(reason string, notice bool) {
 	} else {
 		st.cancel()
 	}
+	wait := cutWait
+	if notice {
+		wait += time.Second
+	}
+	time.AfterFunc(wait, st.cutIfStuck)
 }
 
-// program builds the session's explorer (bubbletea.ProgramHandler).
-func (s *Server) program(sess ssh.Session) *tea.Program {
-	s.mu.Lock()
-	st := s.bySSH[sess] // not the connection's context: it is shared by the connection's sessions
-	s.mu.Unlock()
-	if st == nil {
-		return nil
+// cutIfStuck closes the connection of a session that did not end when
+// told to.
+func (st *session) cutIfStuck() {
+	if st.over.Load() {
+		return
 	}
-	st.in = newInput(sess, st.ctx.Done())
-	// The renderer asks the terminal for its background; a terminal that
-	// does not answer within a second is taken as dark.
-	st.in.deadline(time.Now().Add(time.Second))
-	r := bubbletea.MakeRenderer(querySession{Session: sess, in: st.in})
-	st.in.deadline(time.Time{})
-
-	opt := ui.Options{Renderer: r, LogTime: s.cfg.LogTime, FrameInterval: s.FrameInterval}
-	if s.cfg.ExportDir == "" {
-		opt.NoExport = "export and save are off on this server (the lecturer can allow them)"
+	st.srv.log.Warn("stuck session cut", "session", st.id, "remote", st.remote, "role", st.role, "reason", *st.reason.Load())
+	if c := connOf(st.sess.Context()); c != nil {
+		c.cut("session stuck after: " + *st.reason.Load())
 	} else {
-		opt.ExportDir, opt.Confine = s.cfg.ExportDir, true
+		st.sess.Close()
 	}
-	var eng ui.Engine
-	switch st.role {
-	case rolePresenter:
-		eng = s.stage.runner
-		s.stage.presenters.Add(1)
-		context.AfterFunc(st.ctx, func() { s.stage.presenters.Add(-1) })
-		opt.Status = func() string { return plural(s.stage.followers(), "session follows", "sessions follow") }
-	case roleFollower:
-		opt.Stage = follower{st: s.stage, sess: st}
-		st.following.Store(true)
-		opt.Status = func() string {
-			if s.stage.presenters.Load() == 0 {
-				return "presenter offline"
-			}
-			return ""
-		}
-	default:
-		runner, err := live.Start(s.cfg.Scenario, s.runnerOptions())
-		if err != nil {
-			s.log.Error("cannot start the simulation", "session", st.id, "err", err)
-			fmt.Fprint(sess.Stderr(), "sgdbias: the simulation could not start: "+err.Error()+"\r\n")
-			return nil
-		}
-		if !st.adopt(runner) {
-			runner.Stop()
-			return nil
-		}
-		eng = runner
-	}
-	m := &model{Model: ui.New(eng, opt), st: st}
-	if pty, _, ok := sess.Pty(); ok {
-		m.Model.Update(tea.WindowSizeMsg{Width: pty.Window.Width, Height: pty.Window.Height})
-	}
-
-	// The program's context ends a second after the session's, so that the
-	// middleware's Quit ends it cleanly first; the context is a backstop.
-	pctx, pcancel := context.WithCancel(context.Background())
-	context.AfterFunc(st.ctx, func() { time.AfterFunc(time.Second, pcancel) })
-	p := tea.NewProgram(m,
-		tea.WithInput(st.in), tea.WithOutput(sess),
-		tea.WithAltScreen(), tea.WithFPS(s.cfg.FPS),
-		tea.WithContext(pctx), tea.WithoutSignalHandler(),
-	)
-	st.prog.Store(p)
-	if r := st.reason.Load(); r != nil { // ended while starting
-		go p.Send(endMsg{reason: *r})
-	}
-	go st.watch()
-	if st.role == roleFollower {
-		go st.forward(p)
-	}
-	return p
 }
 
 func plural(n int, one, many string) string {
@@ -232,30 +198,53 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// watch ends the session after IdleTimeout without a key press or after
-// MaxDuration.
+// watch ends the session after MaxDuration, or after IdleTimeout without a
+// key press once it has warned (a quarter of the timeout before, at most a
+// minute; the warning stays on the screen at least half that long, however
+// late a loaded machine checks); presenters and followers of the stage are
+// never idle.
 func (st *session) watch() {
 	cfg := st.srv.cfg
 	every := time.Second
 	if cfg.IdleTimeout > 0 {
-		every = min(every, max(cfg.IdleTimeout/10, 10*time.Millisecond))
+		every = min(every, max(cfg.IdleTimeout/20, 10*time.Millisecond))
 	}
+	warnAt := cfg.IdleTimeout - min(cfg.IdleTimeout/4, time.Minute)
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var warned int64 // the last key press warned about
+	var warnedAt time.Time
 	for {
 		select {
 		case <-st.ctx.Done():
 			return
 		case now := <-t.C:
-			if cfg.IdleTimeout > 0 && st.role != rolePresenter && now.Sub(time.Unix(0, st.lastKey.Load())) >= cfg.IdleTimeout {
-				st.end(fmt.Sprintf("session closed after %s without a key press", roundDuration(cfg.IdleTimeout)), false)
-				return
-			}
 			if cfg.MaxDuration > 0 && now.Sub(st.start) >= cfg.MaxDuration {
 				st.end(fmt.Sprintf("session closed: the longest a session may last is %s", roundDuration(cfg.MaxDuration)), false)
 				return
 			}
+			if cfg.IdleTimeout <= 0 || st.role == rolePresenter || st.following.Load() {
+				continue
+			}
+			last := st.lastKey.Load()
+			idle := now.Sub(time.Unix(0, last))
+			switch {
+			case idle >= cfg.IdleTimeout && warned == last && now.Sub(warnedAt) >= (cfg.IdleTimeout-warnAt)/2:
+				st.end(fmt.Sprintf("session closed after %s without a key press", roundDuration(cfg.IdleTimeout)), false)
+				return
+			case idle >= warnAt && warned != last:
+				warned, warnedAt = last, now
+				st.notice(fmt.Sprintf("no key pressed for %s: this session closes in %s unless you press a key",
+					roundDuration(idle.Round(time.Second/10)), roundDuration((cfg.IdleTimeout-idle).Round(time.Second/10))), true)
+			}
 		}
+	}
+}
+
+// notice shows a line on the session's screen without waiting for it.
+func (st *session) notice(text string, isErr bool) {
+	if p := st.prog.Load(); p != nil {
+		go p.Send(ui.NoticeMsg{Text: text, IsErr: isErr})
 	}
 }
 
@@ -267,61 +256,4 @@ func roundDuration(d time.Duration) string {
 		return fmt.Sprintf("%d min", d/time.Minute)
 	}
 	return d.Round(10 * time.Millisecond).String()
-}
-
-// forward turns the stage's pokes into refreshes of a follower's screen, at
-// most one per frame interval, while it follows.
-func (st *session) forward(p *tea.Program) {
-	sub := st.srv.stage.subscribe()
-	defer st.srv.stage.unsubscribe(sub)
-	for {
-		select {
-		case <-st.ctx.Done():
-			return
-		case <-sub:
-		}
-		if !st.following.Load() {
-			continue
-		}
-		p.Send(ui.Refresh()) // returns when taken or when the program ends
-		select {
-		case <-st.ctx.Done():
-			return
-		case <-time.After(st.srv.FrameInterval()):
-		}
-	}
-}
-
-// model is the explorer with what the server adds: key presses reset the
-// idle clock, and the server can end the session.
-type model struct {
-	*ui.Model
-	st     *session
-	ending bool
-}
-
-type quitMsg struct{}
-
-func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.KeyMsg:
-		m.st.lastKey.Store(time.Now().UnixNano())
-		if m.ending {
-			return m, nil
-		}
-	case endMsg:
-		if m.ending {
-			return m, nil
-		}
-		m.ending = true
-		if msg.notice {
-			m.Model.Update(ui.NoticeMsg{Text: msg.reason + " — goodbye", IsErr: true})
-			return m, tea.Tick(time.Second, func(time.Time) tea.Msg { return quitMsg{} })
-		}
-		return m, tea.Quit
-	case quitMsg:
-		return m, tea.Quit
-	}
-	_, cmd := m.Model.Update(msg)
-	return m, cmd
 }

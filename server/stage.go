@@ -23,6 +23,8 @@ type stage struct {
 	mu         sync.Mutex
 	subs       map[chan struct{}]struct{}
 	presenters atomic.Int32
+	selected   atomic.Pointer[string] // the presenter's selected parameter
+	msg        atomic.Pointer[string] // the presenter's message to the room
 	done       chan struct{}
 	finished   chan struct{}
 }
@@ -62,6 +64,36 @@ func (s *stage) fanOut() {
 		default: // already poked: it will read the latest snapshot anyway
 		}
 	}
+}
+
+// setSelected records the presenter's selected parameter and, when it
+// changed, pokes the followers.
+func (s *stage) setSelected(name string) {
+	if old := s.selected.Load(); old != nil && *old == name {
+		return
+	}
+	s.selected.Store(&name)
+	s.fanOut()
+}
+
+func (s *stage) selectedParam() string {
+	if p := s.selected.Load(); p != nil {
+		return *p
+	}
+	return "γ"
+}
+
+// setMessage sets the presenter's message to the room (empty: none).
+func (s *stage) setMessage(text string) {
+	s.msg.Store(&text)
+	s.fanOut()
+}
+
+func (s *stage) message() string {
+	if p := s.msg.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 func (s *stage) subscribe() chan struct{} {

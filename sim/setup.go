@@ -103,9 +103,9 @@ type Horizon struct {
 	Tol   float64 `json:"tol"`
 }
 
-// The horizon's bounds: beyond MaxTime GF's work (which grows with the
-// continuous time, whatever γ is) is out of reach; MaxSteps bounds a run's
-// step count.
+// The horizon's bounds (the messages write them 1e12 and 1e13): beyond
+// MaxTime GF's work (which grows with the continuous time, whatever γ is)
+// is out of reach; MaxSteps bounds a run's step count.
 const (
 	MaxTime  = 1e12
 	MaxSteps = 1e13
@@ -128,11 +128,11 @@ func (h Horizon) End(dt float64) float64 {
 func (h Horizon) Validate() error {
 	switch {
 	case !(h.Time >= 0 && h.Time <= MaxTime):
-		return param.OutOfRange(param.Time, h.Time, "0 < T ≤ %g", MaxTime)
+		return param.OutOfRange(param.Time, h.Time, "0 < T ≤ 1e12")
 	case h.Steps < 0 || h.Steps > MaxSteps:
-		return param.OutOfRange(param.Steps, h.Steps, "1 ≤ K ≤ %g", MaxSteps)
+		return param.OutOfRange(param.Steps, h.Steps, "1 ≤ K ≤ 1e13")
 	case h.Time == 0 && h.Steps == 0:
-		return param.Errorf(param.Time, "", "the horizon is not set", "a time 0 < T ≤ %g or a step count 1 ≤ K ≤ %g", MaxTime, MaxSteps)
+		return param.Errorf(param.Time, "", "the horizon is not set", "a time 0 < T ≤ 1e12 or a step count 1 ≤ K ≤ 1e13")
 	case !(h.Tol >= 0 && h.Tol < 1e300):
 		return param.Errorf(param.Tol, h.Tol, "", "a finite number ≥ 0")
 	}
@@ -144,7 +144,7 @@ func (h Horizon) Validate() error {
 func (h Horizon) CheckEnd(step float64) error {
 	if end := h.End(step); end > MaxTime {
 		return param.Errorf(param.Steps, h.Steps, fmt.Sprintf("steps of γ = %g reach time %.3g", step, end),
-			"up to time %g (fewer steps, a smaller γ, or a time)", MaxTime)
+			"up to time 1e12 (fewer steps, a smaller γ, or a time)")
 	}
 	return nil
 }

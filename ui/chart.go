@@ -194,6 +194,9 @@ func (c *Chart) collect(s *live.Snapshot, ax live.Axis, cols int) []plotSeries {
 			out = append([]plotSeries{{lo: v, hi: v, glyph: asciigraph.CreateCharSet(glyphGFLimit), color: refCol, ref: true}}, out...)
 		}
 	}
+	if len(out) > 0 {
+		out = append(c.staircaseSeries(s, cols), out...)
+	}
 	return out
 }
 
@@ -303,6 +306,7 @@ func (c *Chart) axisLine(s *live.Snapshot, ax live.Axis, cols int) string {
 	for _, col := range tickColumns(cols) {
 		cells[col] = "┬"
 	}
+	jumps := c.staircaseJumps(s, ax, cols)
 	marked := make([]bool, cols)
 	for _, m := range s.Markers {
 		if col, ok := ax.Column(m.Time, cols); ok {
@@ -313,9 +317,12 @@ func (c *Chart) axisLine(s *live.Snapshot, ax live.Axis, cols int) string {
 	b.WriteString(strings.Repeat(" ", plotLeft-1))
 	b.WriteString("└")
 	for i, cell := range cells {
-		if marked[i] {
+		switch {
+		case marked[i]:
 			b.WriteString(st.Notice.Render(markerGlyph))
-		} else {
+		case jumps != nil && jumps[i]:
+			b.WriteString(st.Ref.Render(jumpGlyph))
+		default:
 			b.WriteString(cell)
 		}
 	}

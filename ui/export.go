@@ -15,14 +15,14 @@ import (
 // exportCmd writes the snapshot's decimated trajectories to a new CSV file
 // in dir, named after the time, atomically and without overwriting: if
 // the name is taken, a counter is added.
-func exportCmd(s *live.Snapshot, dir string, now time.Time) tea.Cmd {
+func exportCmd(s *live.Snapshot, dir string, now time.Time, write writeFunc) tea.Cmd {
 	return func() tea.Msg {
-		path, err := exportCSV(s, dir, now)
+		path, err := exportCSV(s, dir, now, write)
 		return exportedMsg{path: path, err: err}
 	}
 }
 
-func exportCSV(s *live.Snapshot, dir string, now time.Time) (string, error) {
+func exportCSV(s *live.Snapshot, dir string, now time.Time, write writeFunc) (string, error) {
 	base := "sgdbias-" + now.Format("20060102-150405")
 	for i := 1; i <= 1000; i++ {
 		name := base + ".csv"
@@ -30,7 +30,7 @@ func exportCSV(s *live.Snapshot, dir string, now time.Time) (string, error) {
 			name = fmt.Sprintf("%s-%d.csv", base, i)
 		}
 		path := filepath.Join(dir, name)
-		err := atomicfile.Write(path, false, s.WriteCSV)
+		err := write(path, false, s.WriteCSV)
 		if errors.Is(err, atomicfile.ErrExists) {
 			continue
 		}

@@ -130,7 +130,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if m.snap != nil {
-			return m, exportCmd(m.snap, m.opt.ExportDir, m.opt.Now())
+			return m, exportCmd(m.snap, m.opt.ExportDir, m.opt.Now(), m.writer())
 		}
 	case key.Matches(msg, k.Save):
 		if m.opt.NoExport != "" {
@@ -139,6 +139,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		if m.snap != nil {
 			m.save.start(&m.common, m.snap, m.sent)
+			m.save.writeFile = m.writer()
 		}
 	case key.Matches(msg, k.Presets):
 		if m.readOnly() {

@@ -48,6 +48,9 @@ type Options struct {
 	Confine bool
 	// NoExport, when not empty, turns x and s off and is the reason shown.
 	NoExport string
+	// Files, when set, stores the exports and saves instead of ExportDir
+	// (a remote session's own folder); it implies Confine.
+	Files Files
 	// Now is the clock used to name exported files (default time.Now).
 	Now func() time.Time
 
@@ -109,6 +112,7 @@ type Model struct {
 	lastMarker   live.Marker
 	gen          uint64
 	shown        int
+	stairShown   bool // the strip has the current saddle's row
 	bannerOn     bool
 	gridKey      [4]int
 	gridCache    string
@@ -125,6 +129,9 @@ func New(eng Engine, opt Options) *Model {
 	}
 	if opt.ExportDir == "" {
 		opt.ExportDir = "."
+	}
+	if opt.Files != nil {
+		opt.Confine = true
 	}
 	m := &Model{common: NewCommon(opt.Renderer), eng: eng, opt: opt, logTime: opt.LogTime}
 	if opt.Stage != nil {
@@ -317,7 +324,8 @@ func (m *Model) take(s *live.Snapshot) {
 	m.header.snap, m.header.speed = s, m.speed
 	m.values.snap, m.banner.snap = s, s
 	m.strip.Update(s)
-	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight {
+	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight ||
+		(s.Refs.Staircase != nil) != m.stairShown {
 		m.layout()
 	}
 	m.updateCharts()
@@ -339,6 +347,7 @@ func (m *Model) layout() {
 	m.help.Width = w
 	if m.snap != nil {
 		m.shown = len(m.snap.Enabled())
+		m.stairShown = m.snap.Refs.Staircase != nil
 	}
 	m.bannerOn = m.banner.Active()
 	if m.tooSmall || w == 0 {
@@ -390,6 +399,9 @@ func (m *Model) stripLines(h int) int {
 	fixed := 1
 	if m.snap == nil || m.snap.Problem.HasBetaStar {
 		fixed = 2
+	}
+	if m.stairShown {
+		fixed++ // the current saddle's row
 	}
 	fit := 1
 	if h >= 34 {

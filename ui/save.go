@@ -51,6 +51,8 @@ type savePrompt struct {
 	// pending is a write waiting for sc, with its overwrite answer.
 	pending   bool
 	overwrite bool
+	// writeFile writes the file (see Model.writer).
+	writeFile writeFunc
 }
 
 // savedMsg reports the end of a save.
@@ -88,7 +90,7 @@ func (p *savePrompt) write(overwrite bool) tea.Cmd {
 		p.pending, p.overwrite = true, overwrite
 		return nil
 	}
-	return saveCmd(*p.sc, p.path, overwrite)
+	return saveCmd(*p.sc, p.path, overwrite, p.writeFile)
 }
 
 // flush starts a held write once its scenario is known.
@@ -97,11 +99,15 @@ func (p *savePrompt) flush() tea.Cmd {
 		return nil
 	}
 	p.pending = false
-	return saveCmd(*p.sc, p.path, p.overwrite)
+	return saveCmd(*p.sc, p.path, p.overwrite, p.writeFile)
 }
 
 // view renders the prompt in place of the status line.
-func (p *savePrompt) view(st *Styles, w int) string {
+func (p *savePrompt) view(st *Styles, w int, confine bool) string {
+	shown := p.path
+	if confine { // a remote session: names only, never the server's paths
+		shown = filepath.Base(p.path)
+	}
 	var line string
 	switch p.mode {
 	case saveNaming:
@@ -110,9 +116,9 @@ func (p *savePrompt) view(st *Styles, w int) string {
 			line += " " + st.Error.Render("✗ "+p.err)
 		}
 	case saveConfirm:
-		line = st.Error.Render(p.path + " exists: overwrite? y/n")
+		line = st.Error.Render(shown + " exists: overwrite? y/n")
 	case saveWriting:
-		line = st.Dim.Render("saving " + p.path + "…")
+		line = st.Dim.Render("saving " + shown + "…")
 	}
 	return fitBlock([]string{line}, w, 1)
 }
@@ -203,9 +209,9 @@ func (m *Model) savePath(name string) (string, error) {
 	return filepath.Join(m.opt.ExportDir, name), nil
 }
 
-func saveCmd(sc presets.Scenario, path string, overwrite bool) tea.Cmd {
+func saveCmd(sc presets.Scenario, path string, overwrite bool, write writeFunc) tea.Cmd {
 	return func() tea.Msg {
-		err := atomicfile.Write(path, overwrite, func(w io.Writer) error { return WriteScenario(w, sc) })
+		err := write(path, overwrite, func(w io.Writer) error { return WriteScenario(w, sc) })
 		if errors.Is(err, atomicfile.ErrExists) {
 			return savedMsg{path: path, exists: true}
 		}

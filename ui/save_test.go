@@ -50,7 +50,7 @@ func TestSaveScenario(t *testing.T) {
 	}
 	want := paper()
 	if *sc.N != 40 || *sc.D != 100 || *sc.S != 5 || sc.BetaStar != "pm1" || sc.Features != "iso" || *sc.Seed != 1 ||
-		*sc.Alpha != 0.1 || *sc.Step != 0.05 || !sc.Noise.FollowsStep || *sc.Batch != 2 || sc.Algos != "gf,gd,sgf,sgd" ||
+		*sc.Alpha != 0.1 || *sc.Step != 0.05 || !sc.Noise.FollowsStep || *sc.Batch != 2 || sc.Algos != "gf,sgf,gd,sgd" ||
 		*sc.Steps != want.Horizon.Steps || sc.Time != nil {
 		t.Errorf("saved %+v", sc)
 	}

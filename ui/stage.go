@@ -105,6 +105,7 @@ func (m *Model) setEngine(e Engine) {
 	m.eng = e
 	m.snap = nil
 	m.sent = 0
+	m.save.want = 0 // a save under way takes the new engine's scenario
 	m.gen, m.noticeSeq, m.lastMarker = 0, 0, live.Marker{}
 	for _, c := range m.charts {
 		c.key = chartKey{}

@@ -75,6 +75,9 @@ func (s *Strip) View() string {
 	if snap.StarTop != nil {
 		lines = append(lines, s.row(st.Title.Render("β*"), labelW, snap.StarTop[:ncol], nil))
 	}
+	if row, ok := s.saddleRow(labelW, ncol); ok {
+		lines = append(lines, row)
+	}
 	for _, r := range runs {
 		name := algoLabel(r.Algo)
 		lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render(name)+" β_t", labelW, r.Top[:ncol], snap.StarTop))
@@ -96,6 +99,9 @@ func (s *Strip) rows() []*live.Run {
 	fixed := 1
 	if s.snap.StarTop != nil {
 		fixed = 2
+	}
+	if s.snap.Refs.Staircase != nil {
+		fixed++ // the current saddle's row
 	}
 	fit := max(1, (s.height-fixed)/2)
 	if len(runs) <= fit {

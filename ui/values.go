@@ -143,6 +143,9 @@ func (t *ValueTable) addAside(lines []string, used int) []string {
 	if s.Refs.HasGFLimit {
 		aside = append(aside, st.Ref.Render(glyphGFLimit+glyphGFLimit+" GF limit "+sigValue(s.Refs.GFLimitL1)))
 	}
+	if text := staircaseLegend(s); text != "" {
+		aside = append(aside, st.Ref.Render(text))
+	}
 	if !s.Refs.Ready {
 		aside = append(aside, st.Dim.Render("(solving references…)"))
 	}

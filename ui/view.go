@@ -83,7 +83,7 @@ func (m *Model) footer() string {
 	w := m.common.Width
 	switch {
 	case m.save.active():
-		line := m.save.view(st, w)
+		line := m.save.view(st, w, m.opt.Confine)
 		if hint := m.help.ShortHelpView(m.save.help(m.common.Keys)); lipgloss.Width(strings.TrimRight(line, " "))+3+lipgloss.Width(hint) <= w {
 			line = strings.TrimRight(line, " ") + "   " + hint
 		}

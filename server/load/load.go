@@ -90,6 +90,8 @@ type Report struct {
 	// (tab) and KeySim (space, through the runner) split it.
 	KeyToFrame, KeyUI, KeySim Quantiles
 	KeysLost                  int // presses whose effect never showed (within 5 s)
+	// PresenterKey is the presenter's key-to-frame (tab), with a stage.
+	PresenterKey Quantiles
 	// RSSBefore and RSSLoaded are the server's resident memory before the
 	// sessions and with all of them open (0: not measured).
 	RSSBefore, RSSLoaded int64
@@ -116,6 +118,9 @@ func (r *Report) Print(w io.Writer) {
 	if r.KeySim.N > 0 {
 		fmt.Fprintf(w, "  tab (screen only) %v\n", r.KeyUI)
 		fmt.Fprintf(w, "  space (runner)    %v\n", r.KeySim)
+	}
+	if r.PresenterKey.N > 0 {
+		fmt.Fprintf(w, "presenter key→frame %v\n", r.PresenterKey)
 	}
 	fmt.Fprintf(w, "keys lost           %d\n", r.KeysLost)
 	if r.CPU > 0 {
@@ -181,13 +186,15 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		rep.RSSBefore = rss(opt.PID)
 	}
 
+	var p *session
 	if opt.Presenter != nil {
 		if opt.Presenter.HostKeyCallback == nil {
 			opt.Presenter.HostKeyCallback = gossh.InsecureIgnoreHostKey()
 		}
 		popt := opt
 		popt.Client = opt.Presenter
-		p, err := connect(popt, -1)
+		var err error
+		p, err = connect(popt, -1)
 		if err != nil {
 			return rep, fmt.Errorf("load: presenter: %w", err)
 		}
@@ -247,6 +254,13 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 			s.typeKeys(mctx, opt.KeyEvery, opt.Presenter == nil)
 		}()
 	}
+	if p != nil { // the presenter moves through the parameters (tab)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.typeKeys(mctx, opt.KeyEvery/2, false)
+		}()
+	}
 	<-mctx.Done()
 	if opt.Loaded != nil {
 		opt.Loaded()
@@ -275,6 +289,12 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		s.mu.Unlock()
 	}
 	keys = append(append(keys, ui...), sim...)
+	if p != nil {
+		p.mu.Lock()
+		rep.PresenterKey = quantiles(p.keyUI)
+		rep.KeysLost += p.lost
+		p.mu.Unlock()
+	}
 	rep.FrameInterval, rep.KeyToFrame, rep.KeyUI, rep.KeySim = quantiles(intervals), quantiles(keys), quantiles(ui), quantiles(sim)
 	rep.FPS = float64(frames) / float64(len(sessions)) / rep.Window.Seconds()
 	return rep, nil

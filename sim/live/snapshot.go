@@ -96,6 +96,9 @@ type References struct {
 	MinL1, MinL1TestError float64
 	HasMinL1              bool
 	Err                   string
+	// Staircase is the saddle-to-saddle prediction of GF for α ≤
+	// StaircaseMaxAlpha (theory.md §9), nil otherwise or while solving.
+	Staircase *Staircase
 }
 
 // Notice is a message for the user (a refused command, a solver failure).

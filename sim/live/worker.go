@@ -119,6 +119,7 @@ func solveRefs(ctx context.Context, p *problem.Problem, in sim.Init) (References
 	if len(solved.Errs) > 0 {
 		refs.Err = solved.Errs[0].Error()
 	}
+	refs.Staircase = solveStaircase(ctx, p, in.LogAlpha())
 	return refs, solved.GFLimit
 }
 

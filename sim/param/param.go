@@ -43,6 +43,7 @@ const (
 
 	Reps   Name = "reps"
 	Metric Name = "metric"
+	Band   Name = "band"
 	Shard  Name = "shard"
 )
 

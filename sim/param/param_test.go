@@ -3,6 +3,9 @@ package param
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,5 +44,28 @@ func TestRename(t *testing.T) {
 	plain := errors.New("disk full")
 	if Rename(plain, flag) != plain || Rename(nil, flag) != nil {
 		t.Error("other errors must pass unchanged")
+	}
+}
+
+// The engine never speaks in flags: no "--name" in sim's non-test code; the
+// front ends rename parameters (see Rename).
+func TestNoFlagNamesInTheEngine(t *testing.T) {
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.Contains(line, `"--`) || strings.Contains(line, "`--") {
+				t.Errorf("%s:%d: a flag name in the engine: %s", path, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,15 +1,16 @@
 package sweep
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
 	"sgdbias/sim"
+	"sgdbias/sim/param"
 )
 
 // Band is how a figure shows the spread of the runs at one point: a centre
@@ -34,7 +35,7 @@ func ParseBand(s string) (Band, error) {
 			return b, nil
 		}
 	}
-	return "", fmt.Errorf("--band: %q is not allowed; want sd, sem, iqr or geo", s)
+	return "", param.Errorf(param.Band, strconv.Quote(s), "", "sd, sem, iqr or geo")
 }
 
 // Centre names the bar's centre, Bar its ends, briefly, for a figure.

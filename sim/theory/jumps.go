@@ -4,8 +4,10 @@ import "math"
 
 // jumpFloorRatio stands in for a zero loss of the last plateau when placing
 // the midpoint of the last jump: that jump is marked where the loss is
-// √(1e-6)·L = 1e-3·L of the plateau before it.
-const jumpFloorRatio = 1e-6
+// √(1e-2)·L = L/10 of the plateau before it. The loss then decays
+// exponentially at a rate set by the last support, which can be slow; a
+// deeper level would time that decay rather than the jump.
+const jumpFloorRatio = 1e-2
 
 // JumpThreshold returns the loss level whose first downward crossing marks
 // jump k (1 ≤ k ≤ Jumps()) in a run: the geometric midpoint of the plateaus

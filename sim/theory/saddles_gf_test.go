@@ -1,6 +1,7 @@
 package theory_test
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -21,26 +22,6 @@ func staircaseProblem(t testing.TB) *problem.Problem {
 		t.Fatal(err)
 	}
 	return p
-}
-
-// gfLossSeries runs GF from α to time end and records (t, L) at every
-// accepted adaptive step, so that jumps are resolved as finely as the
-// integrator resolves them.
-func gfLossSeries(t testing.TB, p *problem.Problem, alpha, end float64) (times, losses []float64) {
-	t.Helper()
-	in := sim.UniformInit(alpha, p.D)
-	m, err := sim.NewGF(p, in, sim.Params{Step: 1, Batch: 1}, sim.DefaultGFTolerance)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := sim.NewSampler(p, in)
-	for m.State().Time < end {
-		times, losses = append(times, m.State().Time), append(losses, s.Loss(m))
-		if err := m.Step(); err != nil {
-			t.Fatalf("α = %g, t = %g, loss %g: %v", alpha, m.State().Time, s.Loss(m), err)
-		}
-	}
-	return append(times, m.State().Time), append(losses, s.Loss(m))
 }
 
 // TestGFJumpTimesApproachSchedule is theory.md §9 check (b): GF's measured
@@ -64,10 +45,10 @@ func TestGFJumpTimesApproachSchedule(t *testing.T) {
 		prev[i] = math.Inf(1)
 	}
 	for _, alpha := range alphas {
-		// Run a little past the sixth jump so that the fifth is complete.
-		end := 1.1 * sc.JumpTime(jumps+1, alpha)
-		times, losses := gfLossSeries(t, p, alpha, end)
-		measured := sc.MeasureJumps(times, losses)
+		measured, err := sim.GFJumpTimes(context.Background(), p, sc, alpha, jumps)
+		if err != nil {
+			t.Fatalf("α = %g: %v", alpha, err)
+		}
 		if len(measured) < jumps {
 			t.Fatalf("α = %g: only %d jumps measured", alpha, len(measured))
 		}

@@ -209,3 +209,25 @@ func TestSaddlesCancelled(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// TestSaddlesExactTie: two orthogonal columns equally correlated with y reach
+// the boundary at the same τ and join in one jump (theory.md §9 step 2):
+// X = [e₁ e₂ c₃ c₄] with y = (1, 1), so g(0) = −(1, 1, …)/2 on the first two
+// and τ₁ = 1/(1/2) = 2; the single saddle is β = (1, 1, 0, 0).
+func TestSaddlesExactTie(t *testing.T) {
+	x := []float64{
+		1, 0, 0.3, -0.2,
+		0, 1, 0.1, 0.25,
+	}
+	sc := mustSchedule(t, NewSolver(2, 4, x, []float64{1, 1}))
+	if sc.Jumps() != 1 {
+		t.Fatalf("%d jumps, want 1", sc.Jumps())
+	}
+	s1 := sc.Saddles[1]
+	if s1.Tau != 2 || len(s1.Enter) != 2 || s1.Enter[0] != (SignedIndex{0, 1}) || s1.Enter[1] != (SignedIndex{1, 1}) {
+		t.Errorf("τ₁ = %v, enter %v; want 2 and 0+, 1+", s1.Tau, s1.Enter)
+	}
+	if math.Abs(s1.Beta[0]-1) > 1e-15 || math.Abs(s1.Beta[1]-1) > 1e-15 || s1.Beta[2] != 0 || s1.Beta[3] != 0 {
+		t.Errorf("β¹ = %v, want (1, 1, 0, 0)", s1.Beta)
+	}
+}

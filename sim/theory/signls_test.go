@@ -102,11 +102,12 @@ func TestSignLSAllocatesNothing(t *testing.T) {
 func TestMeasureJumps(t *testing.T) {
 	sc := Schedule{Saddles: []Saddle{{Loss: 4}, {Tau: 1, Loss: 1}, {Tau: 2, Loss: 0}}}
 	// Loss 4 until t = 10, then 1 until t = 20, then 0: the levels 2 and
-	// 1e-3 are crossed on the drops, interpolated in ln L.
+	// 0.1 are crossed on the drops, interpolated in ln L (linearly in L
+	// towards 0).
 	times := []float64{0, 9, 11, 19, 21}
 	losses := []float64{4, 4, 1, 1, 0}
 	got := sc.MeasureJumps(times, losses)
-	want := []float64{10, 19 + 2*(1-1e-3)}
+	want := []float64{10, 19 + 2*(1-0.1)}
 	if len(got) != 2 || math.Abs(got[0]-want[0]) > 1e-12 || math.Abs(got[1]-want[1]) > 1e-12 {
 		t.Fatalf("got %v, want %v", got, want)
 	}
