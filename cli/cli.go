@@ -34,9 +34,10 @@ Usage:
   sgdbias serve [flags]      serve the explorer over SSH (lecture mode)
   sgdbias data [flags]       write a generated problem as JSON or CSV
   sgdbias presets            list the named scenarios
-  sgdbias version            print the version
+  sgdbias version            print the version (also: sgdbias --version)
 
-Run 'sgdbias COMMAND -h' for the flags of a command.
+Run 'sgdbias help COMMAND' or 'sgdbias COMMAND -h' for the flags of a
+command, with examples.
 α follows the seed paper's convention: β = w₊² − w₋², w₊(0) = w₋(0) = α.
 `
 
