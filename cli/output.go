@@ -88,8 +88,12 @@ func checkRunMemory(s sim.Setup, references bool) error {
 	if s.Data != nil {
 		n, d = s.Data.N, s.Data.D
 	}
-	need := runMemory(float64(n), float64(d), len(s.Algos), references)
-	return memoryCheck(need, fmt.Sprintf("n = %d, d = %d with %d algorithms", n, d, len(s.Algos)), memoryAvailable)
+	need := runMemory(float64(n), float64(d), s.Algos, references)
+	what := fmt.Sprintf("n = %d, d = %d with %d algorithm", n, d, len(s.Algos))
+	if len(s.Algos) != 1 {
+		what += "s"
+	}
+	return memoryCheck(need, what, memoryAvailable)
 }
 
 // checkLoadMemory refuses, before reading it, a --data file whose parsing

@@ -15,23 +15,30 @@ import (
 
 // Memory model of a headless run, fitted to peak resident sizes measured
 // with /usr/bin/time on generated problems (n = 1…400, d = 4e4…4e5; within
-// 10% of each measurement and of a 12 GB peak at n = 1, d = 5e7):
-// the runtime's base, X with the buffers that build it, per algorithm its
-// state (some copy X) and per reference solve its work vectors.
+// 5% of each, and of a 12.2 GB peak at n = 1, d = 5e7 with the
+// references): the runtime's base, X with the buffers that build it, per
+// algorithm its state (minibatch methods also copy X) and the reference
+// solves' work vectors.
 const (
 	memBase        = 16 << 20 // bytes
 	memPerEntry    = 16       // bytes per entry of X (X and its build buffers)
-	memPerCoord    = 100      // bytes per coordinate shared by every run
-	memAlgoEntry   = 8        // bytes per entry of X per algorithm
+	memPerCoord    = 80       // bytes per coordinate shared by every run
+	memBatchEntry  = 8        // bytes per entry of X per minibatch algorithm
 	memAlgoCoord   = 128      // bytes per coordinate per algorithm
 	memRefsEntry   = 8        // bytes per entry of X for the reference solves
-	memRefsCoord   = 64       // bytes per coordinate for the reference solves
+	memRefsCoord   = 16       // bytes per coordinate for the reference solves
 	memLoadPerByte = 3        // peak bytes per byte of a --data file while parsing
 )
 
 // runMemory estimates the peak memory of running algos on an n×d problem.
-func runMemory(n, d float64, algos int, references bool) float64 {
-	need := memBase + memPerEntry*n*d + memPerCoord*d + float64(algos)*(memAlgoEntry*n*d+memAlgoCoord*d)
+func runMemory(n, d float64, algos []sim.Algo, references bool) float64 {
+	need := memBase + memPerEntry*n*d + memPerCoord*d
+	for _, a := range algos {
+		need += memAlgoCoord * d
+		if b := a.Base(); b == sim.SGD || b == sim.LNSGD {
+			need += memBatchEntry * n * d
+		}
+	}
 	if references {
 		need += memRefsEntry*n*d + memRefsCoord*d + 64*n*n
 	}
