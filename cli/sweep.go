@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"sgdbias/figure"
-	"sgdbias/internal/atomicfile"
 	"sgdbias/presets"
 	"sgdbias/sim"
 	"sgdbias/sim/sweep"
@@ -124,12 +123,9 @@ func (o *outputFlags) check() (sweep.Metric, error) {
 	return m, nil
 }
 
-// checkWritable refuses an existing file without --force.
+// checkWritable checks an output path before the work (see checkOutput).
 func checkWritable(flagName, path string, force bool) error {
-	if _, err := os.Stat(path); err == nil && !force {
-		return fmt.Errorf("%s: %s already exists; give --force to replace it", flagName, path)
-	}
-	return nil
+	return checkOutput(flagName, path, force)
 }
 
 // sweepFlags are the flags of `sgdbias sweep`.
@@ -146,6 +142,7 @@ type sweepFlags struct {
 	every    time.Duration
 	ckEvery  time.Duration
 	output   *outputFlags
+	in       inputs // where --config and --data are read from
 }
 
 func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
@@ -253,8 +250,11 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		given.Tol = new(float64)
 		*given.Tol = defaultSweepTol
 	}
-	r, err := resolveSetup(f.scenario, given)
+	r, err := resolveSetup(f.in, f.scenario, given)
 	if err != nil {
+		return pl, err
+	}
+	if err := checkRunMemory(r.setup, false); err != nil { // per job; workers share nothing
 		return pl, err
 	}
 	setup := r.setup
@@ -336,9 +336,10 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
+	f.in = inputs{ctx: ctx, stdin: std.in}
 	pl, err := f.plan(fs)
 	if err != nil {
-		return usageError(std.err, err)
+		return planError(std.err, "sweep", err)
 	}
 	if code, ok := f.confirm(std.err, pl); !ok {
 		return code
@@ -363,9 +364,9 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	}
 	code := 0
 	if f.out != "" {
-		if err := atomicfile.Write(f.out, f.output.force || f.resume, res.WriteJSON); err != nil {
-			fmt.Fprintf(std.err, "sgdbias sweep: --out: %v\n", err)
-			code = 1
+		// What finished is saved even after an interruption.
+		if err := writeOutput(context.WithoutCancel(ctx), std, f.out, f.output.force || f.resume, res.WriteJSON); err != nil {
+			code = outputError(std.err, "sweep", "--out", err)
 		}
 	}
 	if !pl.opts.Shard.Whole() {
