@@ -36,7 +36,14 @@ func readmeExamples(t *testing.T) []readmeExample {
 		// A block may hold several commands, each followed by its output.
 		for i++; i < len(lines) && lines[i] != "```"; i++ {
 			if strings.HasPrefix(lines[i], "$ sgdbias") {
-				out = append(out, readmeExample{line: i + 1, args: strings.Fields(lines[i])[2:]})
+				ex := readmeExample{line: i + 1}
+				cmd := lines[i]
+				for strings.HasSuffix(cmd, "\\") && i+1 < len(lines) { // a continued line
+					i++
+					cmd = strings.TrimSuffix(cmd, "\\") + " " + lines[i]
+				}
+				ex.args = strings.Fields(cmd)[2:]
+				out = append(out, ex)
 				continue
 			}
 			ex := &out[len(out)-1]

@@ -130,10 +130,10 @@ func run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 // toleranceCheckSteps steps, checking the tolerance and cancellation between
 // chunks and timing only the stepping itself.
 func advanceChunked(ctx context.Context, m Method, s *Sampler, target, tol float64, res *RunResult) error {
-	for next := m.State().Time; next < target; {
-		// A chunk is toleranceCheckSteps steps of γ in time, and as many
-		// steps at most (which bounds GF, whose steps are set by the flow).
-		next = math.Min(target, next+toleranceCheckSteps*m.Params().Step)
+	for {
+		// A chunk ends toleranceCheckSteps steps of γ ahead in time too, so
+		// that GF, whose steps are longer, checks as often as the others.
+		next := math.Min(target, m.State().Time+toleranceCheckSteps*TimePerStep(m.Algo(), m.Params()))
 		start := time.Now()
 		adv := Advance(ctx, m, next, toleranceCheckSteps)
 		res.StepSeconds += time.Since(start).Seconds()
@@ -143,15 +143,15 @@ func advanceChunked(ctx context.Context, m Method, s *Sampler, target, tol float
 			return nil
 		case Cancelled, Failed:
 			return adv.Err
-		case StepCapped:
-			next = m.State().Time // GF stopped short of next
 		}
 		if tol > 0 && s.Loss(m) <= tol {
 			res.Converged = true
 			return nil
 		}
+		if adv.Outcome == Reached && next == target {
+			return nil
+		}
 	}
-	return nil
 }
 
 // measure takes a sample, with the prediction error when pr is set and its

@@ -91,6 +91,13 @@ type Options struct {
 	// NoTiming leaves the records' wall times at 0, so that the output is
 	// identical between runs.
 	NoTiming bool
+	// Checkpoint, when set, receives a snapshot of the result so far (the
+	// jobs finished, Interrupted set) every CheckpointEvery, to be written
+	// to a file, so that a process killed outright (SIGKILL, a lost node)
+	// loses at most that much work. Calls come from one goroutine, never
+	// after Run has returned.
+	Checkpoint      func(*Result)
+	CheckpointEvery time.Duration
 }
 
 // Result is a set of finished jobs of one sweep: a whole sweep, one shard,
@@ -208,6 +215,35 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 	workers = max(1, min(workers, len(jobs)))
 	prog := newProgress(len(shardJobs), len(opt.Done), workers, opt.Progress)
 
+	var mu sync.Mutex // guards records and done
+	// collect gathers the records so far, those the run started with
+	// included, in job order.
+	collect := func() *Result {
+		res := &Result{Config: c, Shard: opt.Shard}
+		if res.Shard.Whole() {
+			res.Shard = Shard{}
+		}
+		res.Records = append(res.Records, opt.Done...)
+		mu.Lock()
+		for k := range jobs {
+			if done[k] {
+				res.Records = append(res.Records, records[k])
+			}
+		}
+		mu.Unlock()
+		sort.Slice(res.Records, func(i, j int) bool { return res.Records[i].Job < res.Records[j].Job })
+		res.Interrupted = len(res.Records) < len(shardJobs)
+		return res
+	}
+	stopCheckpoints := checkpoints(opt, func() *Result {
+		res := collect()
+		res.Interrupted = true
+		if !opt.NoTiming {
+			res.WallSeconds = time.Since(start).Seconds()
+		}
+		return res
+	})
+
 	feed := make(chan int)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -229,7 +265,9 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 				if !opt.NoTiming {
 					rec.Seconds = time.Since(t0).Seconds()
 				}
+				mu.Lock()
 				records[k], done[k] = rec, true
+				mu.Unlock()
 				prog.finish(w)
 			}
 		}()
@@ -244,19 +282,9 @@ feeding:
 	}
 	close(feed)
 	wg.Wait()
+	stopCheckpoints()
 
-	res := &Result{Config: c, Shard: opt.Shard}
-	if res.Shard.Whole() {
-		res.Shard = Shard{}
-	}
-	res.Records = append(res.Records, opt.Done...)
-	for k := range jobs {
-		if done[k] {
-			res.Records = append(res.Records, records[k])
-		}
-	}
-	sort.Slice(res.Records, func(i, j int) bool { return res.Records[i].Job < res.Records[j].Job })
-	res.Interrupted = len(res.Records) < len(shardJobs)
+	res := collect()
 	if !opt.NoTiming {
 		res.WallSeconds = time.Since(start).Seconds()
 	}
@@ -302,17 +330,12 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	tol := c.Horizon.Tol
 	jumps := newJumpTrace(rd.saddles, pt.Alpha, s, m)
 	for {
-		steps, now := m.State().Steps, m.State().Time
+		steps := m.State().Steps
 		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*float64(steps))))
-		// A check every gap steps of γ in time: GF's adaptive steps are not
-		// capped (its chunk is a stretch of time), and heavy ball, whose
-		// steps are γ/(1−μ) long, takes one step when none falls in the
-		// stretch.
-		next := math.Min(end, now+gap*pt.Step)
-		adv := sim.Advance(ctx, m, next, 0)
-		if adv.Outcome == sim.Reached && adv.Steps == 0 && next < end {
-			adv = sim.Advance(ctx, m, end, 1)
-		}
+		// The chunk ends gap steps of γ ahead in time too, so that GF, whose
+		// steps are longer, is checked as often as the others.
+		next := math.Min(end, m.State().Time+gap*sim.TimePerStep(m.Algo(), m.Params()))
+		adv := sim.Advance(ctx, m, next, int64(gap))
 		switch adv.Outcome {
 		case sim.Cancelled:
 			return rec, adv.Err
@@ -331,8 +354,8 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 			rec.Converged, rec.Status = true, sim.StatusConverged
 			break
 		}
-		if adv.Outcome == sim.Reached && adv.Steps == 0 {
-			break // at the horizon: no step was due
+		if adv.Outcome == sim.Reached && next == end {
+			break
 		}
 	}
 	smp := s.Measure(m)
