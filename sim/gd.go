@@ -26,8 +26,7 @@ func (m *gdMethod) Algo() Algo { return GD }
 
 func (m *gdMethod) Reset() {
 	m.resetCore()
-	copy(m.wp, m.alpha)
-	copy(m.wm, m.alpha)
+	m.fillAlpha(m.wp, m.wm)
 }
 
 func (m *gdMethod) Step() error {
