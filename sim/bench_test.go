@@ -73,3 +73,22 @@ func BenchmarkStreamX(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGDSplit compares a GD step on one core with the same step shared
+// with a second core, to place the size threshold of the split.
+func BenchmarkGDSplit(b *testing.B) {
+	for _, size := range [][2]int{{40, 100}, {100, 1000}, {200, 2000}, {400, 4000}} {
+		p := sparseProblem(b, size[0], size[1], 5, 1)
+		for _, split := range []bool{false, true} {
+			b.Run(fmt.Sprintf("n=%d,d=%d/split=%v", size[0], size[1], split), func(b *testing.B) {
+				m := sim.NewGDForBenchmark(b, p, split)
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := m.Step(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
