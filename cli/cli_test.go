@@ -155,7 +155,7 @@ func TestDivergenceExitsOneWithFiniteOutput(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	if !strings.Contains(errs, "gd diverged at step") || !strings.Contains(errs, "try γ ≤") {
+	if !strings.Contains(errs, "gd diverged at step") || !strings.Contains(errs, "by 2/sharpness (an estimate") {
 		t.Fatalf("stderr lacks the divergence report and hint: %q", errs)
 	}
 	var r jsonReport

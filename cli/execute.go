@@ -34,6 +34,22 @@ type runOutcome struct {
 	err       error // a failure that is not a divergence
 }
 
+// status is how the run ended; a run that could not be built failed.
+func (o runOutcome) status() sim.Status {
+	if o.err != nil {
+		return sim.StatusFailed
+	}
+	return o.result.Status
+}
+
+// failure is the reason a run that is not a result ended, or nil.
+func (o runOutcome) failure() error {
+	if o.err != nil {
+		return o.err
+	}
+	return o.result.Err()
+}
+
 // execute runs every algorithm (and the reference solves) on a pool of
 // runtime.NumCPU() workers. progress receives the mean fraction done.
 func execute(ctx context.Context, plan runPlan, progress func(float64)) ([]runOutcome, sim.References) {
@@ -94,7 +110,7 @@ func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64
 	}
 	out.result, out.err = sim.Run(ctx, m, sim.NewSampler(plan.prob, plan.cfg.Init), opts)
 	progress(1)
-	if plan.predictFinal && out.err == nil && out.result.Diverged == nil {
+	if plan.predictFinal && out.err == nil && out.result.Status.OK() { // no limit for a run that stopped
 		out.predicted, out.predErr = predictor.Predict(m)
 	}
 	return out

@@ -49,26 +49,31 @@ type jsonConfig struct {
 }
 
 type jsonRun struct {
-	Algo            string          `json:"algo"`
-	Steps           int64           `json:"steps"`
-	Time            float64         `json:"time"`
-	TrainLoss       float64         `json:"train_loss"`
-	L1Norm          float64         `json:"l1_norm"`
-	TestError       *float64        `json:"test_error"`
-	AlphaEff        []float64       `json:"alpha_eff"`
-	AlphaGeoMean    float64         `json:"alpha_geomean"`
-	AlphaMin        float64         `json:"alpha_min"`
-	AlphaMax        float64         `json:"alpha_max"`
-	IntLoss         float64         `json:"int_loss"`
-	GainMean        float64         `json:"gain_mean"`
-	Beta            []float64       `json:"beta"`
-	PredictedBeta   []float64       `json:"predicted_beta"`
-	PredictionError *float64        `json:"prediction_error"`
-	Converged       bool            `json:"converged"`
-	Diverged        bool            `json:"diverged"`
-	Divergence      *jsonDivergence `json:"divergence,omitempty"`
-	WallSeconds     *float64        `json:"wall_seconds,omitempty"`
-	StepsPerSecond  *float64        `json:"steps_per_second,omitempty"`
+	Algo            string    `json:"algo"`
+	Steps           int64     `json:"steps"`
+	Time            float64   `json:"time"`
+	TrainLoss       float64   `json:"train_loss"`
+	L1Norm          float64   `json:"l1_norm"`
+	TestError       *float64  `json:"test_error"`
+	AlphaEff        []float64 `json:"alpha_eff"`
+	AlphaGeoMean    float64   `json:"alpha_geomean"`
+	AlphaMin        float64   `json:"alpha_min"`
+	AlphaMax        float64   `json:"alpha_max"`
+	IntLoss         float64   `json:"int_loss"`
+	GainMean        float64   `json:"gain_mean"`
+	Beta            []float64 `json:"beta"`
+	PredictedBeta   []float64 `json:"predicted_beta"`
+	PredictionError *float64  `json:"prediction_error"`
+	// Status is how the run ended: horizon, converged (the loss reached
+	// --tol), diverged, collapsed or failed; Error is the reason of the
+	// last three.
+	Status         sim.Status      `json:"status"`
+	Error          string          `json:"error,omitempty"`
+	Converged      bool            `json:"converged"`
+	Diverged       bool            `json:"diverged"`
+	Divergence     *jsonDivergence `json:"divergence,omitempty"`
+	WallSeconds    *float64        `json:"wall_seconds,omitempty"`
+	StepsPerSecond *float64        `json:"steps_per_second,omitempty"`
 }
 
 type jsonDivergence struct {
@@ -125,7 +130,11 @@ func buildRunJSON(o runOutcome, timing bool) jsonRun {
 		Algo: string(o.algo), Steps: f.Steps, Time: f.Time, TrainLoss: f.Loss, L1Norm: f.L1,
 		AlphaGeoMean: f.AlphaGeoMean, AlphaMin: f.AlphaMin, AlphaMax: f.AlphaMax,
 		IntLoss: f.IntLoss, GainMean: f.GainMean, Beta: o.result.Beta,
-		Converged: o.result.Converged, Diverged: o.result.Diverged != nil,
+		Status: o.status(), Converged: o.result.Status == sim.StatusConverged,
+		Diverged: o.status() == sim.StatusDiverged,
+	}
+	if err := o.failure(); err != nil {
+		r.Error = err.Error()
 	}
 	if f.HasTestError {
 		r.TestError = ptr(f.TestError)

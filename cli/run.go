@@ -26,7 +26,7 @@ and the theory's references (GF limit argmin φ_α, min-ℓ₁, min-ℓ₂).
 Every flag not given takes the preset's value; the defaults shown are those
 of the default preset, paper.
 
-Exit status: 0 success, 1 a run diverged or failed, 2 bad usage or input.
+Exit status: 0 success, 1 a run diverged, collapsed or failed, 2 bad usage or input.
 
 Flags:
 `
@@ -165,7 +165,7 @@ func (f *runFlags) planOf(r resolved) (runPlan, presets.Scenario, error) {
 		predictSamples: predict, predictFinal: f.predict != "never"}, r.sc, nil
 }
 
-// addStableStepHints fills the stable-step estimate of diverged runs. The
+// addStableStepHints fills the hints of runs that diverged or collapsed. The
 // estimate needs the interpolator GF would reach, solved here if the
 // references were skipped.
 func addStableStepHints(plan runPlan, outcomes []runOutcome, refs sim.References) {
@@ -177,19 +177,21 @@ func addStableStepHints(plan runPlan, outcomes []runOutcome, refs sim.References
 		if refs.GFLimit == nil {
 			refs = sim.SolveReferences(context.Background(), plan.prob, plan.cfg.Init, sim.RefGFLimit)
 		}
-		d.StableStep = refs.StableStep(plan.prob, plan.cfg.Init, d.Algo, plan.cfg.Params.Batch)
+		sim.Hints(d, plan.prob, plan.cfg.Init, plan.cfg.Params.Batch, refs.GFLimit)
 	}
 }
 
+// exitStatus is 1 when any run diverged, collapsed or failed, each reported
+// on stderr, and 0 when every run ended in a result.
 func exitStatus(stderr io.Writer, outcomes []runOutcome) int {
 	code := 0
 	for _, o := range outcomes {
-		switch {
-		case o.err != nil:
-			fmt.Fprintf(stderr, "sgdbias run: %s failed: %v\n", o.algo, o.err)
-			code = 1
+		switch err := o.failure(); {
 		case o.result.Diverged != nil:
-			fmt.Fprintf(stderr, "sgdbias run: %v\n", o.result.Diverged)
+			fmt.Fprintf(stderr, "sgdbias run: %v\n", err)
+			code = 1
+		case err != nil:
+			fmt.Fprintf(stderr, "sgdbias run: %s failed: %v\n", o.algo, err)
 			code = 1
 		}
 	}
@@ -211,7 +213,7 @@ func writeReport(w io.Writer, format string, r jsonReport) error {
 	return writeSaddlesTable(w, r.Saddles)
 }
 
-var runsCSVHeader = []string{"algo", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second"}
+var runsCSVHeader = []string{"algo", "steps", "time", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error", "converged", "diverged", "wall_seconds", "steps_per_second", "status", "error"}
 
 func writeRunsCSV(w io.Writer, r jsonReport) error {
 	cw := csv.NewWriter(w)
@@ -222,7 +224,7 @@ func writeRunsCSV(w io.Writer, r jsonReport) error {
 			optNum(run.TestError), num(run.AlphaGeoMean), num(run.AlphaMin), num(run.AlphaMax),
 			num(run.IntLoss), num(run.GainMean), optNum(run.PredictionError),
 			strconv.FormatBool(run.Converged), strconv.FormatBool(run.Diverged),
-			optNum(run.WallSeconds), optNum(run.StepsPerSecond),
+			optNum(run.WallSeconds), optNum(run.StepsPerSecond), string(run.Status), run.Error,
 		})
 	}
 	cw.Flush()
@@ -255,7 +257,7 @@ func writeTable(w io.Writer, r jsonReport) error {
 		fmt.Fprintf(tw, "%s\t%d\t%.4g\t%.3e\t%.4f\t%s\t%.4g\t%s\t%s\t%s\t\n",
 			run.Algo, run.Steps, run.Time, run.TrainLoss, run.L1Norm, formatOptional(run.TestError, "%.3e"),
 			run.AlphaGeoMean/c.Alpha, formatOptional(run.PredictionError, "%.2e"),
-			formatOptional(run.StepsPerSecond, "%.3g"), runStatus(run))
+			formatOptional(run.StepsPerSecond, "%.3g"), run.Status)
 	}
 	tw.Flush()
 	if r.References == nil {
@@ -276,16 +278,6 @@ func writeTable(w io.Writer, r jsonReport) error {
 		fmt.Fprintf(tw, "failed: %s\t\t\t\n", e)
 	}
 	return tw.Flush()
-}
-
-func runStatus(r jsonRun) string {
-	switch {
-	case r.Diverged:
-		return "diverged"
-	case r.Converged:
-		return "converged"
-	}
-	return "horizon"
 }
 
 var traceHeader = []string{"algo", "time", "step", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -219,5 +220,32 @@ func TestSavedScenarioLoads(t *testing.T) {
 	}
 	if len(res.Runs) != 2 || res.Runs[0].Algo != "gf" || res.Runs[1].Algo != "sgd" || res.Runs[1].Steps != 300 {
 		t.Errorf("runs %+v, want gf and sgd over 300 steps", res.Runs)
+	}
+}
+
+// The banner's addresses: a loopback address is flagged (nobody else can
+// reach it); a wildcard lists the machine's non-loopback addresses of the
+// right family, never a loopback one, never a hostname or [::].
+func TestServeReachable(t *testing.T) {
+	hosts, port, loop := reachable(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 2222})
+	if !loop || port != "2222" || len(hosts) != 1 || hosts[0] != "127.0.0.1" {
+		t.Errorf("127.0.0.1: %v %s loopback %v", hosts, port, loop)
+	}
+	hosts, _, loop = reachable(&net.TCPAddr{IP: net.IPv4zero, Port: 22})
+	for _, h := range hosts {
+		ip := net.ParseIP(h)
+		if ip == nil || (ip.IsLoopback() && !loop) || ip.To4() == nil || ip.IsUnspecified() {
+			t.Errorf("0.0.0.0 lists %q (loopback fallback %v)", h, loop)
+		}
+	}
+	hosts, _, _ = reachable(&net.TCPAddr{IP: net.IPv6unspecified, Port: 22})
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip == nil || ip.IsUnspecified() || strings.Contains(h, "[") {
+			t.Errorf("[::] lists %q", h)
+		}
+	}
+	hosts, _, loop = reachable(&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 22})
+	if loop || len(hosts) != 1 || hosts[0] != "192.0.2.7" {
+		t.Errorf("192.0.2.7: %v loopback %v", hosts, loop)
 	}
 }

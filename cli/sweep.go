@@ -14,6 +14,7 @@ import (
 	"sgdbias/figure"
 	"sgdbias/internal/atomicfile"
 	"sgdbias/presets"
+	"sgdbias/sim"
 	"sgdbias/sim/sweep"
 )
 
@@ -393,15 +394,15 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 func shardSummary(w io.Writer, res *sweep.Result, out string, wrote bool) int {
 	div, failed := 0, 0
 	for _, r := range res.Records {
-		switch {
-		case r.Error != "":
+		switch r.RunStatus() {
+		case sim.StatusFailed, sim.StatusCollapsed:
 			failed++
-		case r.Diverged:
+		case sim.StatusDiverged:
 			div++
 		}
 	}
 	jobs := len(res.Shard.Jobs(res.Config.Jobs()))
-	fmt.Fprintf(w, "sgdbias sweep: shard %s: %d of its %d jobs finished (the sweep has %d), %d diverged, %d failed",
+	fmt.Fprintf(w, "sgdbias sweep: shard %s: %d of its %d jobs finished (the sweep has %d), %d diverged, %d collapsed or failed",
 		res.Shard, len(res.Records), jobs, res.Config.Jobs(), div, failed)
 	if wrote {
 		fmt.Fprintf(w, "; wrote %s", out)

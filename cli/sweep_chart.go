@@ -145,14 +145,14 @@ func chartSeries(res *sweep.Result, lines []sweepLine, metric sweep.Metric) []fi
 			for rep := range res.Config.Reps {
 				if rec, ok := recordOf(res, res.Config.JobIndex(pt, l.algo, rep)); ok {
 					runs++
-					if rec.Diverged {
+					if !rec.RunStatus().OK() {
 						div++
 					}
 				}
 			}
 		}
 		if div > 0 {
-			s.Name += fmt.Sprintf(" (%d of %d runs diverged)", div, runs)
+			s.Name += fmt.Sprintf(" (%d of %d runs diverged, collapsed or failed)", div, runs)
 		}
 		out[i] = s
 	}

@@ -157,7 +157,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 	if !slices.Contains(cols, metric) {
 		cols = append(cols, metric)
 	}
-	head = append(head, "algo", "n", "div", "conv")
+	head = append(head, "algo", "n", "div", "fail", "conv")
 	for _, m := range cols {
 		switch {
 		case m == metric:
@@ -174,8 +174,9 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		for _, p := range swept {
 			row = append(row, figure.FormatValue(s.Point.Value(p)))
 		}
-		n := s.Runs - s.Diverged - s.Failed
-		row = append(row, string(s.Algo), strconv.Itoa(n), strconv.Itoa(s.Diverged), strconv.Itoa(s.Converged))
+		n := s.Runs - s.Diverged - s.Collapsed - s.Failed
+		row = append(row, string(s.Algo), strconv.Itoa(n), strconv.Itoa(s.Diverged), strconv.Itoa(s.Collapsed+s.Failed),
+			strconv.Itoa(s.Converged))
 		for _, m := range cols {
 			st := s.Stat(m)
 			switch {
@@ -201,7 +202,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		writeProse(w, fmt.Sprintf("(%d of the %d rows left out; --format csv, json or --out FILE has every row)\n", omitted, len(tb.rows)), width)
 	}
 	fmt.Fprintln(w)
-	writeProse(w, "n: runs in the statistics; div: diverged runs, left out; conv: runs whose loss reached tol. "+
+	writeProse(w, "n: runs in the statistics; div, fail: runs that diverged, collapsed or failed, left out; conv: runs whose loss reached tol. "+
 		"Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the "+
 		"two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value. "+
 		"--format csv or json gives the mean, sd and median of every metric.\n", width)
@@ -262,6 +263,7 @@ type summaryJSON struct {
 	Batch      int        `json:"batch"`
 	Runs       int        `json:"runs"`
 	Diverged   int        `json:"diverged"`
+	Collapsed  int        `json:"collapsed"`
 	Failed     int        `json:"failed"`
 	Converged  int        `json:"converged"`
 	TestError  sweep.Stat `json:"test_error"`
@@ -282,7 +284,7 @@ func writeSweepJSON(w io.Writer, res *sweep.Result, sums []sweep.Summary, timing
 	for _, s := range sums {
 		out.Summaries = append(out.Summaries, summaryJSON{
 			Algo: string(s.Algo), Alpha: s.Point.Alpha, Step: s.Point.Step, Noise: s.Point.Noise, Batch: s.Point.Batch,
-			Runs: s.Runs, Diverged: s.Diverged, Failed: s.Failed, Converged: s.Converged,
+			Runs: s.Runs, Diverged: s.Diverged, Collapsed: s.Collapsed, Failed: s.Failed, Converged: s.Converged,
 			TestError: s.Stat(sweep.TestError), L1Norm: s.Stat(sweep.L1Norm), L1Distance: s.Stat(sweep.L1Distance),
 			AlphaRatio: s.Stat(sweep.AlphaRatio), Steps: s.Stat(sweep.Steps), Time: s.Stat(sweep.Time),
 			JumpError: s.Stat(sweep.JumpError),
@@ -299,7 +301,7 @@ func writeSweepJSON(w io.Writer, res *sweep.Result, sums []sweep.Summary, timing
 
 // sweepCSVHeader is the long form: one row per grid point and algorithm.
 func sweepCSVHeader() []string {
-	h := []string{"algo", "alpha", "step", "noise", "batch", "runs", "diverged", "failed", "converged"}
+	h := []string{"algo", "alpha", "step", "noise", "batch", "runs", "diverged", "collapsed", "failed", "converged"}
 	for _, m := range sweep.Metrics {
 		h = append(h, string(m)+"_n", string(m)+"_mean", string(m)+"_sd", string(m)+"_median")
 	}
@@ -311,7 +313,7 @@ func writeSweepCSV(w io.Writer, sums []sweep.Summary) error {
 	cw.Write(sweepCSVHeader())
 	for _, s := range sums {
 		row := []string{string(s.Algo), num(s.Point.Alpha), num(s.Point.Step), num(s.Point.Noise), strconv.Itoa(s.Point.Batch),
-			strconv.Itoa(s.Runs), strconv.Itoa(s.Diverged), strconv.Itoa(s.Failed), strconv.Itoa(s.Converged)}
+			strconv.Itoa(s.Runs), strconv.Itoa(s.Diverged), strconv.Itoa(s.Collapsed), strconv.Itoa(s.Failed), strconv.Itoa(s.Converged)}
 		for _, m := range sweep.Metrics {
 			st := s.Stat(m)
 			row = append(row, strconv.Itoa(st.N), optNum(st.Mean), optNum(st.SD), optNum(st.Median))
@@ -327,7 +329,7 @@ func writeSweepCSV(w io.Writer, sums []sweep.Summary) error {
 func notLimits(sums []sweep.Summary) int {
 	n := 0
 	for _, s := range sums {
-		if s.Converged < s.Runs-s.Diverged-s.Failed {
+		if s.Converged < s.Runs-s.Diverged-s.Collapsed-s.Failed {
 			n++
 		}
 	}

@@ -112,7 +112,7 @@ func TestSweepTable(t *testing.T) {
 		"sweep on paper: n=12 d=30 s=3", "3 reps, data seeds 1…3",
 		"α log:0.01:0.1:3 (3 values), γ 0.02,0.05 (2 values), noise = γ, batch=1",
 		"6 points × 2 algos × 3 reps = 36 jobs", "a run stops once its training loss is ≤ 1e-08",
-		"test error", "‖β−β_ℓ₁‖₂", "α_∞/α", "steps (median)", "div: diverged runs, left out",
+		"test error", "‖β−β_ℓ₁‖₂", "α_∞/α", "steps (median)", "div, fail: runs that diverged, collapsed or failed, left out",
 		"test error (mean over the runs) against α", "── gd γ=0.02", // the chart
 		"gd: test error (mean over the runs)", "sgd: test error", "low to high:", // the heatmaps
 	} {
@@ -145,14 +145,14 @@ func TestSweepCSVAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := strings.Join(recs[0], ",")
-	if !strings.HasPrefix(head, "algo,alpha,step,noise,batch,runs,diverged,failed,converged,test_error_n,test_error_mean,test_error_sd,test_error_median,l1_norm_n,") ||
+	if !strings.HasPrefix(head, "algo,alpha,step,noise,batch,runs,diverged,collapsed,failed,converged,test_error_n,test_error_mean,test_error_sd,test_error_median,l1_norm_n,") ||
 		!strings.Contains(head, "alpha_ratio_mean") || !strings.Contains(head, "steps_median") {
 		t.Errorf("header %s", head)
 	}
 	if len(recs) != 1+12 {
 		t.Fatalf("%d rows", len(recs))
 	}
-	if r := recs[1]; r[0] != "gd" || r[1] != "0.01" || r[2] != "0.02" || r[3] != "0.02" || r[4] != "1" || r[5] != "3" || r[9] != "3" {
+	if r := recs[1]; r[0] != "gd" || r[1] != "0.01" || r[2] != "0.02" || r[3] != "0.02" || r[4] != "1" || r[5] != "3" || r[10] != "3" {
 		t.Errorf("first row %v", r)
 	}
 
@@ -267,10 +267,10 @@ func TestSweepCountsDivergedRunsAndExitsZero(t *testing.T) {
 	}
 	recs, _ := csv.NewReader(strings.NewReader(out)).ReadAll()
 	// gd, γ = 20: both runs diverged, no statistic.
-	if r := recs[2]; r[2] != "20" || r[6] != "2" || r[9] != "0" || r[10] != "" {
+	if r := recs[2]; r[2] != "20" || r[6] != "2" || r[10] != "0" || r[11] != "" {
 		t.Errorf("diverged row %v", r)
 	}
-	if r := recs[1]; r[6] != "0" || r[10] == "" {
+	if r := recs[1]; r[6] != "0" || r[11] == "" {
 		t.Errorf("stable row %v", r)
 	}
 }

@@ -16,10 +16,11 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// Access control. With neither --authorized-keys nor --password every
-// client gets in (with any key, any password or none: keyboard-interactive
-// asks nothing). With --authorized-keys, a listed key gets in; with
-// --password, the join code (a shared password) does (asked by keyboard-interactive or
+// Access control. With neither a key list (Config.AuthorizedKeysPath) nor
+// a join code (Config.Password; the command line makes one up unless told
+// --open) every client gets in (with any key, any password or none:
+// keyboard-interactive asks nothing). With a key list, a listed key gets
+// in; with a join code, the code does (asked by keyboard-interactive or
 // password authentication); with both, either. A presenter key always gets
 // in, and is what makes a session the presenter's: the key that
 // authenticated is the one the connection keeps (charmbracelet/ssh takes

@@ -76,6 +76,9 @@ func settled(t *testing.T, srv *Server, base usage) {
 	for {
 		u = measure()
 		if u.goroutines <= base.goroutines+8 && u.fds <= base.fds+4 {
+			if grown := u.rss - base.rss; grown > 200*mb {
+				t.Errorf("the server's memory grew by %d MB over the attack", grown/mb)
+			}
 			return
 		}
 		if time.Now().After(deadline) {
@@ -229,7 +232,7 @@ func forkOf(t *testing.T, srv *Server) *live.Runner {
 func TestChaosSilentTCP(t *testing.T) {
 	srv, addr, logs := testServer(t, Config{SessionOpenTimeout: 300 * time.Millisecond})
 	base := measure()
-	n := scale(50, 500)
+	n := scale(50, 300) // both ends in this process: 600 descriptors
 	conns := make([]net.Conn, 0, n)
 	for range n {
 		c, err := net.Dial("tcp", addr)
@@ -247,7 +250,10 @@ func TestChaosSilentTCP(t *testing.T) {
 		c.Close()
 	}
 	settled(t, srv, base)
-	if got := strings.Count(logs.String(), "no login within 300ms"); got == 0 {
+	// Closings before the login are logged at most once a second, with a
+	// count (a flood is one line a second): beyond the connection cap some
+	// were replaced by newer ones, the rest timed out.
+	if !strings.Contains(logs.String(), "connection closed") {
 		t.Errorf("no closing logged:\n%s", tail(logs.String(), 2000))
 	}
 }
@@ -305,7 +311,7 @@ func TestChaosConnectionCap(t *testing.T) {
 	srv, addr, _ := testServer(t, Config{MaxConnections: 20, SessionOpenTimeout: time.Minute})
 	base := measure()
 	var conns []net.Conn
-	for range scale(60, 400) {
+	for range scale(60, 300) {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)

@@ -4,12 +4,21 @@
 //
 // Each SSH session runs its own bubbletea program with its own lipgloss
 // renderer (colour profile and background of the student's terminal), sized
-// from the PTY and following window changes. Sessions without a PTY, exec
-// and subsystem requests are refused with a one-line reason; there is no
+// from the PTY (at most MaxWidth×MaxHeight) and following window changes,
+// which are taken latest-wins so that no client can block its own
+// connection's reader. Sessions without a PTY, exec and subsystem requests
+// are refused with a one-line reason; agent forwarding too; there is no
 // shell and no file access (saving is off unless an export folder is
-// allowed). Limits: a maximum number of sessions, an idle timeout on key
-// presses, a maximum session length and a per-IP connection rate; optional
-// access control by authorized keys and/or a shared password.
+// allowed, then each session has a folder and a quota of its own).
+//
+// The room is protected at three levels: connections (conns.go: a token
+// bucket per address sized for a class behind one NAT, a total cap, a
+// clock on every connection without a session, keepalives), logins
+// (auth.go: a join code by default, failures back off per address) and
+// sessions (a maximum number, a maximum length, an idle timeout for
+// private sessions after a warning). Every ending the server decides is
+// told to the client with a reason and exit status 1, and a session that
+// does not end when told has its connection cut.
 //
 // Every session's simulator draws its chunks of steps from one shared
 // budget (live.Budget), so that when many run each stays responsive, and

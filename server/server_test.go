@@ -189,7 +189,7 @@ func TestTimeouts(t *testing.T) {
 	}
 }
 
-// With --authorized-keys only listed keys get in; with --password only the
+// With --authorized-keys only listed keys get in; with a join code only the
 // password; with both, either.
 func TestAccessControl(t *testing.T) {
 	good, goodPub := newKey(t)

@@ -66,14 +66,14 @@ func (s *stage) fanOut() {
 	}
 }
 
-// setSelected records the presenter's selected parameter and, when it
-// changed, pokes the followers.
+// setSelected records the presenter's selected parameter. Followers are
+// not poked: their next tick redraws the mode line anyway, and a poke would
+// make the whole room redraw at once on every tab of the presenter's.
 func (s *stage) setSelected(name string) {
 	if old := s.selected.Load(); old != nil && *old == name {
 		return
 	}
 	s.selected.Store(&name)
-	s.fanOut()
 }
 
 func (s *stage) selectedParam() string {
@@ -83,10 +83,10 @@ func (s *stage) selectedParam() string {
 	return "γ"
 }
 
-// setMessage sets the presenter's message to the room (empty: none).
+// setMessage sets the presenter's message to the room (empty: none),
+// shown at the followers' next tick.
 func (s *stage) setMessage(text string) {
 	s.msg.Store(&text)
-	s.fanOut()
 }
 
 func (s *stage) message() string {

@@ -64,8 +64,10 @@ type core struct {
 	state    State
 	err      *DivergenceError
 	lastLoss float64 // last finite training loss seen, for the divergence report
-	resid    []float64
-	grad     []float64
+	// zeroInterpolates is y = 0: then β ≡ 0 is the solution, not a collapse.
+	zeroInterpolates bool
+	resid            []float64
+	grad             []float64
 	// The time of a fixed-step method is segmentStart + k·dt over the steps
 	// k since its time step dt last changed, so that it does not drift by
 	// summing dt.
@@ -99,6 +101,7 @@ func newCore(p *problem.Problem, in Init, params Params) (core, error) {
 	} else {
 		c.alpha = append([]float64(nil), in.Alpha...)
 	}
+	c.zeroInterpolates = sumSquares(p.Y) == 0
 	return c, nil
 }
 

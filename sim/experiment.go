@@ -102,6 +102,20 @@ func NewExperiment(p *problem.Problem, cfg Config) (*Experiment, error) {
 	return e, nil
 }
 
+// Hints fills d's estimates for a message: the stable step (none for GF,
+// which has no step) and, for SGF, a noise scale that trains. SGF's noise
+// scale plays the part of SGD's step at batch 1 (§4), so SGD's per-sample
+// stability estimate at batch 1 stands for it. ref is the GF limit, or nil.
+func Hints(d *DivergenceError, p *problem.Problem, in Init, batch int, ref []float64) {
+	if d.Algo.Base() == GF {
+		return
+	}
+	d.StableStep = StableStep(p, in, d.Algo, batch, ref)
+	if d.Algo.Base() == SGF {
+		d.StableNoise = StableStep(p, in, SGD, 1, ref)
+	}
+}
+
 // StableStep estimates the largest stable step of a discrete method as
 // 2/S (§5). S is the larger of the sharpness at initialisation,
 // max|g(0)| + 4·max α²·λ_max(H), and at the interpolator ref (the GF limit,

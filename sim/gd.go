@@ -60,6 +60,9 @@ func (m *gdMethod) Step() error {
 	if diverged(norm2) {
 		return m.fail(GD)
 	}
+	if norm2 == 0 && m.weightsUnderflowed(m.wp, m.wm) {
+		return m.stop(GD, true, collapseCause)
+	}
 	return nil
 }
 

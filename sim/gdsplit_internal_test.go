@@ -9,9 +9,9 @@ import (
 	"sgdbias/sim/problem"
 )
 
-// gaussianProblem draws X with N(0,1) entries and y = Xβ* for a β* with
+// sparseGaussianProblem draws X with N(0,1) entries and y = Xβ* for a β* with
 // three non-zeros, from a seeded generator.
-func gaussianProblem(n, d int, seed uint64) *problem.Problem {
+func sparseGaussianProblem(n, d int, seed uint64) *problem.Problem {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	p := &problem.Problem{N: n, D: d, X: make([]float64, n*d), Y: make([]float64, n)}
 	for k := range p.X {
@@ -61,7 +61,7 @@ func TestSplitGDMatchesSerial(t *testing.T) {
 		t.Log("one core: the split step runs both halves itself")
 	}
 	for _, size := range [][2]int{{2, 16}, {7, 61}, {33, 517}} {
-		p := gaussianProblem(size[0], size[1], uint64(size[1]))
+		p := sparseGaussianProblem(size[0], size[1], uint64(size[1]))
 		serial, split := newGDPair(t, p, 0.05)
 		for k := range 300 {
 			if err := serial.Step(); err != nil {
@@ -99,7 +99,7 @@ func lossAt(p *problem.Problem, beta []float64) float64 {
 // Two split runs stepping at once share one helper: whichever finds it
 // busy runs its second half itself, and both still match the one-core run.
 func TestSplitGDConcurrentRuns(t *testing.T) {
-	p := gaussianProblem(9, 203, 3)
+	p := sparseGaussianProblem(9, 203, 3)
 	serial, a := newGDPair(t, p, 0.05)
 	_, b := newGDPair(t, p, 0.05)
 	for range 200 {
@@ -128,7 +128,7 @@ func TestSplitGDConcurrentRuns(t *testing.T) {
 
 // A split step detects a non-finite loss like the one-core step.
 func TestSplitGDDivergence(t *testing.T) {
-	p := gaussianProblem(5, 40, 4)
+	p := sparseGaussianProblem(5, 40, 4)
 	serial, split := newGDPair(t, p, 50)
 	var es, ep error
 	for range 200 {

@@ -35,6 +35,10 @@ type gfMethod struct {
 	fresh  bool         // stages[0] holds f at the current state
 	trial  []float64    // G at a stage or the proposed step
 	beta   []float64    // β at a stage
+	// bestLoss is the lowest loss seen, sinceBest the accepted steps since
+	// it last fell: a flow that stopped improving may be at rest.
+	bestLoss  float64
+	sinceBest int
 }
 
 // Dormand–Prince 5(4) tableau (Hairer, Nørsett & Wanner, table II.5.2).
@@ -79,6 +83,7 @@ func (m *gfMethod) Reset() {
 	clear(m.span)
 	m.fresh = false
 	m.hNext = 0
+	m.bestLoss, m.sinceBest = math.Inf(1), 0
 }
 
 // betaFromSpan sets β = α²e^{−2G} − α²e^{2G} = w₊² − w₋², in the log domain
@@ -114,6 +119,10 @@ func (m *gfMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
 	for k := int64(0); m.state.Time < t; k++ {
 		if k == maxSteps {
 			return false, nil
+		}
+		if m.atRest() {
+			m.restUntil(t)
+			break
 		}
 		if err := m.step(t-m.state.Time, t); err != nil {
 			return false, err
@@ -164,6 +173,41 @@ func (m *gfMethod) step(maxStep, target float64) error {
 	return nil
 }
 
+// restFactor: GF counts as at rest once its loss is within restFactor of the
+// floor that its own error control leaves (a residual within 10× of it)…
+const restFactor = 100
+
+// restWindow: and the loss has not fallen over that many accepted steps.
+const restWindow = 256
+
+// atRest reports whether the flow has stopped to working precision: the
+// loss is at the floor that the per-step error control admits. ∂β/∂G =
+// −2(w₊² + w₋²) (§3), so a step error δG_j = Abs + Rel·|G_j| moves β_j by
+// 2(w₊² + w₋²)·δG_j and Xβ by ‖X_j‖ times that, and the loss floor is
+// Σ_j H_jj·δβ_j²/4. Below it the explicit scheme's steps sit at its
+// stability limit, which at large α (stiffness ∝ α²·λ_max(H)) would take
+// millions of steps per unit of time to change nothing above that floor.
+func (m *gfMethod) atRest() bool {
+	if !m.fresh || m.sinceBest < restWindow {
+		return false
+	}
+	var floor float64
+	for j, g := range m.span {
+		la2 := 2 * m.logAlpha[j]
+		w2 := math.Exp(la2-2*g) + math.Exp(la2+2*g)
+		db := 2 * w2 * (m.tol.Abs + m.tol.Rel*math.Abs(g))
+		floor += m.prob.DiagH[j] * db * db
+	}
+	return m.lossK[0] <= restFactor*floor/4
+}
+
+// restUntil moves a flow at rest to time t without steps: G and β stay,
+// ∫L grows by L·(t − now) (the left-point rule).
+func (m *gfMethod) restUntil(t float64) {
+	m.state.IntLoss += m.lossK[0] * (t - m.state.Time)
+	m.state.Time = t
+}
+
 // attempt computes stages 2..7 for a step h from the current state, leaves
 // the 5th-order solution in m.trial and returns the scaled error norm.
 func (m *gfMethod) attempt(h float64) float64 {
@@ -206,6 +250,11 @@ func (m *gfMethod) accept(h, errNorm float64, clipped bool) {
 	m.lossK[0] = m.lossK[6]
 	m.state.Time += h
 	m.state.Steps++
+	if m.lossK[0] < m.bestLoss {
+		m.bestLoss, m.sinceBest = m.lossK[0], 0
+	} else {
+		m.sinceBest++
+	}
 	grow := 5.0
 	if errNorm > 0 {
 		grow = math.Min(5, math.Max(0.2, 0.9*math.Pow(errNorm, -0.2)))

@@ -74,6 +74,9 @@ func (m *hbMethod) Step() error {
 	if diverged(norm2) {
 		return m.fail(HB)
 	}
+	if norm2 == 0 && m.weightsUnderflowed(m.wp, m.wm) {
+		return m.stop(HB, true, collapseCause)
+	}
 	return nil
 }
 

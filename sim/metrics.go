@@ -62,8 +62,10 @@ func (s *Sampler) Measure(m Method) Sample {
 		sum += la
 	}
 	d := float64(len(s.logAlphaT))
-	out.AlphaGeoMean = math.Exp(sum / d)
 	out.AlphaMin, out.AlphaMax = math.Exp(lo), math.Exp(hi)
+	// The mean of the logarithms is within [lo, hi] in exact arithmetic but
+	// its rounded sum can step outside by an ulp or so; clamp it back.
+	out.AlphaGeoMean = math.Min(math.Max(math.Exp(sum/d), out.AlphaMin), out.AlphaMax)
 	out.GainMean = 2 * (s.sumLogAlpha - sum) / d
 	return out
 }

@@ -30,16 +30,51 @@ type RunOptions struct {
 	Predictor *Predictor
 }
 
+// Status is how a run ended. Every run ends in exactly one.
+type Status string
+
+// The statuses. Only StatusHorizon and StatusConverged are results; the
+// others mean the final numbers must not be read as where the method goes.
+const (
+	StatusHorizon   Status = "horizon"   // reached the time or step horizon
+	StatusConverged Status = "converged" // the training loss reached Horizon.Tol
+	StatusDiverged  Status = "diverged"  // the iterates blew up (DivergenceError)
+	StatusCollapsed Status = "collapsed" // w± underflowed to 0 everywhere (DivergenceError.Collapsed)
+	StatusFailed    Status = "failed"    // the method could not go on (GF's integrator, say)
+)
+
+// Statuses lists every status in the order outputs count them.
+var Statuses = []Status{StatusHorizon, StatusConverged, StatusDiverged, StatusCollapsed, StatusFailed}
+
+// OK reports whether the run's final state is a result.
+func (s Status) OK() bool { return s == StatusHorizon || s == StatusConverged }
+
 // RunResult is the outcome of a headless run.
 type RunResult struct {
 	Final Sample
-	// Beta is β at the end, or at the last finite sample for a diverged run.
+	// Beta is β at the end, or at the last finite sample for a run that
+	// diverged, collapsed or failed.
 	Beta     []float64
 	LogAlpha []float64 // ln α_t per coordinate at the end
+	Status   Status
+	// Diverged is set for StatusDiverged and StatusCollapsed.
 	Diverged *DivergenceError
+	// Failure is the reason of StatusFailed.
+	Failure error
 	// StepSeconds is the wall time spent inside the step loop only.
 	StepSeconds float64
 	Converged   bool // the loss reached Horizon.Tol
+}
+
+// Err is the reason a run that is not a result ended, or nil.
+func (r RunResult) Err() error {
+	switch {
+	case r.Diverged != nil:
+		return r.Diverged
+	case r.Failure != nil:
+		return r.Failure
+	}
+	return nil
 }
 
 // toleranceCheckSteps bounds how many steps pass between two checks of the
@@ -47,9 +82,26 @@ type RunResult struct {
 const toleranceCheckSteps = 1024
 
 // Run advances m to the horizon, sampling metrics on the way. It stops early
-// when ctx is cancelled (returning ctx.Err()) and reports a divergence in
-// the result rather than as an error.
+// when ctx is cancelled (returning ctx.Err()); every other end, a divergence,
+// a collapse or a failure of the method, is the result's Status.
 func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
+	res, err := run(ctx, m, s, opt)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return res, err
+	case err != nil:
+		res.Status, res.Failure = StatusFailed, err
+	case res.Diverged != nil:
+		res.Status = res.Diverged.Status()
+	case res.Converged:
+		res.Status = StatusConverged
+	default:
+		res.Status = StatusHorizon
+	}
+	return res, nil
+}
+
+func run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
 	dt := TimePerStep(m.Algo(), m.Params())
 	end := opt.Horizon.End(dt)
 	if !(end > 0) {

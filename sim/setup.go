@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
@@ -63,9 +64,12 @@ func (s Setup) Validate() error {
 	if len(s.Algos) == 0 {
 		return param.Errorf(param.Algos, "", "none selected", "at least one of gf, gd, sgf, sgd, lnsgd, hb")
 	}
-	for _, a := range s.Algos {
+	for i, a := range s.Algos {
 		if _, err := parseAlgo(string(a)); err != nil {
 			return err
+		}
+		if slices.Contains(s.Algos[:i], a) {
+			return duplicateRun(a)
 		}
 	}
 	if s.Data == nil {
@@ -90,7 +94,38 @@ func (s Setup) Validate() error {
 	if err := s.Horizon.Validate(); err != nil {
 		return err
 	}
+	if err := s.checkStepsDue(); err != nil {
+		return err
+	}
 	return s.Horizon.CheckEnd(s.Params.Step)
+}
+
+// checkStepsDue refuses a discrete run that would take no step before the
+// horizon: a method stops at the first step within half a step of its end
+// (Method.AdvanceTo), so a step of 2T or more takes none and its "result"
+// would be the initialisation. GF has no step.
+func (s Setup) checkStepsDue() error {
+	h := s.Horizon
+	for _, a := range s.Algos {
+		p := a.Pinned(s.Params)
+		dt := TimePerStep(a, p)
+		if a.Base() == GF || h.Time <= 0 || (h.Steps > 0 && float64(h.Steps)*dt <= h.Time) {
+			continue // no step, or the step count ends the run first
+		}
+		if dt < 2*h.Time {
+			continue
+		}
+		reason := fmt.Sprintf("takes no step before the horizon T = %g", h.Time)
+		err := param.Errorf(param.Step, p.Step, reason, "γ < 2T")
+		if a.Base() == HB {
+			err = param.Errorf(param.Momentum, p.Momentum, fmt.Sprintf("makes heavy ball's step γ/(1−μ) = %.3g, which %s", dt, reason), "γ/(1−μ) < 2T")
+		}
+		if a != a.Base() {
+			return fmt.Errorf("%s: %w", a, err) // a variant's own parameters
+		}
+		return err
+	}
+	return nil
 }
 
 // Horizon says when a run stops: at continuous time Time, after Steps steps

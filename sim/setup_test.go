@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"sgdbias/sim"
@@ -101,5 +102,37 @@ func TestSetupProblemUsesTheSeed(t *testing.T) {
 	}
 	if cfg := s.Config(p); len(cfg.Init.Alpha) != p.D || cfg.Init.Alpha[0] != s.Alpha || cfg.Seed != s.Seed {
 		t.Errorf("config %+v", cfg)
+	}
+}
+
+// A discrete run whose step is 2T or longer would take no step before the
+// horizon: refused, naming the step (or, for heavy ball, the momentum that
+// makes γ/(1−μ) that long); GF, which has no step, and a step count that
+// ends the run first are fine.
+func TestSetupRefusesZeroStepRuns(t *testing.T) {
+	cases := []struct {
+		algos []sim.Algo
+		edit  func(*sim.Setup)
+		want  param.Name // "" when valid
+	}{
+		{[]sim.Algo{sim.GD}, func(s *sim.Setup) { s.Params.Step, s.Params.Noise = 1e300, 1e300 }, param.Step},
+		{[]sim.Algo{sim.GF}, func(s *sim.Setup) { s.Params.Step, s.Params.Noise = 20, 20 }, ""},
+		{[]sim.Algo{sim.HB}, func(s *sim.Setup) { s.Params.Momentum = 0.999999 }, param.Momentum},
+		{[]sim.Algo{sim.GF, "gd:step=20"}, func(*sim.Setup) {}, param.Step},
+		{[]sim.Algo{sim.GD}, func(s *sim.Setup) { s.Params.Step, s.Horizon = 19.9, sim.Horizon{Time: 10} }, ""},
+		{[]sim.Algo{sim.GD}, func(s *sim.Setup) { s.Params.Step, s.Horizon = 30, sim.Horizon{Time: 10, Steps: 1} }, param.Step},
+	}
+	for i, c := range cases {
+		s := validSetup()
+		s.Algos = c.algos
+		c.edit(&s)
+		err := s.Validate()
+		var pe *param.Error
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("case %d: %v", i, err)
+		case c.want != "" && (!errors.As(err, &pe) || pe.Param != c.want || !strings.Contains(err.Error(), "no step")):
+			t.Errorf("case %d: got %v, want a %s error", i, err, c.want)
+		}
 	}
 }

@@ -126,6 +126,9 @@ func (m *sgdMethod) Step() error {
 	if diverged(norm2) {
 		return m.fail(m.algo)
 	}
+	if norm2 == 0 && m.weightsUnderflowed(m.wp, m.wm) {
+		return m.stop(m.algo, true, collapseCause)
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -74,23 +75,50 @@ func (m *sgfMethod) Step() error {
 	}
 	transposeTimes(m.prob, 1, m.drive, m.grad)
 	itoDrift := 0.5 * sigma * sigma * h
-	var norm2 float64
+	var norm2, move float64
 	beta := m.state.Beta
 	axpy(1, m.drive, m.spanCoef) // G += Xᵀdrive
 	for j, inc := range m.grad {
-		lp := m.logWp[j] - inc - itoDrift*m.colNorm2[j]
-		lm := m.logWm[j] + inc - itoDrift*m.colNorm2[j]
+		shrink := itoDrift * m.colNorm2[j]
+		lp := m.logWp[j] - inc - shrink
+		lm := m.logWm[j] + inc - shrink
 		m.logWp[j], m.logWm[j] = lp, lm
 		b := math.Exp(2*lp) - math.Exp(2*lm)
 		beta[j] = b
 		norm2 += b * b
+		move = math.Max(move, math.Abs(inc)+shrink)
 	}
 	m.state.IntLoss += loss * h
 	m.tick()
 	if diverged(norm2) {
 		return m.fail(SGF)
 	}
+	if !(move <= maxLogMove) {
+		return m.stop(SGF, false, fmt.Sprintf("one step moved ln w± by %.3g (more than %g): the loss blew up to %.3g and the time step no longer resolves the flow", move, float64(maxLogMove), loss))
+	}
+	if norm2 == 0 && m.logWeightsUnderflowed() {
+		return m.stop(SGF, true, collapseCause)
+	}
 	return nil
+}
+
+// maxLogMove bounds |Δ ln w±| in one SGF step. A resolved step moves ln w±
+// by O(γ·g) ≪ 1; a move beyond e^20 ≈ 5e8 in one step means the loss has
+// blown up and the Itô shrink −(σ²/2)·diag(XᵀX)·h (§4), which grows with
+// the loss, is about to drive w± to 0: a divergence, not a result.
+const maxLogMove = 20
+
+// logWeightsUnderflowed is weightsUnderflowed on ln w±: e^{2 ln w} is 0.
+func (m *sgfMethod) logWeightsUnderflowed() bool {
+	if m.zeroInterpolates {
+		return false
+	}
+	for j := range m.logWp {
+		if math.Exp(2*m.logWp[j]) != 0 || math.Exp(2*m.logWm[j]) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *sgfMethod) AdvanceTo(t float64) error { return advanceDiscrete(m, &m.core, t) }

@@ -18,6 +18,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"sgdbias/sim/param"
@@ -48,24 +49,29 @@ var CoreAlgos = []Algo{GF, GD, SGF, SGD}
 
 // ParseAlgos parses a comma-separated list such as "gf,sgf" or
 // "gf,gd,gd:step=0.0175" (a variant, see Pin); "all" means the four core
-// algorithms.
+// algorithms. A run listed twice is refused, and so is a variant pinning a
+// parameter its algorithm does not use.
 func ParseAlgos(s string) ([]Algo, error) {
 	if strings.TrimSpace(s) == "all" {
 		return append([]Algo(nil), CoreAlgos...), nil
 	}
 	var out []Algo
-	seen := map[Algo]bool{}
 	for _, f := range strings.Split(s, ",") {
 		a, err := parseAlgo(f)
 		if err != nil {
 			return nil, err
 		}
-		if !seen[a] {
-			seen[a] = true
-			out = append(out, a)
+		if slices.Contains(out, a) {
+			return nil, duplicateRun(a)
 		}
+		out = append(out, a)
 	}
 	return out, nil
+}
+
+// duplicateRun refuses a run listed twice: the two would be identical.
+func duplicateRun(a Algo) error {
+	return param.Errorf(param.Algos, a, "is listed twice", "each run once (a variant such as %s:step=0.02 runs it again with other parameters)", a.Base())
 }
 
 // Params are the parameters that may change live, between steps, without

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +24,18 @@ type Pin struct {
 
 // pinKeys are the parameters a variant may pin.
 var pinKeys = []string{"step", "noise", "batch", "momentum", "label-noise"}
+
+// usedPins are the parameters each algorithm uses, the only ones its
+// variants may pin: a pin it ignores would label a run that differs in
+// nothing. GF integrates the flow itself and has none.
+var usedPins = map[Algo][]string{
+	GF:    nil,
+	GD:    {"step"},
+	SGF:   {"step", "noise"},
+	SGD:   {"step", "batch"},
+	LNSGD: {"step", "batch", "label-noise"},
+	HB:    {"step", "momentum"},
+}
 
 // Base is the algorithm a variant runs: "gd" for "gd:step=0.0175".
 func (a Algo) Base() Algo {
@@ -51,13 +64,27 @@ func parsePins(a Algo) ([]Pin, error) {
 			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), "pins "+key+" twice", "each key once")
 		}
 		seen[key] = true
+		if used := usedPins[a.Base()]; !slices.Contains(used, key) {
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), "pins "+key+", which "+string(a.Base())+" does not use", "%s", pinList(used))
+		}
 		v, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %s=%q, not a number", key, text), "key=NUMBER")
 		}
+		if key == "batch" && !(v == math.Trunc(v) && v >= 1 && v <= math.MaxInt32) {
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins batch=%s, not a whole number ≥ 1", text), "batch=INTEGER, at most n")
+		}
 		pins = append(pins, Pin{Key: key, Value: v})
 	}
 	return pins, nil
+}
+
+// pinList says what an algorithm that uses keys may pin.
+func pinList(keys []string) string {
+	if len(keys) == 0 {
+		return "no pins (it has no parameter to pin)"
+	}
+	return "pins of " + strings.Join(keys, ", ")
 }
 
 // Pinned returns p with the variant's pinned parameters applied.

@@ -2,6 +2,8 @@ package sim_test
 
 import (
 	"errors"
+	"math"
+	"slices"
 	"testing"
 
 	"sgdbias/sim"
@@ -50,4 +52,53 @@ func TestVariantPinsItsParameters(t *testing.T) {
 	if _, err := sim.NewMethod("gd:step=-1", p, cfg); err == nil {
 		t.Error("a pinned step of -1 was accepted")
 	}
+}
+
+// A variant pins only what its algorithm uses (GF nothing), batch is a whole
+// number, and a run listed twice is refused: each would label a run that
+// differs in nothing. Every such error is about the algorithm list.
+func TestVariantsRefusedUpFront(t *testing.T) {
+	for _, s := range []string{"gd:noise=0.1", "gf:step=1", "sgd:momentum=0.5", "hb:batch=2", "sgd:batch=2.5", "sgd:batch=1e300", "sgd:batch=0", "gd,gd", "gd,GD ", "sgf:noise=0.1,sgf:noise=0.1"} {
+		_, err := sim.ParseAlgos(s)
+		var pe *param.Error
+		if !errors.As(err, &pe) || pe.Param != param.Algos {
+			t.Errorf("%q: got %v, want an algos error", s, err)
+		}
+	}
+	for _, s := range []string{"gd:step=0.1", "sgf:noise=0.1:step=0.01", "sgd:batch=4", "lnsgd:label-noise=0.1", "hb:momentum=0.5", "gd,gd:step=0.02"} {
+		if _, err := sim.ParseAlgos(s); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+	s := validSetup()
+	s.Algos = []sim.Algo{sim.GD, sim.GD}
+	if err := s.Validate(); err == nil {
+		t.Error("Setup.Validate accepted gd twice")
+	}
+}
+
+// Any text: ParseAlgos never panics, and what it accepts is a list of known
+// algorithms, each once, whose pins parse back.
+func FuzzParseAlgos(f *testing.F) {
+	for _, s := range []string{"gf,gd", "all", "gd:step=0.02", "sgf:noise=0.1:step=0.01", "sgd:batch=1e300", "gd,gd", ":", ",,", "hb:momentum=NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		algos, err := sim.ParseAlgos(s)
+		if err != nil {
+			return
+		}
+		seen := map[sim.Algo]bool{}
+		for _, a := range algos {
+			if seen[a] || !slices.Contains(sim.AllAlgos, a.Base()) {
+				t.Fatalf("%q: accepted %v", s, algos)
+			}
+			seen[a] = true
+			for _, p := range a.Pins() {
+				if p.Key == "batch" && (p.Value < 1 || p.Value != math.Trunc(p.Value)) {
+					t.Fatalf("%q: batch pin %v", s, p.Value)
+				}
+			}
+		}
+	})
 }

@@ -2,11 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"math"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 
+	"sgdbias/sim"
 	"sgdbias/sim/live"
 )
 
@@ -78,7 +79,8 @@ func (h *Header) stateText(s live.State) string {
 	return s.String()
 }
 
-// Banner reports diverged runs with the step and a stable-step hint.
+// Banner reports runs that stopped (diverged, collapsed, failed) with the
+// step and the hint that fits the method.
 type Banner struct {
 	common *Common
 	width  int
@@ -107,21 +109,24 @@ func (b *Banner) View() string {
 	if !b.Active() {
 		return blankBlock(b.width, 1)
 	}
-	var parts []string
-	hint := math.Inf(1)
+	var parts, hints []string
 	for _, r := range b.snap.Enabled() {
 		d := r.Diverged
 		if d == nil {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s diverged at step %s (γ %s)", algoLabel(r.Algo), groupDigits(d.Step), formatParam(d.Gamma)))
-		if d.StableStep > 0 {
-			hint = math.Min(hint, d.StableStep)
+		part := fmt.Sprintf("%s %s at step %s", algoLabel(r.Algo), d.Status, groupDigits(d.Step))
+		if r.Algo.Base() != sim.GF { // GF has no step
+			part += fmt.Sprintf(" (γ %s)", formatParam(d.Gamma))
+		}
+		parts = append(parts, part)
+		if d.Hint != "" && !slices.Contains(hints, d.Hint) {
+			hints = append(hints, d.Hint)
 		}
 	}
 	text := "✗ " + strings.Join(parts, "; ")
-	if !math.IsInf(hint, 1) {
-		text += fmt.Sprintf(" — try γ ≲ %s (stable-step estimate)", formatParam(roundDown(hint)))
+	if len(hints) > 0 {
+		text += " — " + strings.Join(hints, "; ")
 	}
 	text += "; r restarts"
 	line := truncate(text, b.width)

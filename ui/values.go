@@ -120,8 +120,8 @@ func runValues(r *live.Run, star bool) []string {
 		}
 	}
 	switch p := r.Prediction; {
-	case r.Diverged != nil:
-		out[n-1] = "diverged"
+	case r.Diverged != nil: // a stopped run has no limit
+		out[n-1] = string(r.Diverged.Status)
 	case p == nil:
 	case star && p.HasTestError:
 		out[n-1] = sigValue(p.TestError)

@@ -185,12 +185,12 @@ func (l *loop) advance(t *track, target float64, maxSteps int64) int64 {
 	switch adv.Outcome {
 	case sim.Diverged:
 		de := adv.Divergence
-		t.div = &Divergence{Step: de.Step, Time: de.Time, Gamma: de.Gamma, LastLoss: de.LastLoss}
-		t.div.StableStep = sim.StableStep(l.exp.prob, sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D), t.algo, l.exp.params.Batch, l.solves.gfLimit)
+		t.div = newDivergence(de, l.exp.prob, sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D), l.exp.params.Batch, l.solves.gfLimit)
 		l.pub.urgent = true
 	case sim.Failed:
 		l.setNotice(fmt.Sprintf("%s stopped: %v", t.algo, adv.Err))
-		t.div = &Divergence{Step: t.m.State().Steps, Time: t.m.State().Time, Gamma: t.m.Params().Step}
+		t.div = &Divergence{Status: sim.StatusFailed, Step: t.m.State().Steps, Time: t.m.State().Time,
+			Gamma: t.m.Params().Step, Cause: adv.Err.Error()}
 	}
 	l.sample(t)
 	return adv.Steps

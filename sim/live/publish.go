@@ -98,7 +98,7 @@ func (l *loop) publish(now time.Time) {
 			d := *t.div
 			run.Diverged = &d
 		}
-		if t.pred != nil {
+		if t.pred != nil && t.div == nil { // no limit for a run that stopped
 			run.Prediction = &Prediction{Steps: t.pred.steps, L1: t.pred.l1, TestError: t.pred.testErr,
 				HasTestError: t.pred.hasTestError, Top: pick(t.pred.beta, s.Coords)}
 		}

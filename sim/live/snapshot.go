@@ -5,8 +5,10 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"sgdbias/sim"
+	"sgdbias/sim/problem"
 )
 
 // State is what the clock is doing.
@@ -17,7 +19,7 @@ const (
 	Running   State = iota
 	Paused          // stopped by the user, or by a single step
 	Converged       // every shown run reached the loss tolerance; the clock stopped
-	Diverged        // every shown run diverged; nothing left to step
+	Diverged        // every shown run diverged, collapsed or failed; nothing left to step
 )
 
 func (s State) String() string {
@@ -45,15 +47,33 @@ type ProblemInfo struct {
 	HasBetaStar bool
 }
 
-// Divergence is where and how a run diverged, with a stable-step hint.
+// Divergence is where and how a run stopped before its horizon, with hints.
 type Divergence struct {
+	// Status is sim.StatusDiverged, sim.StatusCollapsed or sim.StatusFailed.
+	Status   sim.Status
 	Step     int64
 	Time     float64
 	Gamma    float64
 	LastLoss float64
+	// Cause says what was detected, in words ("" for a plain divergence).
+	Cause string
 	// StableStep is an estimate of the largest stable γ (sim.StableStep), 0
-	// when unknown.
+	// when unknown or for GF, which has no step.
 	StableStep float64
+	// StableNoise, for SGF, is a noise scale estimated to train (sim.Hints).
+	StableNoise float64
+	// Hint is the suggestion in words (sim.DivergenceError.Hint), "" if none.
+	Hint string
+	err  *sim.DivergenceError // the source, to refresh the hints
+}
+
+// newDivergence describes de with hints estimated from ref (the GF limit, or
+// nil while it is being solved).
+func newDivergence(de *sim.DivergenceError, p *problem.Problem, in sim.Init, batch int, ref []float64) *Divergence {
+	d := *de
+	sim.Hints(&d, p, in, batch, ref)
+	return &Divergence{Status: d.Status(), Step: d.Step, Time: d.Time, Gamma: d.Gamma, LastLoss: d.LastLoss,
+		Cause: d.Cause, StableStep: d.StableStep, StableNoise: d.StableNoise, Hint: strings.TrimPrefix(d.Hint(), "; "), err: de}
 }
 
 // Prediction is the limit predicted from a run's state (sim.Predictor).

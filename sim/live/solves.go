@@ -78,8 +78,8 @@ func (l *loop) collect(res result) {
 		}
 		in := sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D)
 		for _, t := range l.exp.tracks {
-			if t.div != nil && l.solves.gfLimit != nil {
-				t.div.StableStep = sim.StableStep(l.exp.prob, in, t.algo, l.exp.params.Batch, l.solves.gfLimit)
+			if t.div != nil && t.div.err != nil && l.solves.gfLimit != nil {
+				*t.div = *newDivergence(t.div.err, l.exp.prob, in, l.exp.params.Batch, l.solves.gfLimit)
 			}
 		}
 	case jobPredict:

@@ -284,7 +284,7 @@ const (
 func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(float64)) (Record, error) {
 	rec := Record{Job: job.Index, Point: job.Point, Algo: job.Algo, Rep: job.Rep}
 	if rd.err != nil {
-		rec.Error = rd.err.Error()
+		rec.Status, rec.Error = sim.StatusFailed, rd.err.Error()
 		return rec, nil
 	}
 	p := rd.prob
@@ -294,7 +294,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 		LabelNoise: c.LabelNoise, Momentum: c.Momentum}
 	m, err := sim.NewMethod(job.Algo, p, sim.Config{Algos: []sim.Algo{job.Algo}, Init: init, Params: params, Seed: c.DataSeed(job.Rep)})
 	if err != nil {
-		rec.Error = err.Error()
+		rec.Status, rec.Error = sim.StatusFailed, err.Error()
 		return rec, nil
 	}
 	s := sim.NewSampler(p, init)
@@ -312,17 +312,18 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 		case sim.Cancelled:
 			return rec, adv.Err
 		case sim.Diverged:
-			rec.Diverged, rec.Divergence = true, adv.Divergence.Error()
+			rec.Status, rec.Divergence = adv.Divergence.Status(), adv.Divergence.Error()
+			rec.Diverged = rec.Status == sim.StatusDiverged
 			rec.Steps, rec.Time = adv.Divergence.Step, adv.Divergence.Time
 			return rec, nil
 		case sim.Failed:
-			rec.Error = adv.Err.Error()
+			rec.Status, rec.Error = sim.StatusFailed, adv.Err.Error()
 			return rec, nil
 		}
 		progress(m.State().Time / end)
 		jumps.record(s, m)
 		if tol > 0 && s.Loss(m) <= tol {
-			rec.Converged = true
+			rec.Converged, rec.Status = true, sim.StatusConverged
 			break
 		}
 		if adv.Outcome == sim.Reached && next == end {
@@ -332,8 +333,11 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	smp := s.Measure(m)
 	rec.Steps, rec.Time = smp.Steps, smp.Time
 	if !smp.Finite() {
-		rec.Diverged, rec.Divergence = true, "non-finite metrics at the end of the run"
+		rec.Diverged, rec.Divergence, rec.Status = true, "non-finite metrics at the end of the run", sim.StatusDiverged
 		return rec, nil
+	}
+	if rec.Status == "" {
+		rec.Status = sim.StatusHorizon
 	}
 	if smp.HasTestError {
 		rec.TestError = ptr(smp.TestError)

@@ -109,6 +109,9 @@ type Record struct {
 	Time      float64 `json:"time"`
 	Converged bool    `json:"converged"`
 	Diverged  bool    `json:"diverged"`
+	// Status is how the run ended (sim.Statuses); see RunStatus for
+	// records written before it existed.
+	Status sim.Status `json:"status,omitempty"`
 	// Divergence describes where a diverged run left the finite range.
 	Divergence string `json:"divergence,omitempty"`
 	// Error is a failure that is not a divergence (the problem of this seed
@@ -118,10 +121,26 @@ type Record struct {
 	Seconds float64 `json:"seconds,omitempty"`
 }
 
+// RunStatus is how the run ended: its Status, or for a record without one
+// (an older file) what its flags say.
+func (r Record) RunStatus() sim.Status {
+	switch {
+	case r.Status != "":
+		return r.Status
+	case r.Error != "":
+		return sim.StatusFailed
+	case r.Diverged:
+		return sim.StatusDiverged
+	case r.Converged:
+		return sim.StatusConverged
+	}
+	return sim.StatusHorizon
+}
+
 // Value returns the record's value of metric m and whether it has one.
-// Diverged and failed runs have none.
+// Runs that diverged, collapsed or failed have none.
 func (r Record) Value(m Metric) (float64, bool) {
-	if r.Diverged || r.Error != "" {
+	if !r.RunStatus().OK() {
 		return 0, false
 	}
 	var p *float64
@@ -200,10 +219,12 @@ func finite(v float64) *float64 {
 type Summary struct {
 	Point Point    `json:"point"`
 	Algo  sim.Algo `json:"algo"`
-	// Runs is how many repetitions finished; Diverged and Failed of them are
-	// left out of every statistic; Converged reached the tolerance.
+	// Runs is how many repetitions finished; Diverged, Collapsed and Failed
+	// of them are left out of every statistic; Converged reached the
+	// tolerance.
 	Runs      int `json:"runs"`
 	Diverged  int `json:"diverged"`
+	Collapsed int `json:"collapsed"`
 	Failed    int `json:"failed"`
 	Converged int `json:"converged"`
 	// Stats holds one Stat per metric, in the order of Metrics.
@@ -244,12 +265,14 @@ func Summarize(c Config, records []Record) []Summary {
 func summarize(c Config, job Job, recs []Record) Summary {
 	s := Summary{Point: c.Grid.Point(job.Point), Algo: job.Algo, Runs: len(recs)}
 	for _, r := range recs {
-		switch {
-		case r.Error != "":
+		switch r.RunStatus() {
+		case sim.StatusFailed:
 			s.Failed++
-		case r.Diverged:
+		case sim.StatusDiverged:
 			s.Diverged++
-		case r.Converged:
+		case sim.StatusCollapsed:
+			s.Collapsed++
+		case sim.StatusConverged:
 			s.Converged++
 		}
 	}

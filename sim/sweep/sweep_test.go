@@ -165,7 +165,8 @@ func TestSummarizeLeavesOutDivergedAndFailedRuns(t *testing.T) {
 		{Job: 0, Algo: sim.GD, Rep: 0, TestError: v(1), L1Norm: v(5), AlphaRatio: v(0.9), Steps: 100, Time: 2, Converged: true},
 		{Job: 1, Algo: sim.GD, Rep: 1, Diverged: true, Steps: 3, Time: 0.06, TestError: v(1e30)},
 		{Job: 2, Algo: sim.GD, Rep: 2, TestError: v(3), L1Norm: v(7), AlphaRatio: v(0.8), Steps: 300, Time: 6},
-		{Job: 3, Algo: sim.SGD, Rep: 0, Error: "boom"},
+		{Job: 3, Algo: sim.SGD, Rep: 0, Status: sim.StatusCollapsed, TestError: v(5), L1Norm: v(0), Steps: 50, Time: 1},
+		{Job: 4, Algo: sim.SGD, Rep: 1, Error: "boom"},
 	}
 	sums := Summarize(c, recs)
 	if len(sums) != 2 {
@@ -186,8 +187,8 @@ func TestSummarizeLeavesOutDivergedAndFailedRuns(t *testing.T) {
 		t.Errorf("l1 distance without values: %+v", st)
 	}
 	sgd := sums[1]
-	if sgd.Runs != 1 || sgd.Failed != 1 || sgd.Stat(Steps).N != 0 {
-		t.Errorf("sgd %+v", sgd)
+	if sgd.Runs != 2 || sgd.Failed != 1 || sgd.Collapsed != 1 || sgd.Stat(Steps).N != 0 || sgd.Stat(TestError).N != 0 {
+		t.Errorf("sgd %+v: the collapsed and the failed run are counted and left out", sgd)
 	}
 }
 

@@ -52,6 +52,10 @@ type L1Result struct {
 // the smallest-α argmin (l1simplex.go). When nothing certifies it returns the
 // best attempt with Certified = false; it returns an error only if the φ_α
 // solves fail or no candidate interpolates y.
+//
+// Degenerate problems (duplicated or collinear columns, a face of optima
+// spanned by dependent columns) are handled where the support is read off:
+// only linearly independent columns are taken (independentColumns).
 func (s *Solver) MinL1() (L1Result, error) {
 	if s.yNorm == 0 {
 		return L1Result{Beta: make([]float64, s.d), Nu: make([]float64, s.n), Certified: true}, nil
@@ -106,7 +110,7 @@ func (s *Solver) MinL1() (L1Result, error) {
 // simplexPolish runs simplex pivots from the support read off betaAlpha.
 func (s *Solver) simplexPolish(betaAlpha []float64) (L1Result, bool) {
 	order := byMagnitude(betaAlpha)
-	support, betaS, ok := s.fitSupport(sortedCopy(order[:min(s.n, len(order))]))
+	support, betaS, ok := s.fitSupport(s.independentColumns(order, s.n))
 	if !ok {
 		return L1Result{}, false
 	}
@@ -151,7 +155,7 @@ func scaled(v []float64, f float64) []float64 {
 // agree with the φ_α argmin, and certifies with nuHat projected onto
 // {ν : X_Sᵀν = sign(β_S)}. ok is false when the support does not interpolate.
 func (s *Solver) polishAndCertify(betaAlpha, nuHat []float64) (L1Result, bool) {
-	support, betaS, ok := s.fitSupport(largestEntries(betaAlpha, s.n))
+	support, betaS, ok := s.fitSupport(s.independentColumns(byMagnitude(betaAlpha), s.n))
 	if !ok {
 		return L1Result{}, false
 	}
@@ -172,11 +176,54 @@ func (s *Solver) polishAndCertify(betaAlpha, nuHat []float64) (L1Result, bool) {
 	return res, true
 }
 
-// largestEntries returns the indices of the (at most) k largest |v_j| > 0,
-// in increasing order.
-func largestEntries(v []float64, k int) []int {
-	order := byMagnitude(v)
-	return sortedCopy(order[:min(k, len(order))])
+// independentColumns returns, in increasing order, the first (at most) k
+// indices of order whose columns are linearly independent, skipping any
+// column within independentTol of the span of those kept: on a degenerate
+// problem (an optimal face, columns in a common low-dimensional span) the
+// φ_α argmin spreads over dependent columns, and least squares on them is
+// singular. Gram–Schmidt against the kept columns, twice for stability.
+func (s *Solver) independentColumns(order []int, k int) []int {
+	var kept []int
+	basis := make([][]float64, 0, k)
+	for _, j := range order {
+		if len(kept) == k {
+			break
+		}
+		r := make([]float64, s.n)
+		for i := range r {
+			r[i] = s.x[i*s.d+j]
+		}
+		norm := vecNorm(r)
+		for range 2 {
+			for _, q := range basis {
+				c := dotVec(q, r)
+				for i := range r {
+					r[i] -= c * q[i]
+				}
+			}
+		}
+		rest := vecNorm(r)
+		if !(rest > independentTol*norm) {
+			continue
+		}
+		for i := range r {
+			r[i] /= rest
+		}
+		basis, kept = append(basis, r), append(kept, j)
+	}
+	return sortedCopy(kept)
+}
+
+// independentTol: a column whose part outside the span of the kept ones is
+// below this fraction of its norm counts as dependent.
+const independentTol = 1e-9
+
+func dotVec(a, b []float64) float64 {
+	var sum float64
+	for i := range a {
+		sum += a[i] * b[i]
+	}
+	return sum
 }
 
 // byMagnitude returns the indices of the nonzero entries of v by decreasing |v_j|.
