@@ -241,7 +241,6 @@ func TestChaosSilentTCP(t *testing.T) {
 		}
 		conns = append(conns, c)
 	}
-	waitUntil(t, "the connections to be counted", func() bool { return srv.conns.count() > 0 })
 	for i, c := range conns {
 		c.SetReadDeadline(time.Now().Add(15 * time.Second))
 		if _, err := io.Copy(io.Discard, c); err != nil {
@@ -251,10 +250,13 @@ func TestChaosSilentTCP(t *testing.T) {
 	}
 	settled(t, srv, base)
 	// Closings before the login are logged at most once a second, with a
-	// count (a flood is one line a second): beyond the connection cap some
-	// were replaced by newer ones, the rest timed out.
-	if !strings.Contains(logs.String(), "connection closed") {
-		t.Errorf("no closing logged:\n%s", tail(logs.String(), 2000))
+	// count (a flood is one line a second). The first is always logged, and
+	// its reason shows that the connections were counted and put on the
+	// login clock. (Polling the count while the flood is held cannot show
+	// it: a test goroutine descheduled for the 300 ms of the clock on a
+	// loaded machine finds every connection already closed.)
+	if !strings.Contains(logs.String(), "no login within 300ms") {
+		t.Errorf("no closing by the login clock logged:\n%s", tail(logs.String(), 2000))
 	}
 }
 
