@@ -20,6 +20,9 @@ type runPlan struct {
 	// predictSamples asks for the distance to the predicted limit at every
 	// sample, not only at the end.
 	predictSamples bool
+	// predictFinal asks for the predicted limit at the end of each run; a
+	// report without it (--predict never) runs no solve for it.
+	predictFinal bool
 }
 
 // runOutcome is one algorithm's result with what the report needs.
@@ -130,7 +133,7 @@ func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64
 	}
 	out.result, out.err = sim.Run(ctx, m, sim.NewSampler(plan.prob, plan.cfg.Init), opts)
 	progress(1)
-	if out.err == nil && out.result.Status.OK() { // no limit for a run that stopped
+	if plan.predictFinal && out.err == nil && out.result.Status.OK() { // no limit for a run that stopped
 		out.predicted, out.predErr = predictor.Predict(m)
 	}
 	return out

@@ -59,7 +59,7 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
 	addSaddlesFlag(fs, &f.saddles)
 	addSaddlesPlotFlag(fs, &f.saddlesPlot)
-	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
+	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never (no prediction at all, not even at the end), or auto (at the end, and at every sample when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
 }
 
@@ -205,7 +205,8 @@ func (f *runFlags) planOf(r resolved) (runPlan, presets.Scenario, error) {
 	}
 	n, d := float64(p.N), float64(p.D)
 	predict := f.predict == "always" || (f.predict == "auto" && n*n*d <= 2e6)
-	return runPlan{prob: p, cfg: r.setup.Config(p), opts: opts, references: !f.noRefs, predictSamples: predict}, r.sc, nil
+	return runPlan{prob: p, cfg: r.setup.Config(p), opts: opts, references: !f.noRefs,
+		predictSamples: predict, predictFinal: f.predict != "never"}, r.sc, nil
 }
 
 // addStableStepHints fills the hints of runs that diverged or collapsed. The

@@ -66,7 +66,7 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	}
 	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, f.scenario, f.scenario.Given())
 	if err != nil {
-		return usageError(std.err, err)
+		return planError(std.err, "serve", err)
 	}
 	scenario := liveScenario(r)
 	switch {

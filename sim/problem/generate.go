@@ -88,16 +88,17 @@ func newRand(seed, stream uint64) *rand.Rand {
 // is the identity.
 func drawX(n, d int, featureVar []float64, seed uint64) []float64 {
 	rng := newRand(seed, streamX)
-	std := make([]float64, d)
-	for j := range std {
-		std[j] = 1
-		if featureVar != nil {
-			std[j] = math.Sqrt(featureVar[j])
-		}
-	}
 	x := make([]float64, n*d)
-	for k := range x {
-		x[k] = rng.NormFloat64() * std[k%d]
+	for i := range n {
+		row := x[i*d : (i+1)*d]
+		for j := range row {
+			row[j] = rng.NormFloat64()
+		}
+		if featureVar != nil {
+			for j := range row {
+				row[j] *= math.Sqrt(featureVar[j])
+			}
+		}
 	}
 	return x
 }
