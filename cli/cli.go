@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"sgdbias/internal/quietterm"
 )
 
 // stdio is where a command reads and writes.
@@ -32,9 +34,10 @@ Usage:
   sgdbias serve [flags]      serve the explorer over SSH (lecture mode)
   sgdbias data [flags]       write a generated problem as JSON or CSV
   sgdbias presets            list the named scenarios
-  sgdbias version            print the version
+  sgdbias version            print the version (also: sgdbias --version)
 
-Run 'sgdbias COMMAND -h' for the flags of a command.
+Run 'sgdbias help COMMAND' or 'sgdbias COMMAND -h' for the flags of a
+command, with examples.
 α follows the seed paper's convention: β = w₊² − w₋², w₊(0) = w₋(0) = α.
 `
 
@@ -43,6 +46,7 @@ Run 'sgdbias COMMAND -h' for the flags of a command.
 // ssh connection) end ctx, and every command, the explorer included, stops
 // on it and keeps what is finished; a second signal ends the program at once.
 func Main(args []string) int {
+	quietterm.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	go func() {

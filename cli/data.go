@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -24,8 +25,8 @@ Flags:
 func cmdData(ctx context.Context, args []string, std stdio) int {
 	fs := newFlagSet("data", dataUsage, std)
 	sf := addScenarioFlags(fs)
-	format := fs.String("format", "json", "output format: json or csv (csv has no β*)")
-	out := fs.String("out", "", "write to `FILE` instead of stdout (atomic; an existing file is kept unless --force)")
+	format := fs.String("format", "", "output format: json or csv (csv has no β*); default: from the --out extension, else json")
+	out := fs.String("out", "-", "write to `FILE` (atomic; an existing file is kept unless --force); - is stdout")
 	force := fs.Bool("force", false, "with --out: replace an existing file")
 	if code, done := parseFlags(fs, args); done {
 		return code
@@ -33,29 +34,37 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	if sf.Data != "" {
 		return usageError(std.err, fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
 	}
-	if *format != "json" && *format != "csv" {
-		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want json or csv", *format))
-	}
-	r, err := resolveSetup(sf, sf.Given())
-	if err != nil {
-		return usageError(std.err, err)
-	}
-	p, err := buildProblem(r.setup)
-	if err != nil {
-		return usageError(std.err, err)
-	}
-	if *out == "" {
-		if err := problem.Write(std.out, p, *format); err != nil {
-			fmt.Fprintf(std.err, "sgdbias data: %v\n", err)
-			return 1
+	if *format == "" {
+		*format = "json"
+		if f, err := problem.FormatFromPath(*out); err == nil {
+			*format = f
 		}
-		return 0
 	}
-	if err := problem.WriteFileAtomic(*out, p, *format, *force); err != nil {
-		fmt.Fprintf(std.err, "sgdbias data: %v\n", err)
-		return 1
+	if *format != "json" && *format != "csv" {
+		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want json or csv", clip(*format)))
 	}
-	fmt.Fprintf(std.err, "wrote %s (n=%d, d=%d, %s)\n", *out, p.N, p.D, *format)
+	if err := checkOutput("--out", *out, *force); err != nil {
+		return usageError(std.err, err)
+	}
+	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, sf, sf.Given())
+	if err != nil {
+		return planError(std.err, "data", err)
+	}
+	n, d := float64(r.setup.Spec.N), float64(r.setup.Spec.D)
+	if err := memoryCheck(memBase+memPerEntry*n*d+memPerCoord*d, fmt.Sprintf("n = %.0f, d = %.0f", n, d), memoryAvailable); err != nil {
+		return usageError(std.err, err)
+	}
+	p, err := cancellable(ctx, func() (*problem.Problem, error) { return buildProblem(r.setup) })
+	if err != nil {
+		return planError(std.err, "data", err)
+	}
+	err = writeOutput(ctx, std, *out, *force, func(w io.Writer) error { return problem.Write(w, p, *format) })
+	if err != nil {
+		return outputError(std.err, "data", "--out", err)
+	}
+	if *out != "-" {
+		fmt.Fprintf(std.err, "wrote %s (n=%d, d=%d, %s)\n", *out, p.N, p.D, *format)
+	}
 	return 0
 }
 

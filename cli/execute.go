@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -19,6 +20,9 @@ type runPlan struct {
 	// predictSamples asks for the distance to the predicted limit at every
 	// sample, not only at the end.
 	predictSamples bool
+	// predictFinal asks for the predicted limit at the end of each run; a
+	// report without it (--predict never) runs no solve for it.
+	predictFinal bool
 }
 
 // runOutcome is one algorithm's result with what the report needs.
@@ -48,9 +52,15 @@ func (o runOutcome) failure() error {
 }
 
 // execute runs every algorithm (and the reference solves) on a pool of
-// runtime.NumCPU() workers. progress receives the mean fraction done.
-func execute(ctx context.Context, plan runPlan, progress func(float64)) ([]runOutcome, sim.References) {
-	outcomes := make([]runOutcome, len(plan.cfg.Algos))
+// runtime.NumCPU() workers. progress receives the mean fraction done. When
+// ctx ends it returns at once with the runs that had finished (done[i]) and
+// refsDone telling whether the references had: the engine checks ctx only
+// between chunks of steps, so the jobs still running are abandoned to
+// finish in the background.
+func execute(ctx context.Context, plan runPlan, progress func(float64)) (outcomes []runOutcome, done []bool, refs sim.References, refsDone bool) {
+	var mu sync.Mutex // guards results, finished, refs and refsDone
+	results := make([]runOutcome, len(plan.cfg.Algos))
+	finished := make([]bool, len(plan.cfg.Algos))
 	fractions := make([]atomic.Uint64, len(plan.cfg.Algos)) // per-mille done
 	report := func() {
 		if progress == nil {
@@ -62,32 +72,48 @@ func execute(ctx context.Context, plan runPlan, progress func(float64)) ([]runOu
 		}
 		progress(float64(sum) / 1000 / float64(len(fractions)))
 	}
-	var refs sim.References
-	jobs := make(chan func())
+	jobs := make(chan func(), len(plan.cfg.Algos)+1)
+	if plan.references {
+		jobs <- func() {
+			r := sim.SolveReferences(ctx, plan.prob, plan.cfg.Init, sim.AllRefs)
+			mu.Lock()
+			refs, refsDone = r, ctx.Err() == nil
+			mu.Unlock()
+		}
+	}
+	for i, a := range plan.cfg.Algos {
+		jobs <- func() {
+			o := runOne(ctx, plan, a, func(f float64) {
+				fractions[i].Store(uint64(1000 * f))
+				report()
+			})
+			mu.Lock()
+			results[i], finished[i] = o, ctx.Err() == nil || o.err == nil
+			mu.Unlock()
+		}
+	}
+	close(jobs)
+	all := make(chan struct{})
 	var wg sync.WaitGroup
 	for range max(1, runtime.NumCPU()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for job := range jobs {
-				job()
+				if ctx.Err() == nil {
+					job()
+				}
 			}
 		}()
 	}
-	if plan.references {
-		jobs <- func() { refs = sim.SolveReferences(ctx, plan.prob, plan.cfg.Init, sim.AllRefs) }
+	go func() { wg.Wait(); close(all) }()
+	select {
+	case <-all:
+	case <-ctx.Done():
 	}
-	for i, a := range plan.cfg.Algos {
-		jobs <- func() {
-			outcomes[i] = runOne(ctx, plan, a, func(f float64) {
-				fractions[i].Store(uint64(1000 * f))
-				report()
-			})
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	return outcomes, refs
+	mu.Lock()
+	defer mu.Unlock()
+	return slices.Clone(results), slices.Clone(finished), refs, refsDone
 }
 
 // runOne runs one algorithm to the horizon and predicts its limit.
@@ -107,7 +133,7 @@ func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64
 	}
 	out.result, out.err = sim.Run(ctx, m, sim.NewSampler(plan.prob, plan.cfg.Init), opts)
 	progress(1)
-	if out.err == nil && out.result.Status.OK() { // no limit for a run that stopped
+	if plan.predictFinal && out.err == nil && out.result.Status.OK() { // no limit for a run that stopped
 		out.predicted, out.predErr = predictor.Predict(m)
 	}
 	return out

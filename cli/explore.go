@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"golang.org/x/term"
 
 	"sgdbias/presets"
@@ -55,9 +57,9 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if *speed < 0 || math.IsNaN(*speed) {
 		return usageError(std.err, fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))
 	}
-	r, err := resolveSetup(f.scenario, f.scenario.Given())
+	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, f.scenario, f.scenario.Given())
 	if err != nil {
-		return usageError(std.err, err)
+		return planError(std.err, "", err)
 	}
 	if _, err := f.runOptions(r.setup.Horizon); err != nil {
 		return usageError(std.err, err)
@@ -66,7 +68,14 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if err != nil {
 		return usageError(std.err, err)
 	}
-	m, err := ui.Run(ctx, runner, ui.Options{LogTime: *logTime})
+	if f, ok := std.out.(*os.File); ok {
+		if dark, ok := queryDarkBackground(f, backgroundQueryTimeout); ok {
+			lipgloss.SetHasDarkBackground(dark)
+		}
+	}
+	// Main owns the signals: bubbletea's own handler would block sending
+	// its message once ctx has ended the program, and shutdown waits for it.
+	m, err := ui.Run(ctx, runner, ui.Options{LogTime: *logTime}, tea.WithoutSignalHandler())
 	s := inForce(runner, m.Sent(), time.Second)
 	runner.Stop()
 	if err != nil {

@@ -39,7 +39,7 @@ func TestExploreScenarioFromFlags(t *testing.T) {
 		if err := fs.Parse(c.args); err != nil {
 			t.Fatal(err)
 		}
-		res, err := resolveSetup(f.scenario, f.scenario.Given())
+		res, err := resolveSetup(inputs{}, f.scenario, f.scenario.Given())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -147,7 +147,8 @@ var examples = map[string]string{
 `,
 	"sweep merge": `  sgdbias sweep merge part0.json part1.json part2.json part3.json
 `,
-	"serve": `  sgdbias serve --listen :2222 --preset paper
+	"serve": `  sgdbias serve                           on 127.0.0.1:2222; students join with ssh
+  sgdbias serve --listen 0.0.0.0:2222 --preset label-noise
 `,
 	"data": `  sgdbias data --n 20 --d 100 --out problem.json
   sgdbias data --format csv --out - | head

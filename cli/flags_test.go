@@ -78,7 +78,7 @@ func TestHelpOnStdout(t *testing.T) {
 }
 
 func FuzzFlags(f *testing.F) {
-	for _, s := range []string{"--steps 1e6", "--alpha -1", "--n 0 --d 0", "--algo gd:step=-1", "--setps 3", "--quiet=maybe", "--data /dev/null"} {
+	for _, s := range []string{"--steps 1e6", "--alpha -1", "--n 0 --d 0", "--algo gd:step=-1", "--setps 3", "--quiet=maybe", "--data /dev/null", "--config /dev/zero"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
@@ -91,6 +91,6 @@ func FuzzFlags(f *testing.F) {
 			}
 			return
 		}
-		_, _, _ = rf.plan() // must not panic
+		_, _, _ = rf.plan(inputs{}) // must not panic
 	})
 }

@@ -32,6 +32,9 @@ type progressBar struct {
 	// base is the fraction done before this run began (a resumed sweep), so
 	// that the ETA extrapolates this run's own rate.
 	base float64
+	// lastFrac and lastNote are the latest report, repeated by keepAlive.
+	lastFrac float64
+	lastNote string
 }
 
 type progressMode int
@@ -99,6 +102,7 @@ func (p *progressBar) setNote(frac float64, note string) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.lastFrac, p.lastNote = frac, note
 	now := p.now()
 	switch p.mode {
 	case progressDrawn:
@@ -119,6 +123,33 @@ func (p *progressBar) setNote(frac float64, note string) {
 		}
 		fmt.Fprintln(p.w, line)
 	}
+}
+
+// keepAlive repeats the latest report every interval in plain mode, for
+// jobs that report rarely (a run reports at its samples only), so that a
+// batch log shows a plain line every interval all the same. stop ends it.
+func (p *progressBar) keepAlive() (stop func()) {
+	if p.mode != progressPlain {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	ticker := time.NewTicker(p.interval)
+	go func() {
+		defer ticker.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-ticker.C:
+				p.mu.Lock()
+				frac, note := p.lastFrac, p.lastNote
+				p.mu.Unlock()
+				p.setNote(frac, note)
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(quit) }) }
 }
 
 // eta extrapolates the time left from this run's rate so far.

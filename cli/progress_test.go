@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -36,4 +37,36 @@ func TestProgressPlainLines(t *testing.T) {
 	if quiet.Len() != 0 || strings.Contains(quiet.String(), "progress") {
 		t.Errorf("--quiet printed %q", quiet.String())
 	}
+}
+
+// keepAlive prints the latest fraction again when nothing new is reported.
+func TestProgressKeepAlive(t *testing.T) {
+	var buf syncBuffer
+	p := newProgressBar(&buf, false)
+	p.interval = time.Millisecond
+	p.set(0.5)
+	stop := p.keepAlive()
+	for !strings.Contains(buf.String(), "progress: 50%") {
+		time.Sleep(time.Millisecond)
+	}
+	stop()
+	stop() // twice is harmless
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -32,8 +32,9 @@ var recipeGrid = [][2]string{
 	{"log:1e-4:1:25", "log:1e-4:1:4"},
 	{"--reps 20", "--reps 2"},
 	// A progress line as soon as a job has finished, for the test to stop
-	// shards part-way.
-	{"--resume", "--resume --progress-every 20ms"},
+	// shards part-way, and checkpoints often enough for a SIGKILL to leave
+	// some behind.
+	{"--resume", "--resume --progress-every 20ms --checkpoint-every 10ms"},
 }
 
 // oneJobDone matches a progress line with at least one job finished.

@@ -139,8 +139,11 @@ func buildRunJSON(o runOutcome, timing bool) jsonRun {
 	if f.HasTestError {
 		r.TestError = ptr(f.TestError)
 	}
-	for _, la := range o.result.LogAlpha {
-		r.AlphaEff = append(r.AlphaEff, math.Exp(la))
+	if o.result.LogAlpha != nil {
+		r.AlphaEff = make([]float64, len(o.result.LogAlpha)) // one allocation, not append's doublings
+		for j, la := range o.result.LogAlpha {
+			r.AlphaEff[j] = math.Exp(la)
+		}
 	}
 	if o.predicted != nil {
 		r.PredictedBeta = o.predicted

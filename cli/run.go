@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"sgdbias/internal/atomicfile"
 	"sgdbias/presets"
 	"sgdbias/sim"
 )
@@ -36,6 +35,7 @@ type runFlags struct {
 	scenario *presets.Flags
 	format   string
 	trace    string
+	force    bool
 	noRefs   bool
 	samples  int
 	spacing  string
@@ -51,6 +51,7 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	f := &runFlags{scenario: addScenarioFlags(fs)}
 	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
 	fs.StringVar(&f.trace, "trace", "", "write the sampled metric series of every run as CSV to `FILE`")
+	fs.BoolVar(&f.force, "force", false, "replace existing --trace and --saddles-plot files")
 	fs.BoolVar(&f.noRefs, "no-references", false, "skip the GF-limit, min-ℓ₁ and min-ℓ₂ solves")
 	fs.IntVar(&f.samples, "samples", 200, "number of metric samples per run over the horizon (2…100000)")
 	fs.StringVar(&f.spacing, "spacing", "log", "sample spacing in time: log or lin")
@@ -58,7 +59,7 @@ func newRunFlags(fs *flag.FlagSet) *runFlags {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
 	addSaddlesFlag(fs, &f.saddles)
 	addSaddlesPlotFlag(fs, &f.saddlesPlot)
-	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never, or auto (when n²·d ≤ 2e6, where a solve is cheap)")
+	fs.StringVar(&f.predict, "predict", "auto", "distance to the predicted limit at every sample: always, never (no prediction at all, not even at the end), or auto (at the end, and at every sample when n²·d ≤ 2e6, where a solve is cheap)")
 	return f
 }
 
@@ -95,21 +96,43 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	plan, sc, err := f.plan()
+	for _, o := range [][2]string{{"--trace", f.trace}, {"--saddles-plot", f.saddlesPlot}} {
+		if o[1] == "" {
+			continue
+		}
+		if err := checkOutput(o[0], o[1], f.force); err != nil {
+			return usageError(std.err, err)
+		}
+	}
+	plan, sc, err := f.plan(inputs{ctx: ctx, stdin: std.in})
 	if err == nil {
 		err = checkSaddlesPlot(f.saddlesPlot)
 	}
 	if err != nil {
+		return planError(std.err, "run", err)
+	}
+	if estimate, err := checkWork(plan.opts.Horizon, plan.cfg, plan.prob.N, plan.prob.D); err != nil {
 		return usageError(std.err, err)
+	} else if !f.quiet {
+		announce(std.err, "sgdbias run", estimate)
 	}
 	bar := newProgressBar(std.err, f.quiet)
-	outcomes, refs := execute(ctx, plan, bar.set)
+	stopBeat := bar.keepAlive()
+	outcomes, finished, refs, refsDone := execute(ctx, plan, bar.set)
+	stopBeat()
 	bar.done()
-	if err := ctx.Err(); err != nil {
-		fmt.Fprintln(std.err, "sgdbias run: interrupted; no output written")
-		return 130
+	interrupted := ctx.Err() != nil
+	if interrupted {
+		outcomes = keepFinished(outcomes, finished)
+		if len(outcomes) == 0 {
+			fmt.Fprintln(std.err, "sgdbias run: interrupted before any algorithm finished; no output written")
+			return 130
+		}
+		plan.references = plan.references && refsDone
 	}
-	addStableStepHints(plan, outcomes, refs)
+	if !interrupted { // the hint may need a solve; an interrupted run ends now
+		addStableStepHints(plan, outcomes, refs)
+	}
 	report := jsonReport{Config: buildConfigJSON(sc, f.scenario, plan.prob, plan.cfg, plan.opts)}
 	for _, o := range outcomes {
 		report.Runs = append(report.Runs, buildRunJSON(o, !f.noTiming))
@@ -117,18 +140,12 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 	if plan.references {
 		report.References = buildReferencesJSON(refs, plan.prob)
 	}
-	if f.saddles || f.saddlesPlot != "" {
+	if (f.saddles || f.saddlesPlot != "") && !interrupted {
 		report.Saddles = buildSaddlesJSON(ctx, plan.prob, *sc.Alpha)
 	}
-	if f.saddlesPlot != "" {
+	if f.saddlesPlot != "" && !interrupted {
 		if err := writeSaddlesPlot(ctx, f.saddlesPlot, plan.prob); err != nil {
 			fmt.Fprintf(std.err, "sgdbias run: --saddles-plot: %v\n", err)
-			return 1
-		}
-	}
-	if f.trace != "" {
-		if err := writeTrace(f.trace, outcomes); err != nil {
-			fmt.Fprintf(std.err, "sgdbias run: --trace: %v\n", err)
 			return 1
 		}
 	}
@@ -136,13 +153,40 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "sgdbias run: %v\n", err)
 		return 1
 	}
+	if f.trace != "" {
+		writeCtx := ctx
+		if interrupted { // keep what finished; a second Ctrl+C still ends the program
+			writeCtx = context.WithoutCancel(ctx)
+		}
+		if err := writeOutput(writeCtx, std, f.trace, f.force, func(w io.Writer) error { return writeTrace(w, outcomes) }); err != nil {
+			return outputError(std.err, "run", "--trace", err)
+		}
+	}
+	if interrupted {
+		fmt.Fprintf(std.err, "sgdbias run: interrupted; printed the %d of %d algorithms that finished\n", len(outcomes), len(plan.cfg.Algos))
+		return 130
+	}
 	return exitStatus(std.err, outcomes)
 }
 
-// plan resolves the flags into a runnable plan.
-func (f *runFlags) plan() (runPlan, presets.Scenario, error) {
-	r, err := resolveSetup(f.scenario, f.scenario.Given())
+// keepFinished drops the runs an interruption cut short.
+func keepFinished(outcomes []runOutcome, finished []bool) []runOutcome {
+	var out []runOutcome
+	for i, o := range outcomes {
+		if finished[i] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// plan resolves the flags into a runnable plan, reading files through in.
+func (f *runFlags) plan(in inputs) (runPlan, presets.Scenario, error) {
+	r, err := resolveSetup(in, f.scenario, f.scenario.Given())
 	if err != nil {
+		return runPlan{}, r.sc, err
+	}
+	if err := checkRunMemory(r.setup, !f.noRefs); err != nil {
 		return runPlan{}, r.sc, err
 	}
 	return f.planOf(r)
@@ -161,7 +205,8 @@ func (f *runFlags) planOf(r resolved) (runPlan, presets.Scenario, error) {
 	}
 	n, d := float64(p.N), float64(p.D)
 	predict := f.predict == "always" || (f.predict == "auto" && n*n*d <= 2e6)
-	return runPlan{prob: p, cfg: r.setup.Config(p), opts: opts, references: !f.noRefs, predictSamples: predict}, r.sc, nil
+	return runPlan{prob: p, cfg: r.setup.Config(p), opts: opts, references: !f.noRefs,
+		predictSamples: predict, predictFinal: f.predict != "never"}, r.sc, nil
 }
 
 // addStableStepHints fills the hints of runs that diverged or collapsed. The
@@ -281,19 +326,17 @@ func writeTable(w io.Writer, r jsonReport) error {
 
 var traceHeader = []string{"algo", "time", "step", "train_loss", "l1_norm", "test_error", "alpha_geomean", "alpha_min", "alpha_max", "int_loss", "gain_mean", "prediction_error"}
 
-// writeTrace writes every run's samples as one long CSV table, atomically.
-func writeTrace(path string, outcomes []runOutcome) error {
-	return atomicfile.Write(path, true, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		cw.Write(traceHeader)
-		for _, o := range outcomes {
-			for _, s := range o.trace {
-				cw.Write([]string{string(s.Algo), num(s.Time), strconv.FormatInt(s.Steps, 10), num(s.Loss), num(s.L1),
-					optional(s.TestError, s.HasTestError), num(s.AlphaGeoMean), num(s.AlphaMin), num(s.AlphaMax),
-					num(s.IntLoss), num(s.GainMean), optional(s.PredictionError, s.HasPrediction)})
-			}
+// writeTrace writes every run's samples as one long CSV table.
+func writeTrace(w io.Writer, outcomes []runOutcome) error {
+	cw := csv.NewWriter(w)
+	cw.Write(traceHeader)
+	for _, o := range outcomes {
+		for _, s := range o.trace {
+			cw.Write([]string{string(s.Algo), num(s.Time), strconv.FormatInt(s.Steps, 10), num(s.Loss), num(s.L1),
+				optional(s.TestError, s.HasTestError), num(s.AlphaGeoMean), num(s.AlphaMin), num(s.AlphaMax),
+				num(s.IntLoss), num(s.GainMean), optional(s.PredictionError, s.HasPrediction)})
 		}
-		cw.Flush()
-		return cw.Error()
-	})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -27,15 +27,30 @@ type resolved struct {
 
 // resolveSetup turns the flags into the engine's setup, with given as the
 // layer of flags (Flags.Given, or a sweep's version of it). A --data file
-// is loaded here; a generated problem is not drawn (Setup.Problem does).
-func resolveSetup(f *presets.Flags, given presets.Scenario) (resolved, error) {
+// is loaded here, through in; a generated problem is not drawn
+// (Setup.Problem does). An error about a value read from the --config file
+// names the file, line and key.
+func resolveSetup(in inputs, f *presets.Flags, given presets.Scenario) (r resolved, err error) {
+	var configText []byte
+	f.LoadConfig = func(path string) (presets.Scenario, error) {
+		sc, text, err := in.loadConfig(path)
+		configText = text
+		return sc, err
+	}
+	defer func() { err = blameConfig(err, f.Config, configText, given) }()
 	sc, err := f.ResolveWith(given)
 	if err != nil {
 		return resolved{}, err
 	}
 	var data *problem.Problem
 	if f.Data != "" {
-		if data, err = problem.Load(f.Data); err != nil {
+		if err := checkDataFlags(given); err != nil {
+			return resolved{}, err
+		}
+		if err := checkLoadMemory(f.Data); err != nil {
+			return resolved{}, err
+		}
+		if data, err = in.loadProblem(f.Data); err != nil {
 			return resolved{}, err
 		}
 		if err := sim.CheckScale(data); err != nil {

@@ -64,9 +64,9 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	r, err := resolveSetup(f.scenario, f.scenario.Given())
+	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, f.scenario, f.scenario.Given())
 	if err != nil {
-		return usageError(std.err, err)
+		return planError(std.err, "serve", err)
 	}
 	scenario := liveScenario(r)
 	switch {

@@ -28,7 +28,7 @@ func exploreAndQuit(t *testing.T, args []string, cmds ...func(*live.Snapshot) li
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	res, err := resolveSetup(f.scenario, f.scenario.Given())
+	res, err := resolveSetup(inputs{}, f.scenario, f.scenario.Given())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"sgdbias/figure"
-	"sgdbias/internal/atomicfile"
 	"sgdbias/presets"
 	"sgdbias/sim"
 	"sgdbias/sim/sweep"
@@ -124,12 +122,9 @@ func (o *outputFlags) check() (sweep.Metric, error) {
 	return m, nil
 }
 
-// checkWritable refuses an existing file without --force.
+// checkWritable checks an output path before the work (see checkOutput).
 func checkWritable(flagName, path string, force bool) error {
-	if _, err := os.Stat(path); err == nil && !force {
-		return fmt.Errorf("%s: %s already exists; give --force to replace it", flagName, path)
-	}
-	return nil
+	return checkOutput(flagName, path, force)
 }
 
 // sweepFlags are the flags of `sgdbias sweep`.
@@ -144,7 +139,9 @@ type sweepFlags struct {
 	resume   bool
 	yes      bool
 	every    time.Duration
+	ckEvery  time.Duration
 	output   *outputFlags
+	in       inputs // where --config and --data are read from
 }
 
 func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
@@ -178,6 +175,7 @@ func newSweepFlags(fs *flag.FlagSet) *sweepFlags {
 	fs.BoolVar(&f.resume, "resume", false, "run only the jobs missing from --out, a result file of the same sweep and shard left by an interrupted run (without the file: run every job)")
 	fs.BoolVar(&f.yes, "yes", false, "run even when the estimate is above the limit ("+fmt.Sprint(maxJobsUnasked)+" jobs or "+maxHoursUnasked.String()+" at most)")
 	fs.DurationVar(&f.every, "progress-every", plainInterval, "`INTERVAL` of the plain progress line written when stderr is not a terminal (a batch log)")
+	fs.DurationVar(&f.ckEvery, "checkpoint-every", time.Minute, "rewrite --out with the finished jobs every `INTERVAL`, so that a process killed outright loses at most that much work to --resume (0: only at the end)")
 	f.output = addOutputFlags(fs)
 	return f
 }
@@ -251,8 +249,11 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 		given.Tol = new(float64)
 		*given.Tol = defaultSweepTol
 	}
-	r, err := resolveSetup(f.scenario, given)
+	r, err := resolveSetup(f.in, f.scenario, given)
 	if err != nil {
+		return pl, err
+	}
+	if err := checkRunMemory(r.setup, false); err != nil { // per job; workers share nothing
 		return pl, err
 	}
 	setup := r.setup
@@ -300,8 +301,14 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 				fmt.Sprint(pl.opts.Shard.K) + ".json")
 		}
 	}
-	if f.every <= 0 {
-		return pl, fmt.Errorf("--progress-every: %v is not allowed; want a positive duration, e.g. 10s or 1m", f.every)
+	if f.ckEvery < 0 {
+		return pl, fmt.Errorf("--checkpoint-every: %v is not allowed; want 0 (off) or a positive duration, e.g. 1m", f.ckEvery)
+	}
+	if f.every < 10*time.Millisecond {
+		return pl, fmt.Errorf("--progress-every: %v is not allowed; want 10ms or more, e.g. 10s or 1m", f.every)
+	}
+	if f.ckEvery > 0 && f.ckEvery < 10*time.Millisecond {
+		return pl, fmt.Errorf("--checkpoint-every: %v is too often; want 0 (off) or 10ms or more, e.g. 1m", f.ckEvery)
 	}
 	if f.resume {
 		if f.out == "" {
@@ -318,28 +325,6 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 	return pl, nil
 }
 
-// readPartial loads the records of --out for --resume: the file must be of
-// this sweep (same fingerprint) and this shard. A missing file is a fresh
-// start, so that one command line serves the first run and every retry.
-func (f *sweepFlags) readPartial(pl *sweepPlan) error {
-	if _, err := os.Stat(f.out); errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	part, err := sweep.ReadFile(f.out)
-	if err != nil {
-		return fmt.Errorf("--resume: %v", err)
-	}
-	if fp, want := part.Config.Fingerprint(), pl.cfg.Fingerprint(); fp != want {
-		return fmt.Errorf("--resume: %s is from a different sweep (fingerprint %.12s…, these flags give %.12s…); give the flags it was written with, or --force without --resume to start over",
-			f.out, fp, want)
-	}
-	if part.Shard != pl.opts.Shard && !(part.Shard.Whole() && pl.opts.Shard.Whole()) {
-		return fmt.Errorf("--resume: %s holds shard %s, not %s", f.out, part.Shard, pl.opts.Shard)
-	}
-	pl.opts.Done, pl.resumedWall = part.Records, part.WallSeconds
-	return nil
-}
-
 // cmdSweep implements `sgdbias sweep` and dispatches `sgdbias sweep merge`.
 func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if len(args) > 0 && args[0] == "merge" {
@@ -350,15 +335,19 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
+	f.in = inputs{ctx: ctx, stdin: std.in}
 	pl, err := f.plan(fs)
 	if err != nil {
-		return usageError(std.err, err)
+		return planError(std.err, "sweep", err)
 	}
 	if code, ok := f.confirm(std.err, pl); !ok {
 		return code
 	}
 	bar := newProgressEvery(std.err, f.quiet, f.every)
 	pl.opts.Progress = func(p sweep.Progress) { bar.setCounts(p.Done, p.Total, p.Resumed, p.Fraction) }
+	if f.out != "" && f.ckEvery > 0 {
+		pl.opts.Checkpoint, pl.opts.CheckpointEvery = f.checkpoint(std, pl), f.ckEvery
+	}
 	res, err := sweep.Run(ctx, pl.cfg, pl.opts)
 	bar.done()
 	if res != nil && !pl.opts.NoTiming {
@@ -374,9 +363,9 @@ func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	}
 	code := 0
 	if f.out != "" {
-		if err := atomicfile.Write(f.out, f.output.force || f.resume, res.WriteJSON); err != nil {
-			fmt.Fprintf(std.err, "sgdbias sweep: --out: %v\n", err)
-			code = 1
+		// What finished is saved even after an interruption.
+		if err := writeOutput(context.WithoutCancel(ctx), std, f.out, f.output.force || f.resume, res.WriteJSON); err != nil {
+			code = outputError(std.err, "sweep", "--out", err)
 		}
 	}
 	if !pl.opts.Shard.Whole() {

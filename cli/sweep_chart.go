@@ -139,24 +139,31 @@ func chartSeries(res *sweep.Result, lines []sweepLine, metric sweep.Metric) []fi
 	out := make([]figure.Series, len(lines))
 	for i, l := range lines {
 		s := figure.Series{Name: l.name(func(a sim.Algo) string { return string(a) }), X: l.xs}
-		div, runs := 0, 0
 		for _, pt := range l.points {
 			s.Y = append(s.Y, meanOf(res, pt, l.algo, metric))
-			for rep := range res.Config.Reps {
-				if rec, ok := recordOf(res, res.Config.JobIndex(pt, l.algo, rep)); ok {
-					runs++
-					if !rec.RunStatus().OK() {
-						div++
-					}
-				}
-			}
 		}
-		if div > 0 {
+		if div, runs := divergedRuns(res, l); div > 0 {
 			s.Name += fmt.Sprintf(" (%d of %d runs diverged, collapsed or failed)", div, runs)
 		}
 		out[i] = s
 	}
 	return out
+}
+
+// divergedRuns counts the runs of a line that diverged, collapsed or
+// failed, and all its finished runs.
+func divergedRuns(res *sweep.Result, l sweepLine) (div, runs int) {
+	for _, pt := range l.points {
+		for rep := range res.Config.Reps {
+			if rec, ok := recordOf(res, res.Config.JobIndex(pt, l.algo, rep)); ok {
+				runs++
+				if !rec.RunStatus().OK() {
+					div++
+				}
+			}
+		}
+	}
+	return div, runs
 }
 
 // recordOf finds the record of a job.

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -73,6 +75,10 @@ func TestSweepResume(t *testing.T) {
 		t.Error("merge after resume differs from the unsharded sweep")
 	}
 	// Refusals: no --out, another sweep, another shard, not a result file.
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte("{\"format\": 3}"), 0o644)
 	for _, c := range []struct {
@@ -83,7 +89,12 @@ func TestSweepResume(t *testing.T) {
 		{sweepArgs("--no-timing", "--shard", "1/2", "--out", part, "--resume", "--reps", "4"), "from a different sweep"},
 		{sweepArgs("--shard", "0/2", "--out", part, "--resume"), "holds shard 1/2, not 0/2"},
 		{sweepArgs("--out", bad, "--resume"), "not a sweep result file"},
+		{sweepArgs("--out", dir, "--resume"), "is not a regular file"},
+		{sweepArgs("--out", fifo, "--resume"), "is not a regular file"},
 		{sweepArgs("--progress-every", "0s"), "--progress-every"},
+		{sweepArgs("--progress-every", "1ns"), "want 10ms or more"},
+		{sweepArgs("--checkpoint-every", "1us"), "too often"},
+		{sweepArgs("--checkpoint-every", "-1s"), "--checkpoint-every: -1s is not allowed"},
 	} {
 		if _, errs, code := invoke(t, c.args...); code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args[len(smallSweep):], code, errs, c.want)
@@ -207,5 +218,25 @@ func TestPresetsJSONIsEveryPresetInTheConfigFormat(t *testing.T) {
 	}
 	if _, errs, code := invoke(t, "presets", "--format", "yaml"); code != 2 || !strings.Contains(errs, "want text or json") {
 		t.Errorf("--format yaml: exit %d, %q", code, errs)
+	}
+}
+
+// The cap applies to the jobs this process runs: a shard of a huge sweep
+// that is under it starts (here into a context that is already cancelled).
+func TestSweepCapCountsTheShardsJobs(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(t.TempDir(), "part.json")
+	var stdout, stderr bytes.Buffer
+	args := []string{"sweep", "--alpha", "log:1e-4:1:1000", "--step", "lin:0.01:0.1:101", "--algo", "gd,sgd", "--reps", "1",
+		"--shard", "0/10", "--out", out}
+	code := run(ctx, args, stdio{in: strings.NewReader(""), out: &stdout, err: &stderr})
+	if code != 130 || !strings.Contains(stderr.String(), "20200 jobs on") || strings.Contains(stderr.String(), "refusing") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	// With --yes the whole sweep would start too.
+	code = run(ctx, append(args[:len(args)-4], "--yes"), stdio{in: strings.NewReader(""), out: &stdout, err: &stderr})
+	if code != 130 {
+		t.Fatalf("--yes: exit %d, stderr %q", code, stderr.String())
 	}
 }

@@ -155,8 +155,41 @@ func figureLabel(m sweep.Metric) string {
 // the first swept parameter. It also returns the band used and how many
 // points had no band (a geometric band of a non-positive value).
 func sweepFigure(res *sweep.Result, metric sweep.Metric, sp figureSpec) (figure.Plot, sweep.Band, int) {
-	c := res.Config
 	lines, _ := sweepLines(res, metric)
+	band, ylog := figureBand(res, metric, sp, lines)
+	p, missing := sweepPlot(res, metric, sp, lines, band, ylog, func(l sweepLine) string { return l.name(paperLabel) })
+	return p, band, missing
+}
+
+// needsPanels reports whether the --plot figure is one panel per algorithm:
+// a sweep of two or more parameters with too many lines for one plot.
+func needsPanels(res *sweep.Result) bool {
+	c := res.Config
+	return len(c.Grid.Swept()) >= 2 && len(c.Algos) > 1 && lineCombos(c.Grid)*len(c.Algos) > maxChartSeries
+}
+
+// sweepPanels is the --plot figure as small multiples: one panel per
+// algorithm, each with up to maxChartSeries evenly spread values of the
+// other swept parameters, on one y scale.
+func sweepPanels(res *sweep.Result, metric sweep.Metric, sp figureSpec) (figure.Panels, sweep.Band, int) {
+	c := res.Config
+	combos := pickCombos(lineCombos(c.Grid), maxChartSeries)
+	all := linesFor(res, c.Algos, combos)
+	band, ylog := figureBand(res, metric, sp, all)
+	ps := figure.Panels{Width: sp.width, Height: sp.height, Cols: min(3, len(c.Algos))}
+	missing := 0
+	for _, a := range c.Algos {
+		p, m := sweepPlot(res, metric, sp, linesFor(res, []sim.Algo{a}, combos), band, ylog, func(l sweepLine) string { return l.fixed })
+		p.Title = paperLabel(a)
+		ps.Plots, missing = append(ps.Plots, p), missing+m
+	}
+	return ps, band, missing
+}
+
+// figureBand picks the y scale from the lines' medians and the band: the
+// one asked for, else quartiles on a linear axis and the geometric band on
+// a log one.
+func figureBand(res *sweep.Result, metric sweep.Metric, sp figureSpec, lines []sweepLine) (sweep.Band, bool) {
 	var medians [][]float64
 	for _, l := range lines {
 		var ys []float64
@@ -175,6 +208,14 @@ func sweepFigure(res *sweep.Result, metric sweep.Metric, sp figureSpec) (figure.
 			band = sweep.BandGeo
 		}
 	}
+	return band, ylog
+}
+
+// sweepPlot draws lines with the band's centres and bars, each named by
+// name; it also returns how many points had no band.
+func sweepPlot(res *sweep.Result, metric sweep.Metric, sp figureSpec, lines []sweepLine, band sweep.Band, ylog bool,
+	name func(sweepLine) string) (figure.Plot, int) {
+	c := res.Config
 	p := figure.Plot{YLabel: figureLabel(metric) + " (" + band.Centre() + ")", YLog: ylog, BandNote: fmt.Sprintf("%s, %d seeds", band.Bar(), c.Reps),
 		Width: sp.width, Height: sp.height, FontSize: sp.fontSize}
 	if sp.title == "auto" {
@@ -184,7 +225,10 @@ func sweepFigure(res *sweep.Result, metric sweep.Metric, sp figureSpec) (figure.
 	}
 	missing := 0
 	for _, l := range lines {
-		s := figure.Series{Name: l.name(paperLabel), X: l.xs}
+		s := figure.Series{Name: name(l), X: l.xs}
+		if div, runs := divergedRuns(res, l); div > 0 {
+			s.Name += fmt.Sprintf(" (%d of %d runs left out)", div, runs) // diverged, collapsed or failed
+		}
 		for _, pt := range l.points {
 			vals := res.Values(pt, l.algo, metric)
 			centre, lo, hi, ok := band.Of(vals)
@@ -201,22 +245,33 @@ func sweepFigure(res *sweep.Result, metric sweep.Metric, sp figureSpec) (figure.
 	if swept := c.Grid.Swept(); len(swept) > 0 {
 		ax := c.Grid.Axis(swept[0])
 		p.XLabel = swept[0].Describe()
-		p.XLog = ax.LogSpaced()
-		if !p.XLog {
-			p.XTicks = ax.Values
-		}
+		p.XLog, p.XTicks = ax.LogSpaced(), ax.Values
 	}
-	return p, band, missing
+	return p, missing
 }
 
 // writeSweepFigure writes --plot and says on stderr what its bars are.
 func writeSweepFigure(std stdio, cmd string, res *sweep.Result, metric sweep.Metric, o *outputFlags) error {
-	p, band, missing := sweepFigure(res, metric, o.figure)
-	if err := p.WriteFile(o.plot, o.force); err != nil {
-		return err
-	}
-	if _, note := sweepLines(res, metric); note != "" {
-		fmt.Fprintf(std.err, "sgdbias %s: --plot: %s\n", cmd, strings.Trim(note, "()"))
+	var band sweep.Band
+	var missing int
+	if needsPanels(res) {
+		var ps figure.Panels
+		ps, band, missing = sweepPanels(res, metric, o.figure)
+		if err := ps.WriteFile(o.plot, o.force); err != nil {
+			return err
+		}
+		n := lineCombos(res.Config.Grid)
+		fmt.Fprintf(std.err, "sgdbias %s: --plot: one panel per algorithm, each with %d of the %d values of the other parameters, evenly spread\n", cmd,
+			min(n, maxChartSeries), n)
+	} else {
+		var p figure.Plot
+		p, band, missing = sweepFigure(res, metric, o.figure)
+		if err := p.WriteFile(o.plot, o.force); err != nil {
+			return err
+		}
+		if _, note := sweepLines(res, metric); note != "" {
+			fmt.Fprintf(std.err, "sgdbias %s: --plot: %s\n", cmd, strings.Trim(note, "()"))
+		}
 	}
 	fmt.Fprintf(std.err, "sgdbias %s: --plot: points are the %s of the runs, bars %s\n", cmd, band.Centre(), band.Bar())
 	if missing > 0 {

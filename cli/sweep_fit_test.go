@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"sgdbias/sim"
 )
 
 // longest is the widest line of out, in runes.
@@ -89,4 +92,31 @@ func tableHeader(out string) string {
 		}
 	}
 	return ""
+}
+
+func TestPaperLabels(t *testing.T) {
+	for algo, want := range map[sim.Algo]string{
+		"gf": "GF", "sgd": "SGD", "sgf": "SGF", "gd": "GD", "lnsgd": "label-noise GD", "hb": "HB",
+		"gd:step=0.0175":          "GD (γ = 0.0175)",
+		"sgd:step=0.1:batch=2":    "SGD (γ = 0.1, b = 2)",
+		"sgf:noise=0.1":           "SGF (noise = 0.1)",
+		"hb:momentum=0.9:step=.1": "HB (μ = 0.9, γ = 0.1)",
+	} {
+		if got := paperLabel(algo); got != want {
+			t.Errorf("%s: %q, want %q", algo, got, want)
+		}
+	}
+}
+
+func TestSweepPlotOfManyLinesIsOnePanelPerAlgorithm(t *testing.T) {
+	svg := t.TempDir() + "/panels.svg"
+	_, errs, code := invoke(t, "sweep", "--n", "12", "--d", "30", "--s", "3", "--algo", "gd,sgd", "--alpha", "log:1e-3:1:4",
+		"--step", "lin:0.01:0.1:10", "--reps", "2", "--time", "1", "--quiet", "--no-timing", "--format", "csv", "--plot", svg)
+	if code != 0 || !strings.Contains(errs, "one panel per algorithm, each with 8 of the 10 values") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(svg)
+	if err != nil || !strings.Contains(string(b), ">GD<") && !strings.Contains(string(b), "GD") {
+		t.Errorf("no panel titles: %v", err)
+	}
 }

@@ -168,8 +168,13 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 			head = append(head, m.Label())
 		}
 	}
-	tb := table{head: head, keep: len(swept) + 6} // the swept values, algo, n, div, conv, the metric's mean ± sd
-	for _, s := range sums {
+	tb := table{head: head, keep: len(swept) + 7} // the swept values, algo, n, div, fail, conv, the metric's mean ± sd
+	shown := sums
+	if len(sums) > maxTableRows { // format only the rows printed
+		shown = append(append([]sweep.Summary(nil), sums[:tableHead]...), sums[len(sums)-tableTail:]...)
+		tb.omitted = len(sums) - tableHead - tableTail
+	}
+	for _, s := range shown {
 		var row []string
 		for _, p := range swept {
 			row = append(row, figure.FormatValue(s.Point.Value(p)))
@@ -199,7 +204,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 		writeProse(w, fmt.Sprintf("(%s left out to fit %d columns; --format csv or json has them)\n", strings.Join(dropped, ", "), width), width)
 	}
 	if omitted > 0 {
-		writeProse(w, fmt.Sprintf("(%d of the %d rows left out; --format csv, json or --out FILE has every row)\n", omitted, len(tb.rows)), width)
+		writeProse(w, fmt.Sprintf("(%d of the %d rows left out; --format csv, json or --out FILE has every row)\n", omitted, len(sums)), width)
 	}
 	fmt.Fprintln(w)
 	writeProse(w, "n: runs in the statistics; div, fail: runs that diverged, collapsed or failed, left out; conv: runs whose loss reached tol. "+

@@ -13,7 +13,8 @@ import (
 )
 
 // Table bounds: a table longer than maxTableRows rows prints its first
-// tableHead and last tableTail rows and says where the rest is.
+// tableHead and last tableTail rows (the caller formats only those) and says
+// where the rest is.
 const (
 	maxTableRows = 100
 	tableHead    = 40
@@ -38,6 +39,8 @@ func outputWidth(w io.Writer) int {
 type table struct {
 	head []string
 	rows [][]string
+	// omitted rows were left out after the first tableHead rows.
+	omitted int
 	// keep is how many leading columns are never dropped; the others are
 	// dropped from the right until the table fits.
 	keep int
@@ -74,8 +77,9 @@ func (t table) fit(width int) int {
 	return n
 }
 
-// write prints the table fitted to width and returns the names of the
-// columns it dropped and how many rows it left out.
+// write prints the table fitted to width, marking where omitted rows were
+// left out, and returns the names of the columns it dropped and how many
+// rows it left out.
 func (t table) write(w io.Writer, width int) (dropped []string, omitted int) {
 	n := t.fit(width)
 	ws := t.widths()
@@ -88,19 +92,13 @@ func (t table) write(w io.Writer, width int) (dropped []string, omitted int) {
 		fmt.Fprintln(w, b.String())
 	}
 	line(t.head)
-	rows := t.rows
-	if len(rows) > maxTableRows {
-		for _, r := range rows[:tableHead] {
-			line(r)
+	for i, r := range t.rows {
+		if t.omitted > 0 && i == tableHead {
+			fmt.Fprintf(w, "%*s\n", ws[0]+2, fmt.Sprintf("… %d rows …", t.omitted))
 		}
-		omitted = len(rows) - tableHead - tableTail
-		fmt.Fprintf(w, "%*s\n", ws[0]+2, fmt.Sprintf("… %d rows …", omitted))
-		rows = rows[len(rows)-tableTail:]
-	}
-	for _, r := range rows {
 		line(r)
 	}
-	return t.head[n:], omitted
+	return t.head[n:], t.omitted
 }
 
 // proseWidth is the width prose wraps to when the output has none.

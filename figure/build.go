@@ -62,7 +62,8 @@ func (p Plot) build() (*built, error) {
 	pl := plot.New()
 	pl.TextHandler = hdlr
 	pl.Title.Text = p.Title
-	pl.Title.TextStyle.Handler, pl.Title.TextStyle.Font = hdlr, scaledFont(fs, 1.1)
+	// The title is the user's text, drawn as it is (an underscore stays).
+	pl.Title.TextStyle.Handler, pl.Title.TextStyle.Font = plainText(), scaledFont(fs, 1.1)
 	pl.Title.Padding = vg.Points(6)
 	for _, ax := range []*plot.Axis{&pl.X, &pl.Y} {
 		ax.Label.TextStyle.Handler, ax.Label.TextStyle.Font = hdlr, scaledFont(fs, 1)
@@ -80,11 +81,18 @@ func (p Plot) build() (*built, error) {
 	}
 	b.dodge(runs)
 	ylo, yhi := b.yRange()
-	pl.Y.Min, pl.Y.Max = ylo, yhi
 	xlo, xhi := b.xRange()
+	if p.fixedAxes {
+		xlo, xhi, ylo, yhi = p.XMin, p.XMax, p.YMin, p.YMax
+	}
+	pl.Y.Min, pl.Y.Max = ylo, yhi
 	pl.X.Min, pl.X.Max = xlo, xhi
 	if p.XLog {
 		pl.X.Scale, pl.X.Tick.Marker = plot.LogScale{}, logTicks{}
+		if len(p.XTicks) > 0 && len(p.XTicks) <= 12 && xhi/xlo < 100 {
+			// Less than two decades: the decades alone label too little.
+			pl.X.Tick.Marker = logGridTicks(p.XTicks)
+		}
 	} else if len(p.XTicks) > 0 {
 		pl.X.Tick.Marker = gridTicks(p.XTicks)
 	}
@@ -92,7 +100,7 @@ func (p Plot) build() (*built, error) {
 		pl.Y.Scale, pl.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	b.legend = plot.NewLegend()
-	b.legend.TextStyle.Handler, b.legend.TextStyle.Font = hdlr, scaledFont(fs, 0.9)
+	b.legend.TextStyle.Handler, b.legend.TextStyle.Font = plainText(), scaledFont(fs, 0.9)
 	b.legend.ThumbnailWidth = vg.Points(18)
 	b.legend.Padding = vg.Points(1)
 	if err := b.addSeries(runs); err != nil {
@@ -205,6 +213,11 @@ func (b *built) yRange() (float64, float64) {
 		}
 		b.open = b.open || m.openLow
 	}
+	lo, hi = widen(lo, hi, b.p.YMin, b.p.YMax, b.p.YLog)
+	if b.open && hi > lo {
+		// Room under the lowest value for the triangles of the open bars.
+		lo -= 0.08 * (hi - lo)
+	}
 	return padRange(lo, hi, b.p.YLog, 0.04)
 }
 
@@ -215,7 +228,22 @@ func (b *built) xRange() (float64, float64) {
 		t := scaled(m.x, b.p.XLog)
 		lo, hi = math.Min(lo, t), math.Max(hi, t)
 	}
+	lo, hi = widen(lo, hi, b.p.XMin, b.p.XMax, b.p.XLog)
 	return padRange(lo, hi, b.p.XLog, 0.03)
+}
+
+// widen extends [lo, hi] (on the axis' scale) to cover [min, max] when
+// min < max.
+func widen(lo, hi, minV, maxV float64, log bool) (float64, float64) {
+	if minV < maxV {
+		if t := scaled(minV, log); isFinite(t) {
+			lo = math.Min(lo, t)
+		}
+		if t := scaled(maxV, log); isFinite(t) {
+			hi = math.Max(hi, t)
+		}
+	}
+	return lo, hi
 }
 
 // padRange widens [lo, hi] (on the axis' scale) by frac of its span on each

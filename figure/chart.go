@@ -1,5 +1,5 @@
 // Package figure renders sweep results as terminal charts, heatmaps and
-// SVG/PNG figures. It does no numerics: it draws the numbers it is given
+// SVG, PNG and PDF figures. It does no numerics: it draws the numbers it is given
 // (non-finite ones as gaps), choosing only scales, colours and layout.
 package figure
 

@@ -32,13 +32,16 @@ func (b *built) layout(c draw.Canvas) (draw.Canvas, vg.Rectangle, bool) {
 		{Min: vg.Point{X: da.Max.X - in - w, Y: da.Min.Y + in}, Max: vg.Point{X: da.Max.X - in, Y: da.Min.Y + in + h}},
 	}
 	for _, r := range corners {
+		if b.p.legendAbove {
+			break
+		}
 		if r.Min.X >= da.Min.X && r.Max.X <= da.Max.X && r.Min.Y >= da.Min.Y && r.Max.Y <= da.Max.Y && !b.covers(r, xf, yf) {
 			return c, r, true
 		}
 	}
 	// No free corner: the entries go in rows above the plot.
 	rows := b.legendRows(c.Max.X - c.Min.X)
-	band := vg.Length(len(rows))*b.entryHeight() + 2*in
+	band := max(vg.Length(len(rows))*b.entryHeight()+2*in, b.p.legendBand)
 	plotArea := c
 	plotArea.Max.Y -= band + in
 	r := vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: c.Max.Y - band}, Max: c.Max}
@@ -257,6 +260,18 @@ func (g gridTicks) Ticks(lo, hi float64) []plot.Tick {
 		out = append(out, t)
 	}
 	return out
+}
+
+// logGridTicks labels a narrow log axis at the grid's values, with the
+// unlabelled minor ticks of logTicks between them.
+type logGridTicks []float64
+
+func (g logGridTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range (logTicks{}).Ticks(lo, hi) {
+		out = append(out, plot.Tick{Value: t.Value})
+	}
+	return append(out, gridTicks(g).Ticks(lo, hi)...)
 }
 
 // logTicks labels the decades of a log axis, the 2s and 5s as well when the

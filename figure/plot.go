@@ -3,6 +3,7 @@ package figure
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -24,7 +25,8 @@ import (
 // (its lower end ≤ 0) ends at the axis with an open triangle, explained in
 // the legend, never cut off silently.
 //
-// Labels may hold subscripts: "α_∞" or "β_{ℓ₁}".
+// The axis labels may hold subscripts: "α_∞" or "β_{ℓ₁}"; the title and the
+// legend are drawn as they are.
 type Plot struct {
 	// Title is drawn above the plot; papers leave it empty and use a caption.
 	Title          string
@@ -34,17 +36,43 @@ type Plot struct {
 	// BandNote says what the error bars are (e.g. "interquartile range");
 	// it is the legend's last entry.
 	BandNote string
-	// XTicks are the values to mark on a linear x axis (the grid's values);
+	// XTicks are the values to mark on the x axis (the grid's values): on a
+	// linear axis always, on a log axis when it spans less than two decades;
 	// nil leaves the ticks to gonum/plot.
 	XTicks []float64
 	// Width and Height of the figure (default 6 × 4 inches) and the font
 	// size of the labels (default 11 pt; ticks and legend slightly smaller).
 	Width, Height vg.Length
 	FontSize      vg.Length
+	// YMin and YMax, when YMin < YMax, widen the y axis to cover them (so
+	// that panels share one scale); the data are always covered. XMin and
+	// XMax do the same for the x axis.
+	YMin, YMax float64
+	XMin, XMax float64
+
+	// Set by Panels so that its panels line up: the legend goes above the
+	// plot, in a band at least legendBand high.
+	legendAbove bool
+	legendBand  vg.Length
+	// fixedAxes makes XMin…XMax × YMin…YMax the axes exactly (Panels has
+	// computed them to cover every panel, margins included).
+	fixedAxes bool
 }
 
-// PNGDPI is the resolution of PNG figures.
+// PNGDPI is the resolution of PNG figures, lowered for large ones so that
+// no PNG exceeds maxPNGPixels.
 const PNGDPI = 200
+
+const maxPNGPixels = 40e6
+
+// pngDPI is the resolution of a PNG of w × h.
+func pngDPI(w, h vg.Length) int {
+	inches := float64(w/vg.Inch) * float64(h/vg.Inch)
+	if inches <= 0 {
+		return PNGDPI
+	}
+	return max(1, min(PNGDPI, int(math.Sqrt(maxPNGPixels/inches))))
+}
 
 // Formats lists the figure formats by file extension.
 var Formats = []string{"svg", "png", "pdf"}
@@ -90,12 +118,17 @@ func (p Plot) size() (vg.Length, vg.Length) {
 // pipeline.
 func (p Plot) Encode(w io.Writer, format string) error {
 	width, height := p.size()
+	return encode(w, format, width, height, p.Draw)
+}
+
+// encode draws a figure of width × height in a format and writes it.
+func encode(w io.Writer, format string, width, height vg.Length, drawOn func(draw.Canvas) error) error {
 	var c vg.CanvasWriterTo
 	switch format {
 	case "svg":
 		c = vgsvg.NewWith(vgsvg.UseWH(width, height), vgsvg.EmbedFonts(true))
 	case "png":
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(PNGDPI))}
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(pngDPI(width, height)))}
 	case "pdf":
 		pc := vgpdf.New(width, height)
 		pc.EmbedFonts(true)
@@ -103,7 +136,7 @@ func (p Plot) Encode(w io.Writer, format string) error {
 	default:
 		return fmt.Errorf("figure format %q: want svg, png or pdf", format)
 	}
-	if err := p.Draw(draw.New(c)); err != nil {
+	if err := drawOn(draw.New(c)); err != nil {
 		return err
 	}
 	_, err := c.WriteTo(w)

@@ -321,3 +321,73 @@ func fmtSscan(s string, a, b *int) (int, error) {
 	*b, err = strconv.Atoi(f[1])
 	return 2, err
 }
+
+func TestLargePNGsAreBoundedInPixels(t *testing.T) {
+	if d := pngDPI(6*vg.Inch, 4*vg.Inch); d != PNGDPI {
+		t.Errorf("6x4: %d dpi", d)
+	}
+	d := pngDPI(40*vg.Inch, 40*vg.Inch)
+	if px := float64(d*40) * float64(d*40); px > maxPNGPixels || d < 100 {
+		t.Errorf("40x40 in at %d dpi: %g pixels", d, px)
+	}
+}
+
+func TestNarrowLogAxisTicksAtTheGridValues(t *testing.T) {
+	noise := []float64{0.01, 0.02, 0.04, 0.08, 0.16}
+	p := Plot{XLog: true, XTicks: noise, Series: []Series{{Name: "SGF", X: noise, Y: []float64{5, 4, 3, 2, 1}}}}
+	b, _ := p.build()
+	var labels []string
+	for _, tk := range b.pl.X.Tick.Marker.Ticks(b.pl.X.Min, b.pl.X.Max) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if strings.Join(labels, " ") != "0.01 0.02 0.04 0.08 0.16" {
+		t.Errorf("labels %q", labels)
+	}
+	// Over three decades the decades label the axis.
+	wide := []float64{0.001, 0.01, 0.1, 1}
+	p = Plot{XLog: true, XTicks: wide, Series: []Series{{Name: "GD", X: wide, Y: []float64{1, 2, 3, 4}}}}
+	b, _ = p.build()
+	if _, ok := b.pl.X.Tick.Marker.(logTicks); !ok {
+		t.Errorf("a wide log axis uses %T", b.pl.X.Tick.Marker)
+	}
+}
+
+func TestPanelsShareTheirAxesAndLineUp(t *testing.T) {
+	a := claimLike(true)
+	a.Series = a.Series[:2]
+	b := claimLike(true)
+	b.Series = b.Series[2:]
+	for i := range b.Series { // the second panel: ten times higher, on a shorter x range
+		for j := range b.Series[i].Y {
+			b.Series[i].Y[j] *= 10
+			b.Series[i].Lo[j] *= 10
+			b.Series[i].Hi[j] *= 10
+		}
+		b.Series[i].X, b.Series[i].Y, b.Series[i].Lo, b.Series[i].Hi = b.Series[i].X[2:], b.Series[i].Y[2:], b.Series[i].Lo[2:], b.Series[i].Hi[2:]
+	}
+	ps := Panels{Plots: []Plot{a, b}}
+	plots, err := ps.shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ba, _ := plots[0].build()
+	bb, _ := plots[1].build()
+	// Equal up to rounding (gonum/plot widens an axis to a bar's end computed
+	// as y − (y − lo)).
+	same := func(u, v float64) bool { return math.Abs(u-v) <= 1e-9*math.Max(math.Abs(u), math.Abs(v)) }
+	if !same(ba.pl.Y.Min, bb.pl.Y.Min) || !same(ba.pl.Y.Max, bb.pl.Y.Max) || !same(ba.pl.X.Min, bb.pl.X.Min) || !same(ba.pl.X.Max, bb.pl.X.Max) {
+		t.Errorf("ranges differ: y [%g %g] vs [%g %g], x [%g %g] vs [%g %g]", ba.pl.Y.Min, ba.pl.Y.Max, bb.pl.Y.Min, bb.pl.Y.Max,
+			ba.pl.X.Min, ba.pl.X.Max, bb.pl.X.Min, bb.pl.X.Max)
+	}
+	for _, format := range Formats {
+		var buf bytes.Buffer
+		if err := ps.Encode(&buf, format); err != nil || buf.Len() == 0 {
+			t.Errorf("%s: %v", format, err)
+		}
+	}
+	if err := (Panels{}).Encode(&bytes.Buffer{}, "svg"); err == nil {
+		t.Error("no panels drawn without an error")
+	}
+}

@@ -19,6 +19,9 @@ type Flags struct {
 	// Preset and Config name the base scenario; Data is a problem file that
 	// replaces the generated problem.
 	Preset, Config, Data string
+	// LoadConfig, when set, reads the --config file instead of Load (the
+	// command line's reader: "-" is standard input, Ctrl+C stops a read).
+	LoadConfig func(path string) (Scenario, error)
 
 	n, d, s         int
 	beta, features  string
@@ -147,6 +150,9 @@ func (f *Flags) Given() Scenario {
 // Base is the scenario the flags are layered over: --config's file, else
 // --preset's scenario.
 func (f *Flags) Base() (Scenario, error) {
+	if f.Config != "" && f.LoadConfig != nil {
+		return f.LoadConfig(f.Config)
+	}
 	if f.Config != "" {
 		return Load(f.Config)
 	}

@@ -55,24 +55,44 @@ func Load(file string) (Scenario, error) {
 		return Scenario{}, fmt.Errorf("--config: %w", err)
 	}
 	defer f.Close()
-	// A scenario is a small object: reading stops past the cap, so that a
-	// device such as /dev/zero or a huge file is refused, not swallowed.
-	data, err := io.ReadAll(io.LimitReader(f, maxScenarioBytes+1))
+	return Read(file, f)
+}
+
+// Read reads a user scenario from r; name is used in messages only. A
+// scenario is a small object: reading stops past the cap, so that a device
+// such as /dev/zero or a huge file is refused, not swallowed.
+func Read(name string, r io.Reader) (Scenario, error) {
+	if f, ok := r.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.IsDir() {
+			return Scenario{}, fmt.Errorf("--config: %s is a directory; want a scenario file (JSON)", name)
+		}
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxScenarioBytes+1))
 	if err != nil {
-		return Scenario{}, fmt.Errorf("--config: %w", err)
+		return Scenario{}, fmt.Errorf("--config: %s: %w", name, err)
 	}
 	if len(data) > maxScenarioBytes {
-		return Scenario{}, fmt.Errorf("--config: %s is larger than %d bytes; a scenario is a small JSON object", file, maxScenarioBytes)
+		return Scenario{}, fmt.Errorf("--config: %s is larger than %d bytes; a scenario is a small JSON object", name, maxScenarioBytes)
 	}
-	return decode(file, data)
+	return decode(name, data)
 }
 
 // maxScenarioBytes caps a scenario file (the presets are under 2 kB).
 const maxScenarioBytes = 1 << 20
 
-// decode parses a scenario strictly: unknown fields and trailing data are
-// errors that name the file and line.
+// decode parses a scenario strictly: unknown fields, duplicate keys and
+// trailing data are errors that name the file and line. A UTF-8 byte order
+// mark is skipped.
 func decode(file string, data []byte) (Scenario, error) {
+	if bytes.HasPrefix(data, []byte("\ufeff")) {
+		data = append([]byte("   "), data[3:]...) // keep offsets, hence lines
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Scenario{}, fmt.Errorf("%s: file is empty; want a JSON object such as {\"alpha\": 0.1}", file)
+	}
+	if err := checkDuplicateKeys(file, data); err != nil {
+		return Scenario{}, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var sc Scenario
@@ -85,7 +105,7 @@ func decode(file string, data []byte) (Scenario, error) {
 	for key := range sc.Sweep {
 		if !slices.Contains(sweepable(), key) {
 			at := bytes.Index(data, []byte(`"`+key+`"`))
-			return Scenario{}, fmt.Errorf("%s:%d: sweep: unknown parameter %q; allowed %s", file, lineOf(data, int64(max(at, 0))), key, strings.Join(sweepable(), ", "))
+			return Scenario{}, fmt.Errorf("%s:%d: sweep: unknown parameter %q; allowed %s", file, lineOf(data, int64(max(at, 0))), clip(key), strings.Join(sweepable(), ", "))
 		}
 	}
 	return sc, nil
@@ -108,14 +128,6 @@ func errorOffset(err error, dec *json.Decoder, data []byte) int64 {
 		}
 	}
 	return dec.InputOffset()
-}
-
-func describe(err error) string {
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
-		return fmt.Sprintf("field %q: %s is not allowed here; want a %s", typ.Field, typ.Value, typ.Type)
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 func lineOf(data []byte, offset int64) int {

@@ -44,8 +44,8 @@ func TestUnknownPresetListsTheValidOnes(t *testing.T) {
 func TestMalformedScenarioNamesFileLineAndField(t *testing.T) {
 	dir := t.TempDir()
 	cases := map[string]string{
-		"{\n  \"n\": 40,\n  \"alpha\": \"small\"\n}": `bad.json:3: field "alpha"`,
-		"{\n  \"n\": 40,\n  \"colour\": 1\n}":        `bad.json:3: unknown field "colour"`,
+		"{\n  \"n\": 40,\n  \"alpha\": \"small\"\n}": `bad.json:3: alpha: string is not allowed here; want a number`,
+		"{\n  \"n\": 40,\n  \"colour\": 1\n}":        `bad.json:3: unknown key "colour"; allowed: name, title`,
 		"{\n  \"n\": 40,\n  \"d\": 100,\n  \"s\": }": "bad.json:4:",
 		"{\"n\": 1}\n{\"n\": 2}":                     "bad.json:2: unexpected data after the scenario object",
 	}

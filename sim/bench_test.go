@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -70,6 +71,67 @@ func BenchmarkStreamX(b *testing.B) {
 			for b.Loop() {
 				copy(dst, p.X)
 			}
+		})
+	}
+}
+
+// BenchmarkGDSplit compares a GD step on one core with the same step shared
+// with a second core, to place the size threshold of the split.
+func BenchmarkGDSplit(b *testing.B) {
+	for _, size := range [][2]int{{40, 100}, {100, 1000}, {200, 2000}, {400, 4000}} {
+		p := sparseProblem(b, size[0], size[1], 5, 1)
+		for _, split := range []bool{false, true} {
+			b.Run(fmt.Sprintf("n=%d,d=%d/split=%v", size[0], size[1], split), func(b *testing.B) {
+				m := sim.NewGDForBenchmark(b, p, split)
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := m.Step(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkRunPath measures SGD (b = 1) through sim.Run, as `sgdbias run`
+// drives it (200 log-spaced samples, loss checks between chunks), per step,
+// beside the bare step loop, to bound what the run path adds.
+func BenchmarkRunPath(b *testing.B) {
+	const steps = 200000
+	for _, size := range [][2]int{{40, 100}, {400, 4000}} {
+		p := sparseProblem(b, size[0], size[1], 5, 1)
+		cfg := sim.Config{Init: sim.UniformInit(0.1, p.D), Params: sim.Params{Step: 1e-4, Noise: 1e-4, Batch: 1}, Seed: 1}
+		name := fmt.Sprintf("n=%d,d=%d", size[0], size[1])
+		b.Run("step/"+name, func(b *testing.B) {
+			m, err := sim.NewMethod(sim.SGD, p, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				m.Reset()
+				for range steps {
+					if err := m.Step(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*steps), "ns/step")
+		})
+		b.Run("run/"+name, func(b *testing.B) {
+			m, err := sim.NewMethod(sim.SGD, p, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := sim.NewSampler(p, cfg.Init)
+			opt := sim.RunOptions{Horizon: sim.Horizon{Steps: steps}, Samples: 200, Spacing: sim.Log}
+			for b.Loop() {
+				m.Reset()
+				if _, err := sim.Run(context.Background(), m, s, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*steps), "ns/step")
 		})
 	}
 }

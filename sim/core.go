@@ -51,8 +51,14 @@ const divergenceBound = 1e8
 // core holds what every method shares: the problem, the initialisation,
 // the live parameters, the state and the divergence status.
 type core struct {
-	prob     *problem.Problem
-	alpha    []float64 // α per coordinate, kept exactly as given
+	prob *problem.Problem
+	// alpha is α per coordinate, kept exactly as given; nil when every
+	// coordinate has the same α, alphaUniform, so that a run at large d
+	// holds no vector for it.
+	alpha        []float64
+	alphaUniform float64
+	// logAlpha is ln α per coordinate, set only for the methods that read
+	// it (GF and SGF, through withLogAlpha).
 	logAlpha []float64
 	params   Params
 	state    State
@@ -84,16 +90,58 @@ func newCore(p *problem.Problem, in Init, params Params) (core, error) {
 	}
 	c := core{
 		prob:     p,
-		alpha:    append([]float64(nil), in.Alpha...),
-		logAlpha: in.LogAlpha(),
 		params:   params,
 		resid:    make([]float64, p.N),
 		grad:     make([]float64, p.D),
 		spanCoef: make([]float64, p.N),
 	}
 	c.state.Beta = make([]float64, p.D)
+	if uniform(in.Alpha) {
+		c.alphaUniform = in.Alpha[0]
+	} else {
+		c.alpha = append([]float64(nil), in.Alpha...)
+	}
 	c.zeroInterpolates = sumSquares(p.Y) == 0
 	return c, nil
+}
+
+// uniform reports whether every entry of a equals the first.
+func uniform(a []float64) bool {
+	for _, v := range a {
+		if v != a[0] {
+			return false
+		}
+	}
+	return len(a) > 0
+}
+
+// withLogAlpha sets ln α per coordinate, for the methods that need it.
+func (c *core) withLogAlpha() {
+	c.logAlpha = make([]float64, c.prob.D)
+	for j := range c.logAlpha {
+		c.logAlpha[j] = math.Log(c.alphaAt(j))
+	}
+}
+
+// alphaAt is α in coordinate j.
+func (c *core) alphaAt(j int) float64 {
+	if c.alpha == nil {
+		return c.alphaUniform
+	}
+	return c.alpha[j]
+}
+
+// fillAlpha sets every w to the initialisation α (§1).
+func (c *core) fillAlpha(ws ...[]float64) {
+	for _, w := range ws {
+		if c.alpha != nil {
+			copy(w, c.alpha)
+			continue
+		}
+		for j := range w {
+			w[j] = c.alphaUniform
+		}
+	}
 }
 
 func (c *core) State() *State         { return &c.state }

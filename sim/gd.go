@@ -9,6 +9,9 @@ import (
 type gdMethod struct {
 	core
 	wp, wm []float64
+	// split, when set, shares each step with a second core (gdsplit.go):
+	// X has at least gdSplitMinElems entries and there is a second core.
+	split *gdSplit
 }
 
 // NewGD returns gradient descent from the initialisation in.
@@ -18,6 +21,9 @@ func NewGD(p *problem.Problem, in Init, params Params) (Method, error) {
 		return nil, err
 	}
 	m := &gdMethod{core: c, wp: make([]float64, p.D), wm: make([]float64, p.D)}
+	if p.N*p.D >= gdSplitMinElems && p.N >= 2 && p.D >= 16 && startGDHelpers() != nil {
+		m.split = newGDSplit(m)
+	}
 	m.Reset()
 	return m, nil
 }
@@ -26,21 +32,28 @@ func (m *gdMethod) Algo() Algo { return GD }
 
 func (m *gdMethod) Reset() {
 	m.resetCore()
-	copy(m.wp, m.alpha)
-	copy(m.wm, m.alpha)
+	m.fillAlpha(m.wp, m.wm)
 }
 
 func (m *gdMethod) Step() error {
 	if m.err != nil {
 		return m.err
 	}
-	loss := residual(m.prob, m.state.Beta, m.resid)
-	if !m.noteLoss(loss) {
-		return m.fail(GD)
-	}
-	transposeTimes(m.prob, 1/float64(m.prob.N), m.resid, m.grad)
 	gamma := m.params.Step
-	norm2 := multiplicativeUpdate(m.wp, m.wm, m.state.Beta, m.grad, gamma)
+	var loss, norm2 float64
+	if m.split != nil {
+		var ok bool
+		if loss, norm2, ok = m.split.step(m); !ok {
+			return m.fail(GD)
+		}
+	} else {
+		loss = residual(m.prob, m.state.Beta, m.resid)
+		if !m.noteLoss(loss) {
+			return m.fail(GD)
+		}
+		transposeTimes(m.prob, 1/float64(m.prob.N), m.resid, m.grad)
+		norm2 = multiplicativeUpdate(m.wp, m.wm, m.state.Beta, m.grad, gamma)
+	}
 	axpy(gamma/float64(m.prob.N), m.resid, m.spanCoef) // G += γg = Xᵀ(γr/n)
 	m.state.IntLoss += loss * gamma
 	m.tick()

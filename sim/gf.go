@@ -67,6 +67,7 @@ func NewGF(p *problem.Problem, in Init, params Params, tol GFTolerance) (Method,
 	if err != nil {
 		return nil, err
 	}
+	c.withLogAlpha()
 	m := &gfMethod{core: c, tol: tol, span: make([]float64, p.D), trial: make([]float64, p.D), beta: make([]float64, p.D)}
 	for i := range m.stages {
 		m.stages[i] = make([]float64, p.D)

@@ -43,8 +43,7 @@ func (m *hbMethod) Algo() Algo { return HB }
 
 func (m *hbMethod) Reset() {
 	m.resetCore()
-	copy(m.wp, m.alpha)
-	copy(m.wm, m.alpha)
+	m.fillAlpha(m.wp, m.wm)
 	clear(m.vp)
 	clear(m.vm)
 }

@@ -29,15 +29,21 @@ type Sample struct {
 
 // Sampler measures methods on one problem without allocating.
 type Sampler struct {
-	prob      *problem.Problem
-	logAlpha  []float64 // ln α at initialisation
-	logAlphaT []float64
-	resid     []float64
+	prob *problem.Problem
+	// sumLogAlpha is Σ_j ln α_j at initialisation: the mean gain needs only
+	// this sum, not a vector of length d.
+	sumLogAlpha float64
+	logAlphaT   []float64 // ln α_t of the last measure
+	resid       []float64
 }
 
 // NewSampler prepares buffers for measuring methods started from in.
 func NewSampler(p *problem.Problem, in Init) *Sampler {
-	return &Sampler{prob: p, logAlpha: in.LogAlpha(), logAlphaT: make([]float64, p.D), resid: make([]float64, p.N)}
+	var sum float64
+	for _, a := range in.Alpha {
+		sum += math.Log(a)
+	}
+	return &Sampler{prob: p, sumLogAlpha: sum, logAlphaT: make([]float64, p.D), resid: make([]float64, p.N)}
 }
 
 // Measure computes every metric except the prediction error.
@@ -50,18 +56,17 @@ func (s *Sampler) Measure(m Method) Sample {
 	}
 	out.TestError, out.HasTestError = s.prob.TestError(st.Beta)
 	m.LogEffectiveInit(s.logAlphaT)
-	lo, hi, sum, gain := math.Inf(1), math.Inf(-1), 0.0, 0.0
-	for j, la := range s.logAlphaT {
+	lo, hi, sum := math.Inf(1), math.Inf(-1), 0.0
+	for _, la := range s.logAlphaT {
 		lo, hi = math.Min(lo, la), math.Max(hi, la)
 		sum += la
-		gain += 2 * (s.logAlpha[j] - la)
 	}
 	d := float64(len(s.logAlphaT))
 	out.AlphaMin, out.AlphaMax = math.Exp(lo), math.Exp(hi)
 	// The mean of the logarithms is within [lo, hi] in exact arithmetic but
 	// its rounded sum can step outside by an ulp or so; clamp it back.
 	out.AlphaGeoMean = math.Min(math.Max(math.Exp(sum/d), out.AlphaMin), out.AlphaMax)
-	out.GainMean = gain / d
+	out.GainMean = 2 * (s.sumLogAlpha - sum) / d
 	return out
 }
 

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"math"
+	"sync/atomic"
 
 	"sgdbias/sim/problem"
 	"sgdbias/sim/theory"
@@ -12,29 +13,56 @@ import (
 // state: argmin { φ_{α_t}(β) − ⟨z̃_t, β⟩ : Xβ = y } (§4 mirror structure, §5
 // tilt). It warm-starts each solve from the previous dual vector, so a live
 // run can ask every few hundred steps for a few Newton steps' cost.
+//
+// Its buffers (a solver's workspace is about ten vectors of length d and an
+// n×d matrix) are allocated by the first solve, so that a predictor that is
+// never asked costs nothing.
 type Predictor struct {
 	prob     *problem.Problem
+	ctx      context.Context
 	solver   *theory.Solver
 	logAlpha []float64
 	tilt     []float64
 	nu       []float64 // dual of the last solve, the next warm start
 }
 
+// theorySolves counts the theory solves started in this process: every
+// prediction and every reference. It lets tests check that a command runs
+// no solve its output does not need.
+var theorySolves atomic.Int64
+
+// TheorySolves is the number of theory solves (predicted limits and
+// references) started in this process so far.
+func TheorySolves() int64 { return theorySolves.Load() }
+
 // NewPredictor prepares a predictor for one method on p.
 func NewPredictor(p *problem.Problem) *Predictor {
-	return &Predictor{
-		prob:     p,
-		solver:   theory.NewSolver(p.N, p.D, p.X, p.Y),
-		logAlpha: make([]float64, p.D),
-		tilt:     make([]float64, p.D),
-	}
+	return &Predictor{prob: p}
 }
 
 // SetContext makes later solves stop early (with an error) once ctx is done.
-func (pr *Predictor) SetContext(ctx context.Context) { pr.solver.Context = ctx }
+func (pr *Predictor) SetContext(ctx context.Context) {
+	pr.ctx = ctx
+	if pr.solver != nil {
+		pr.solver.Context = ctx
+	}
+}
+
+// prepare allocates the solver and the state buffers on first use.
+func (pr *Predictor) prepare() {
+	if pr.solver != nil {
+		return
+	}
+	p := pr.prob
+	pr.solver = theory.NewSolver(p.N, p.D, p.X, p.Y)
+	pr.solver.Context = pr.ctx
+	pr.logAlpha = make([]float64, p.D)
+	pr.tilt = make([]float64, p.D)
+}
 
 // Predict returns the predicted limit β̂ of m from its current state.
 func (pr *Predictor) Predict(m Method) ([]float64, error) {
+	pr.prepare()
 	m.LogEffectiveInit(pr.logAlpha)
 	m.Tilt(pr.tilt)
 	return pr.PredictFrom(pr.logAlpha, pr.tilt)
@@ -44,6 +72,8 @@ func (pr *Predictor) Predict(m Method) ([]float64, error) {
 // earlier (ln α_t and z̃_t per coordinate), so that the solve can run away
 // from the goroutine that steps the method.
 func (pr *Predictor) PredictFrom(logAlpha, tilt []float64) ([]float64, error) {
+	pr.prepare()
+	theorySolves.Add(1)
 	res, err := pr.solver.PhiArgmin(logAlpha, tilt, pr.nu)
 	if err != nil {
 		pr.nu = nil // a failed warm start must not poison the next solve

@@ -110,12 +110,18 @@ func run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 	times := SampleTimes(end, dt, opt.Samples, opt.Spacing)
 	var res RunResult
 	res.Beta = make([]float64, len(m.State().Beta))
-	emit(opt, &res, m, measure(m, s, opt.Predictor))
+	emit(opt, &res, m, s, measure(m, s, opt.Predictor))
 	for _, target := range times {
+		sampled := m.State().Steps
 		if err := advanceChunked(ctx, m, s, target, opt.Horizon.Tol, &res); err != nil || res.Diverged != nil {
 			return res, err
 		}
-		emit(opt, &res, m, measure(m, s, opt.Predictor))
+		// Sample times closer than a step (a short horizon, the first log
+		// times) find the state already sampled: measuring it again would
+		// cost O(d) for a duplicate.
+		if m.State().Steps != sampled {
+			emit(opt, &res, m, s, measure(m, s, opt.Predictor))
+		}
 		if opt.OnProgress != nil {
 			opt.OnProgress(math.Min(1, m.State().Time/end))
 		}
@@ -173,8 +179,10 @@ func TimePerStep(a Algo, p Params) float64 {
 	return p.Step
 }
 
-// emit records a finite sample as the latest result and passes it on.
-func emit(opt RunOptions, res *RunResult, m Method, smp Sample) {
+// emit records a finite sample as the latest result and passes it on. The
+// sampler has just written ln α_t, which is copied rather than recomputed
+// (d logarithms).
+func emit(opt RunOptions, res *RunResult, m Method, s *Sampler, smp Sample) {
 	if !smp.Finite() {
 		return
 	}
@@ -183,7 +191,7 @@ func emit(opt RunOptions, res *RunResult, m Method, smp Sample) {
 	if res.LogAlpha == nil {
 		res.LogAlpha = make([]float64, len(res.Beta))
 	}
-	m.LogEffectiveInit(res.LogAlpha)
+	copy(res.LogAlpha, s.logAlphaT)
 	if opt.OnSample != nil {
 		opt.OnSample(smp)
 	}

@@ -69,8 +69,7 @@ func (m *sgdMethod) SetParams(p Params) error {
 
 func (m *sgdMethod) Reset() {
 	m.resetCore()
-	copy(m.wp, m.alpha)
-	copy(m.wm, m.alpha)
+	m.fillAlpha(m.wp, m.wm)
 	m.rng = rand.New(rand.NewPCG(m.seed, m.stream))
 	for i := range m.perm {
 		m.perm[i] = i

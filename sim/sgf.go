@@ -32,6 +32,7 @@ func NewSGF(p *problem.Problem, in Init, params Params, seed uint64) (Method, er
 	if err != nil {
 		return nil, err
 	}
+	c.withLogAlpha()
 	m := &sgfMethod{
 		core: c, logWp: make([]float64, p.D), logWm: make([]float64, p.D),
 		seed: seed, drive: make([]float64, p.N), colNorm2: make([]float64, p.D),

@@ -87,21 +87,25 @@ func axisLabels(lo, hi float64, height int, logScale bool, width int) []string {
 }
 
 // formatAxis writes an axis' values in one style: plain with a common
-// number of decimals when every value is in [10⁻³, 10⁵), else the e3 style
+// number of decimals when every value is in [10⁻³, 10⁵) (and, on a log
+// axis, within two decades), else the e3 style
 // with a common number of mantissa digits; the fewest digits that still
 // tell neighbours apart — on a linear axis, that write each row's value
 // exactly; on a log axis in plain notation, that keep two significant
 // digits on the smallest value — within width cells.
 func formatAxis(vals []float64, width int, logScale bool) []string {
 	plain := true
-	small := math.Inf(1)
+	small, large := math.Inf(1), 0.0
 	for _, v := range vals {
 		a := math.Abs(v)
 		if a == 0 {
 			continue
 		}
 		plain = plain && a >= 1e-3 && a < 1e5
-		small = math.Min(small, a)
+		small, large = math.Min(small, a), math.Max(large, a)
+	}
+	if logScale && large > 100*small {
+		plain = false // over decades, the exponents read better
 	}
 	if plain {
 		least := 0

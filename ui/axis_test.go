@@ -97,3 +97,34 @@ func parseLabel(l string) (float64, error) {
 }
 
 func fmtSscan(s string, v *float64) (int, error) { return fmt.Sscan(s, v) }
+
+// Values in the table keep three significant digits, whatever the rounding.
+func TestSigValue(t *testing.T) {
+	for v, want := range map[float64]string{
+		0.1: "0.100", 0.09999: "0.100", 0.0992: "0.0992", 6.877: "6.88", 9.9996: "10.0", 999.7: "1000",
+		9999.7: "1.00e4", 12345: "1.23e4", 7.76e-21: "7.76e-21", 0.012: "0.0120", 0: "0", -0.5: "-0.500",
+	} {
+		if got := sigValue(v); got != want {
+			t.Errorf("sigValue(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// The time axis writes its ticks in one style, never the long exponent form.
+func TestFormatTimes(t *testing.T) {
+	for _, c := range []struct {
+		ts   []float64
+		log  bool
+		want string
+	}{
+		{[]float64{0, 3056.2, 5910.1}, false, "0 3056 5910"},
+		{[]float64{0, 8.28, 16}, false, "0 8.3 16.0"},
+		{[]float64{0, 1.5e5, 3e5}, false, "0 1.50e5 3.00e5"},
+		{[]float64{0.01, 14, 12355}, true, "0.01 14 1.2e4"},
+		{[]float64{0.001, 0.44, 1.2e5}, true, "1.0e-3 0.44 1.2e5"},
+	} {
+		if got := strings.Join(formatTimes(c.ts, c.log), " "); got != c.want {
+			t.Errorf("formatTimes(%v, %v) = %q, want %q", c.ts, c.log, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/guptarohit/asciigraph"
@@ -29,6 +30,7 @@ type Chart struct {
 	width   int
 	height  int
 	xLabels bool
+	zoomed  bool // alone on the screen (z)
 
 	key    chartKey
 	cached string
@@ -39,10 +41,24 @@ type chartKey struct {
 	data, gen  uint64
 	w, h       int
 	logTime    bool
+	band       bool
+	ghosts     uint64
 	xLabels    bool
+	zoomed     bool
 	shown      string
 	hasBetaSt  bool
 	refsLoaded bool
+}
+
+// chartView is what the model asks of every chart besides the snapshot.
+type chartView struct {
+	logTime bool
+	// band draws each run's smallest and largest α_t,j around its
+	// geometric mean on the α_t chart.
+	band bool
+	// ghosts are earlier runs, drawn dimmed; ghostSeq changes with them.
+	ghosts   []ghost
+	ghostSeq uint64
 }
 
 // NewChart returns a chart of metric m.
@@ -73,12 +89,13 @@ func (c *Chart) SetSize(w, h int) {
 func (c *Chart) SetXLabels(on bool) { c.xLabels = on }
 
 // Update re-plots the chart if the snapshot's data or the layout changed.
-func (c *Chart) Update(s *live.Snapshot, logTime bool) {
+func (c *Chart) Update(s *live.Snapshot, v chartView) {
 	if s == nil {
 		return
 	}
-	k := chartKey{data: s.DataVersion, gen: s.Generation, w: c.width, h: c.height, logTime: logTime,
-		xLabels: c.xLabels, hasBetaSt: s.Problem.HasBetaStar, refsLoaded: s.Refs.Ready}
+	k := chartKey{data: s.DataVersion, gen: s.Generation, w: c.width, h: c.height, logTime: v.logTime,
+		band: v.band && c.metric == live.Alpha, ghosts: v.ghostSeq,
+		xLabels: c.xLabels, zoomed: c.zoomed, hasBetaSt: s.Problem.HasBetaStar, refsLoaded: s.Refs.Ready}
 	for _, r := range s.Enabled() {
 		k.shown += string(r.Algo)
 	}
@@ -86,7 +103,7 @@ func (c *Chart) Update(s *live.Snapshot, logTime bool) {
 		return
 	}
 	c.key = k
-	c.cached = c.render(s, logTime)
+	c.cached = c.render(s, v)
 	c.plots++
 }
 
@@ -100,12 +117,16 @@ type plotSeries struct {
 	diverged bool
 	glyph    asciigraph.CharSet
 	color    asciigraph.AnsiColor
-	ref      bool
+	// ref series (levels, ghosts, bands) do not make a chart "have data".
+	ref bool
+	// optional levels are drawn only when they fall near the data.
+	optional bool
 }
 
 // render draws the chart: a title line, the plot, the time axis with the
 // live-change markers, and (optionally) the tick labels.
-func (c *Chart) render(s *live.Snapshot, logTime bool) string {
+func (c *Chart) render(s *live.Snapshot, v chartView) string {
+	logTime := v.logTime
 	st := c.common.Styles
 	w, h := c.width, c.height
 	if w < plotLeft+4 || h < 4 {
@@ -119,9 +140,9 @@ func (c *Chart) render(s *live.Snapshot, logTime bool) string {
 	}
 	plotRows := h - 1 - axisRows
 	cols := w - plotLeft - rightMargin
-	ax := s.TimeAxis(logTime)
+	ax := timeAxis(s, v)
 
-	series := c.collect(s, ax, cols)
+	series := c.collect(s, v, ax, cols)
 	if len(series) == 0 || plotRows < 2 {
 		msg := "no data yet"
 		if c.metric == live.TestError && !s.Problem.HasBetaStar {
@@ -150,6 +171,9 @@ func (c *Chart) titleLine(w int) string {
 	if c.metric.Log() {
 		t += st.Dim.Render(" (log)")
 	}
+	if c.zoomed {
+		t += st.Dim.Render("   z: next chart, back after the last")
+	}
 	return truncate(t, w-rightMargin)
 }
 
@@ -167,37 +191,66 @@ func latestValue(r *live.Run, m live.Metric) (float64, bool) {
 	return 0, false
 }
 
-// collect gathers the series to plot: the shown runs, then the reference
-// levels of the ‖β‖₁ chart as flat lines.
-func (c *Chart) collect(s *live.Snapshot, ax live.Axis, cols int) []plotSeries {
+// collect gathers the series to plot, bottom to top: the levels, the
+// ghosts, the α_t bands, then the shown runs.
+func (c *Chart) collect(s *live.Snapshot, v chartView, ax live.Axis, cols int) []plotSeries {
 	st := c.common.Styles
-	var out []plotSeries
+	var runs []plotSeries
 	for _, r := range drawOrder(s) {
 		lo, hi := r.Envelope(c.metric, ax, cols)
 		if len(lo) == 0 {
 			continue
 		}
 		col, _ := c.common.chartColor(r.Algo)
-		out = append(out, plotSeries{lo: lo, hi: hi, glyph: c.common.Glyph(r.Algo), color: col, diverged: r.Diverged != nil})
+		runs = append(runs, plotSeries{lo: lo, hi: hi, glyph: c.common.Glyph(r.Algo), color: col, diverged: r.Diverged != nil})
 	}
-	if c.metric == live.L1 && len(out) > 0 {
-		refCol := asciigraph.Default
-		if st.Color {
-			refCol = st.refColor
-		}
-		if s.Refs.HasMinL1 {
-			v := flat(s.Refs.MinL1, cols)
-			out = append([]plotSeries{{lo: v, hi: v, glyph: asciigraph.CreateCharSet(glyphMinL1), color: refCol, ref: true}}, out...)
-		}
-		if s.Refs.HasGFLimit {
-			v := flat(s.Refs.GFLimitL1, cols)
-			out = append([]plotSeries{{lo: v, hi: v, glyph: asciigraph.CreateCharSet(glyphGFLimit), color: refCol, ref: true}}, out...)
+	if len(runs) == 0 {
+		return nil
+	}
+	refCol := asciigraph.Default
+	if st.Color {
+		refCol = st.refColor
+	}
+	out := c.staircaseSeries(s, cols) // the predicted plateaus (saddles.go), lowest
+	for _, l := range chartLevels(s, c.metric) {
+		f := flat(l.Value, cols)
+		out = append(out, plotSeries{lo: f, hi: f, glyph: asciigraph.CreateCharSet(l.Glyph), color: refCol, ref: true, optional: l.Optional})
+	}
+	for _, g := range v.ghosts {
+		for _, r := range g.snap.Enabled() {
+			if lo, hi := r.Envelope(c.metric, ax, cols); len(lo) > 0 {
+				out = append(out, plotSeries{lo: lo, hi: hi, glyph: asciigraph.CreateCharSet(glyphGhost), color: refCol, ref: true})
+			}
 		}
 	}
-	if len(out) > 0 {
-		out = append(c.staircaseSeries(s, cols), out...)
+	if v.band && c.metric == live.Alpha {
+		for _, r := range drawOrder(s) {
+			col, _ := c.common.chartColor(r.Algo)
+			for _, m := range []live.Metric{live.AlphaMin, live.AlphaMax} {
+				if lo, hi := r.Envelope(m, ax, cols); len(lo) > 0 {
+					out = append(out, plotSeries{lo: lo, hi: hi, glyph: asciigraph.CreateCharSet(glyphBand), color: col, ref: true})
+				}
+			}
+		}
 	}
-	return out
+	return append(out, runs...)
+}
+
+// timeAxis spans the shown runs and the ghosts.
+func timeAxis(s *live.Snapshot, v chartView) live.Axis {
+	ax := s.TimeAxis(v.logTime)
+	for _, g := range v.ghosts {
+		gx := g.snap.TimeAxis(v.logTime)
+		if !gx.Valid() || gx.Hi <= 0 {
+			continue
+		}
+		if !ax.Valid() || (ax.Log && ax.Hi <= 0) {
+			ax = gx
+			continue
+		}
+		ax.Lo, ax.Hi = math.Min(ax.Lo, gx.Lo), math.Max(ax.Hi, gx.Hi)
+	}
+	return ax
 }
 
 // drawOrder puts the discrete runs under the continuous ones, so that GF
@@ -232,11 +285,13 @@ func (c *Chart) plot(series []plotSeries, height, cols int) []string {
 	for _, p := range series {
 		healthy = healthy || (!p.diverged && !p.ref)
 	}
+	series = dropFarLevels(series)
 	for _, p := range series {
 		maxLen = max(maxLen, len(p.lo))
 		if p.diverged && healthy {
 			continue
 		}
+
 		for i := range p.lo {
 			if isFinite(p.lo[i]) && isFinite(p.hi[i]) {
 				lo, hi = math.Min(lo, p.lo[i]), math.Max(hi, p.hi[i])
@@ -356,9 +411,13 @@ func (c *Chart) labelLine(ax live.Axis, cols int, logTime bool) string {
 		if ax.Hi == ax.Lo {
 			ticks = ticks[:1] // one moment: one label
 		}
+		times := make([]float64, len(ticks))
 		for i, col := range ticks {
-			f := float64(col) / float64(max(cols-1, 1))
-			lab := []rune(formatTime(ax.At(f), logTime))
+			times[i] = ax.At(float64(col) / float64(max(cols-1, 1)))
+		}
+		labels := formatTimes(times, logTime)
+		for i, col := range ticks {
+			lab := []rune(labels[i])
 			start := col - len(lab)/2
 			if i == 0 {
 				start = col
@@ -374,4 +433,25 @@ func (c *Chart) labelLine(ax live.Axis, cols int, logTime bool) string {
 		}
 	}
 	return st.Dim.Render(fmt.Sprintf("%*s ", plotLeft-1, caption) + strings.TrimRight(string(line), " "))
+}
+
+// dropFarLevels leaves out the optional levels that lie more than half the
+// data's span beyond it (the minimum-ℓ₂ level far above a rich-regime run
+// would squash it against the bottom).
+func dropFarLevels(series []plotSeries) []plotSeries {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range series {
+		if p.optional {
+			continue
+		}
+		for i := range p.lo {
+			if isFinite(p.lo[i]) && isFinite(p.hi[i]) {
+				lo, hi = math.Min(lo, p.lo[i]), math.Max(hi, p.hi[i])
+			}
+		}
+	}
+	margin := 0.5 * (hi - lo)
+	return slices.DeleteFunc(slices.Clone(series), func(p plotSeries) bool {
+		return p.optional && len(p.lo) > 0 && (p.lo[0] < lo-margin || p.lo[0] > hi+margin)
+	})
 }

@@ -60,17 +60,34 @@ func shortValue(v float64) string {
 	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
-func formatTime(t float64, logTime bool) string {
-	if logTime {
-		return shortExp(strconv.FormatFloat(t, 'g', 2, 64))
+// formatTimes writes the time axis' tick labels in one style: on a linear
+// axis three significant digits of the largest with the same decimals for
+// all (0, 8.3, 16.0; 0, 3056, 5910), in the e3 notation from 10⁵ on or
+// below 10⁻³; on a log axis two significant digits each, in e3 notation
+// outside [10⁻², 10³).
+func formatTimes(ts []float64, logTime bool) []string {
+	out := make([]string, len(ts))
+	big := 0.0
+	for _, t := range ts {
+		big = math.Max(big, math.Abs(t))
 	}
-	switch a := math.Abs(t); {
-	case a == 0:
-		return "0"
-	case a >= 1e5 || a < 1e-3:
-		return shortExp(strconv.FormatFloat(t, 'e', 1, 64))
+	for i, t := range ts {
+		a := math.Abs(t)
+		switch {
+		case t == 0:
+			out[i] = "0"
+		case logTime && (a >= 1e3 || a < 1e-2):
+			out[i] = shortExp(strconv.FormatFloat(t, 'e', 1, 64))
+		case logTime:
+			out[i] = strconv.FormatFloat(t, 'g', 2, 64)
+		case big >= 1e5 || big < 1e-3:
+			out[i] = shortExp(strconv.FormatFloat(t, 'e', 2, 64))
+		default:
+			decimals := max(0, 2-int(math.Floor(math.Log10(big))))
+			out[i] = strconv.FormatFloat(t, 'f', decimals, 64)
+		}
 	}
-	return strconv.FormatFloat(t, 'g', 3, 64)
+	return out
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -194,10 +211,14 @@ func sigValue(v float64) string {
 	case a < 1e-2 || a >= 1e4:
 		return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
 	}
-	decimals := max(0, 2-int(math.Floor(math.Log10(a))))
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if r, _ := strconv.ParseFloat(s, 64); math.Abs(r) >= 1e4 {
-		return shortExp(strconv.FormatFloat(v, 'e', 2, 64)) // 9999.6 rounds up
+	e := int(math.Floor(math.Log10(a)))
+	s := strconv.FormatFloat(v, 'f', max(0, 2-e), 64)
+	if r, _ := strconv.ParseFloat(s, 64); math.Abs(r) >= math.Pow(10, float64(e+1)) {
+		// rounded up to the next power of ten: 0.09999 → 0.100, not 0.1000
+		if e+1 >= 4 {
+			return shortExp(strconv.FormatFloat(v, 'e', 2, 64))
+		}
+		s = strconv.FormatFloat(v, 'f', max(0, 2-(e+1)), 64)
 	}
 	return s
 }

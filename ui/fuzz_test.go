@@ -23,7 +23,8 @@ var fuzzKeys = []tea.Msg{
 	tea.KeyMsg{Type: tea.KeyEsc}, keyRunes("a"), keyRunes("l"), keyRunes("c"), keyRunes("?"), keyRunes("x"),
 	keyRunes("0"), keyRunes("5"), keyRunes("."), keyRunes("e"), keyRunes("-3"), keyRunes("nn"),
 	tea.KeyMsg{Type: tea.KeyBackspace}, tea.KeyMsg{Type: tea.KeyCtrlU}, keyRunes("z"), keyRunes("é"),
-	Refresh(), keyRunes("q"),
+	Refresh(), keyRunes("z"), keyRunes("v"), keyRunes("g"), keyRunes("u"), keyRunes("m"), keyRunes("p"),
+	keyRunes("s"), keyRunes("y"), tea.KeyMsg{Type: tea.KeyCtrlC}, keyRunes("q"),
 }
 
 // FuzzKeys feeds random sequences of keys and resizes to the explorer on a
@@ -35,7 +36,12 @@ func FuzzKeys(f *testing.F) {
 	f.Add([]byte{6, 6, 10, 10, 10, 14, 23, 24, 14, 14, 29, 14, 0xF2, 79, 23, 16, 16, 30, 33})
 	f.Add([]byte("ask the explorer anything, twice over"))
 	f.Add([]byte{8, 8, 8, 8, 11, 11, 11, 11, 11, 11, 11, 11, 4, 4, 4, 4, 4, 4, 4})
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(fuzzKeysOnce)
+}
+
+// fuzzKeysOnce is one FuzzKeys run on data.
+func fuzzKeysOnce(t *testing.T, data []byte) {
+	{
 		if len(data) > 96 {
 			data = data[:96]
 		}
@@ -84,7 +90,7 @@ func FuzzKeys(f *testing.F) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("the runner's goroutines did not end")
 		}
-	})
+	}
 }
 
 // runCmd runs a command and feeds its message (batches included) back,

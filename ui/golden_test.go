@@ -46,6 +46,33 @@ func TestGolden(t *testing.T) {
 				return s.State == live.Converged && settled(s)
 			}},
 		}},
+		{name: "alphas", sc: presetScenario(t, "anisotropic"), steps: []step{
+			{keys: []tea.KeyMsg{runes("v")}, cmds: []live.Command{live.Step(400)}, wait: settledAt(400)},
+		}},
+		{name: "ghosts", sc: paper(sim.GF, sim.SGF), steps: []step{
+			{cmds: []live.Command{live.Step(100)}, wait: settledAt(100)},
+			// shift+tab selects α; → moves it 0.1 → 0.2 and restarts: the
+			// runs at α = 0.1 stay as ghosts.
+			{keys: []tea.KeyMsg{{Type: tea.KeyShiftTab}, {Type: tea.KeyRight}}, wait: func(s *live.Snapshot) bool { return s.Alpha == 0.2 }},
+			{cmds: []live.Command{live.Step(60)}, wait: settledAt(60)},
+		}},
+		{name: "zoom", sc: paper(sim.GF, sim.SGF), steps: []step{
+			{keys: []tea.KeyMsg{runes("z"), runes("z")}, cmds: []live.Command{live.Step(200)}, wait: settledAt(200)},
+		}},
+		{name: "variant", sc: paper(sim.GF, sim.SGF), steps: []step{
+			// tab selects the noise; m adds SGF with the noise pinned at 0.08.
+			{keys: []tea.KeyMsg{{Type: tea.KeyTab}, runes("m")}, wait: func(s *live.Snapshot) bool {
+				r := s.Run("sgf:noise=0.08")
+				return r != nil && r.Enabled && settledAt(0)(s)
+			}},
+			{cmds: []live.Command{live.Step(100)}, wait: settledAt(100)},
+		}},
+		{name: "label_noise", sc: presetScenario(t, "label-noise"), steps: []step{
+			// The strip shows LNSGD (the last run): its time average and the Lasso.
+			{cmds: []live.Command{live.Step(20000)}, wait: func(s *live.Snapshot) bool {
+				return settledAt(20000)(s) && s.Refs.HasLasso
+			}},
+		}},
 		{name: "live_gamma", sc: paper(sim.GF, sim.SGF), steps: []step{
 			{cmds: []live.Command{live.Step(100)}, wait: settledAt(100)},
 			// γ is selected at start; → moves it up the 1-2-5 ladder, 0.08 → 0.1.
@@ -60,6 +87,7 @@ func TestGolden(t *testing.T) {
 				m := New(r, Options{Renderer: renderer(termenv.Ascii)})
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
 				for _, st := range c.steps {
+					tm.Send(Refresh()) // the keys act on what the runner shows now
 					for _, k := range st.keys {
 						tm.Send(k)
 					}

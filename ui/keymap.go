@@ -25,6 +25,11 @@ type KeyMap struct {
 	Export   key.Binding
 	Save     key.Binding
 	Presets  key.Binding
+	Zoom     key.Binding
+	Alphas   key.Binding
+	Ghosts   key.Binding
+	Undo     key.Binding
+	Variant  key.Binding
 	Fork     key.Binding
 	Follow   key.Binding
 	Help     key.Binding
@@ -63,6 +68,11 @@ func DefaultKeyMap() *KeyMap {
 		Export:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export CSV")),
 		Save:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save scenario")),
 		Presets:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pick a preset")),
+		Zoom:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom: next chart / back")),
+		Alphas:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "α_t per coordinate")),
+		Ghosts:    key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "clear earlier runs")),
+		Undo:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo a change")),
+		Variant:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "variant with this value")),
 		Fork:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "your own copy")),
 		Follow:    key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow presenter")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -81,7 +91,8 @@ func (k *KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		short(k.Pause, "space", "run/pause"), short(k.Step, "n", "step"), short(k.Faster, "+/-", "speed"),
 		short(k.Next, "tab", "param"), short(k.Increase, "←/→", "scale"), short(k.Edit, "enter", "type"),
-		short(k.Discrete, "a", "GD/SGD"), short(k.LogTime, "l", "log t"), short(k.Restart, "r", "restart"),
+		short(k.Discrete, "a", "GD/SGD"), short(k.LogTime, "l", "log t"), short(k.Zoom, "z", "zoom"),
+		short(k.Alphas, "v", "α_j"), short(k.Undo, "u", "undo"), short(k.Restart, "r", "restart"),
 		short(k.Export, "x", "export"), short(k.Save, "s", "save"),
 	}
 }
@@ -89,7 +100,8 @@ func (k *KeyMap) ShortHelp() []key.Binding {
 // followHelp is the key hint while following the presenter.
 func (k *KeyMap) followHelp() []key.Binding {
 	return []key.Binding{
-		short(k.Fork, "f", "own copy"), short(k.LogTime, "l", "log t"), short(k.Focus, "c", "strip"),
+		short(k.Fork, "f", "own copy"), short(k.LogTime, "l", "log t"), short(k.Zoom, "z", "zoom"),
+		short(k.Alphas, "v", "α_j"), short(k.Focus, "c", "strip"),
 		short(k.Export, "x", "export"), short(k.Save, "s", "save"),
 	}
 }
@@ -108,9 +120,9 @@ func short(b key.Binding, keys, desc string) key.Binding {
 // FullHelp is the help overlay, in columns.
 func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Pause, k.Step, k.Faster, k.Slower, k.Restart, k.NewSeed},
-		{k.Next, k.Prev, k.Increase, k.Edit, k.Cancel, k.Presets},
-		{k.Discrete, k.LogTime, k.Focus, k.Export, k.Save, k.Help, k.Quit},
+		{k.Pause, k.Step, k.Faster, k.Slower, k.Restart, k.NewSeed, k.Undo, k.Presets},
+		{k.Next, k.Prev, k.Increase, k.Edit, k.Cancel, k.Variant, k.Discrete, k.Ghosts},
+		{k.LogTime, k.Zoom, k.Alphas, k.Focus, k.Export, k.Save, k.Help, k.Quit},
 	}
 }
 

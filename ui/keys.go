@@ -47,7 +47,9 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.params.Editing() {
+		sel, before := m.params.sel, m.params.vals
 		if c, ok := m.params.EditKey(msg); ok {
+			m.pushUndo(sel, before)
 			return m, m.send(c)
 		}
 		return m, nil
@@ -72,6 +74,9 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.params.ClearMessage()
+	if cmd, ok := m.viewKey(msg); ok {
+		return m, cmd
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quitting = true
@@ -109,7 +114,9 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.readOnly() {
 			return m, m.send(live.Command{})
 		}
+		sel, before := m.params.sel, m.params.vals
 		if c, ok := m.params.Scale(dir); ok {
+			m.pushUndo(sel, before)
 			return m, m.send(c)
 		}
 	case key.Matches(msg, k.Edit):
@@ -121,6 +128,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.send(live.ToggleDiscrete())
 	case key.Matches(msg, k.LogTime):
 		m.logTime = !m.logTime
+		m.timeChosen = true
 		m.updateCharts()
 	case key.Matches(msg, k.Focus):
 		m.strip.CycleFocus()
@@ -156,4 +164,40 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.follow()
 	}
 	return m, nil
+}
+
+// viewKey handles the keys of the views and of comparing: zoom, α_t per
+// coordinate, ghosts, undo and variants; ok is false for other keys.
+func (m *Model) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := m.common.Keys
+	switch {
+	case key.Matches(msg, k.Zoom):
+		m.zoom = (m.zoom + 1) % (len(m.charts) + 1)
+		m.layout()
+	case key.Matches(msg, k.Alphas):
+		m.alphaView = !m.alphaView
+		m.layout()
+	case key.Matches(msg, k.Ghosts):
+		m.clearGhosts()
+	case key.Matches(msg, k.Undo):
+		if m.readOnly() {
+			return m.send(live.Command{}), true
+		}
+		if c, ok := m.undoLast(); ok {
+			m.notice.sticky = true
+			return m.send(c), true
+		}
+	case key.Matches(msg, k.Variant):
+		if m.readOnly() {
+			return m.send(live.Command{}), true
+		}
+		if c, ok := m.toggleVariant(); ok {
+			m.notice.sticky = true
+			speed := m.speed
+			return tea.Batch(m.send(c), m.send(live.SetSpeed(speed))), true
+		}
+	default:
+		return nil, false
+	}
+	return nil, true
 }

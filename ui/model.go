@@ -105,10 +105,19 @@ type Model struct {
 	charts [4]*Chart
 	values *ValueTable
 	strip  *Strip
+	alphas *AlphaStrip
 	notice notice
 	help   help.Model
 
 	noticeSeq    uint64
+	ghosts       []ghost
+	ghostSeq     uint64
+	undo         []undoStep
+	zoom         int    // 0: the four charts; i: chart i−1 alone
+	alphaView    bool   // α_t per coordinate: the band and the strip
+	topHidden    bool   // the top row of charts made way for the α_t strip
+	timeChosen   bool   // l was pressed: the time axis is the user's
+	autoLogGen   uint64 // 1 + the generation the axis last went log by itself
 	lastMarker   live.Marker
 	gen          uint64
 	shown        int
@@ -147,6 +156,7 @@ func New(eng Engine, opt Options) *Model {
 	}
 	m.values = &ValueTable{common: c}
 	m.strip = NewStrip(c)
+	m.alphas = &AlphaStrip{common: c, focus: m.strip}
 	m.help = help.New()
 	m.help.Styles = c.Styles.Help
 	if s := m.eng.Snapshot(); s != nil {
@@ -264,6 +274,8 @@ type notice struct {
 	text  string
 	isErr bool
 	left  time.Duration
+	// sticky survives the next restart: it is about that restart.
+	sticky bool
 }
 
 // age counts down the display time of the notice and of the parameter
@@ -293,6 +305,7 @@ func (m *Model) refresh() {
 // been applied, and the components re-plot if their data changed.
 func (m *Model) take(s *live.Snapshot) {
 	first := m.snap == nil
+	old := m.snap
 	m.snap = s
 	m.common.setRuns(s)
 	m.save.capture(s)
@@ -314,7 +327,12 @@ func (m *Model) take(s *live.Snapshot) {
 	}
 	if s.Generation != m.gen || first {
 		if !first {
-			m.notice = notice{} // the runs restarted: what the notice said is gone
+			m.keepGhost(old, s)
+			if m.notice.sticky {
+				m.notice.sticky = false
+			} else {
+				m.notice = notice{} // the runs restarted: what the notice said is gone
+			}
 		}
 		m.gen = s.Generation
 	} else if last != m.lastMarker {
@@ -322,8 +340,11 @@ func (m *Model) take(s *live.Snapshot) {
 	}
 	m.lastMarker = last
 	m.header.snap, m.header.speed = s, m.speed
+	m.autoLogTime(s)
 	m.values.snap, m.banner.snap = s, s
 	m.strip.Update(s)
+	m.alphas.snap = s
+	m.values.note = m.ghostNote()
 	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight ||
 		(s.Refs.Staircase != nil) != m.stairShown {
 		m.layout()
@@ -331,81 +352,19 @@ func (m *Model) take(s *live.Snapshot) {
 	m.updateCharts()
 }
 
+// chartView is what every chart is asked to draw besides the snapshot.
+func (m *Model) chartView() chartView {
+	return chartView{logTime: m.logTime, band: m.alphaView, ghosts: m.ghosts, ghostSeq: m.ghostSeq}
+}
+
 func (m *Model) updateCharts() {
 	if m.snap == nil {
 		return
 	}
-	for _, c := range m.charts {
-		c.Update(m.snap, m.logTime)
-	}
-}
-
-// layout sizes every component for the terminal.
-func (m *Model) layout() {
-	w, h := m.common.Width, m.common.Height
-	m.tooSmall = w < MinWidth || h < MinHeight
-	m.help.Width = w
-	if m.snap != nil {
-		m.shown = len(m.snap.Enabled())
-		m.stairShown = m.snap.Refs.Staircase != nil
-	}
-	m.bannerOn = m.banner.Active()
-	if m.tooSmall || w == 0 {
-		return
-	}
-	m.paramsHeight = 1
-	if h >= 30 {
-		m.paramsHeight = 2
-	}
-	m.values.SetSize(w, 1)
-	m.valuesHeight = m.values.Lines()
-	fixed := 1 + m.paramsHeight + m.valuesHeight + 1 // header, params, values, footer
-	if m.bannerOn {
-		fixed++
-	}
-	if m.hasModeLine() {
-		fixed++
-	}
-	// The strip gets what the charts can spare above minChartRows; below
-	// three lines it is left out.
-	m.stripHeight = min(m.stripLines(h), h-fixed-minChartRows)
-	if m.stripHeight < 3 {
-		m.stripHeight = 0
-	}
-	rest := max(h-fixed-m.stripHeight, 8)
-	top := rest / 2
-	m.chartRows = [2]int{top, rest - top}
-	left := w / 2
+	v := m.chartView()
 	for i, c := range m.charts {
-		cw := left
-		if i%2 == 1 {
-			cw = w - left
+		if (m.zoom == 0 && !(m.topHidden && i < 2)) || m.zoom == i+1 {
+			c.Update(m.snap, v)
 		}
-		row := i / 2
-		c.SetSize(cw, m.chartRows[row])
-		c.SetXLabels(row == 1 || m.chartRows[0] >= 14)
 	}
-	m.header.SetSize(w, 1)
-	m.params.SetSize(w, m.paramsHeight)
-	m.banner.SetSize(w, 1)
-	m.strip.SetSize(w, m.stripHeight)
-	m.updateCharts()
-}
-
-// stripLines is the strip's height: the coordinate row, β*, and two rows
-// per run that fits (all shown runs on tall terminals, else the focused one).
-func (m *Model) stripLines(h int) int {
-	runs := max(1, m.shown)
-	fixed := 1
-	if m.snap == nil || m.snap.Problem.HasBetaStar {
-		fixed = 2
-	}
-	if m.stairShown {
-		fixed++ // the current saddle's row
-	}
-	fit := 1
-	if h >= 34 {
-		fit = min(runs, max(1, (h/4-fixed)/2))
-	}
-	return fixed + 2*fit
 }

@@ -73,7 +73,7 @@ func TestEditValue(t *testing.T) {
 		t.Error("esc did not cancel the edit")
 	}
 	// A problem the runner could not draw is refused before it is sent.
-	for range 4 {
+	for range 3 { // α γ noise n d: batch is not offered without SGD
 		press(m, tea.KeyMsg{Type: tea.KeyTab})
 	}
 	if m.params.sel != pD {

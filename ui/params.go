@@ -62,16 +62,28 @@ type values struct {
 	n, d   int
 	s      int
 	seed   uint64
-	// hasHB and hasLNSGD say whether heavy ball or label-noise SGD is among
-	// the runs: their parameters are shown only then.
-	hasHB, hasLNSGD bool
+	// Which kinds of run are shown: a parameter is offered only when it
+	// changes one of them (γ is the step of the discrete runs and SGF's
+	// time step, the noise SGF's, the batch SGD's, μ heavy ball's, δ
+	// label-noise SGD's; gradient flow depends on none of them).
+	hasHB, hasLNSGD, hasSGF, hasSGD, hasDiscrete bool
 }
 
 func valuesOf(s *live.Snapshot) values {
 	v := values{alpha: s.Alpha, params: s.Params, n: s.Problem.N, d: s.Problem.D, s: s.Problem.S, seed: s.Problem.Seed}
-	for _, r := range s.Runs {
-		v.hasHB = v.hasHB || r.Algo.Base() == sim.HB
-		v.hasLNSGD = v.hasLNSGD || r.Algo.Base() == sim.LNSGD
+	for _, r := range s.Enabled() {
+		switch r.Algo.Base() {
+		case sim.HB:
+			v.hasHB, v.hasDiscrete = true, true
+		case sim.LNSGD:
+			v.hasLNSGD, v.hasDiscrete = true, true
+		case sim.SGF:
+			v.hasSGF = true
+		case sim.SGD:
+			v.hasSGD, v.hasDiscrete = true, true
+		case sim.GD:
+			v.hasDiscrete = true
+		}
 	}
 	return v
 }
@@ -129,7 +141,9 @@ func (p *ParamPanel) Sync(s *live.Snapshot) {
 	p.vals = valuesOf(s)
 	p.loaded = s.Problem.Loaded
 	if !p.enabled(p.sel) {
-		p.Move(1)
+		// The selection's parameter no longer changes a shown run: start
+		// again from the top (α, which every run depends on).
+		p.sel = pAlpha
 	}
 }
 
@@ -137,6 +151,12 @@ func (p *ParamPanel) enabled(id paramID) bool {
 	switch id {
 	case pN, pD, pS:
 		return !p.loaded
+	case pStep:
+		return p.vals.hasDiscrete || p.vals.hasSGF
+	case pNoise:
+		return p.vals.hasSGF
+	case pBatch:
+		return p.vals.hasSGD
 	case pMomentum:
 		return p.vals.hasHB
 	case pLabelNoise:
@@ -274,6 +294,24 @@ func (p *ParamPanel) Scale(dir int) (live.Command, bool) {
 	return p.commit(nv)
 }
 
+// Restore brings parameter sel back to its value in from (undo), leaving
+// the others as they are now.
+func (p *ParamPanel) Restore(sel paramID, from values) (live.Command, bool) {
+	nv := p.vals
+	switch sel {
+	case pAlpha:
+		nv.alpha = from.alpha
+	case pStep, pNoise, pBatch, pMomentum, pLabelNoise:
+		nv.params = from.params
+	case pN, pD, pS:
+		nv.n, nv.d, nv.s = from.n, from.d, from.s
+	case pSeed:
+		nv.seed = from.seed
+	}
+	p.sel = sel
+	return p.commit(nv)
+}
+
 // commit validates new values and returns the command that applies them;
 // an invalid value leaves the old one and an inline message.
 func (p *ParamPanel) commit(nv values) (live.Command, bool) {
@@ -337,46 +375,6 @@ func paramOf(id paramID) param.Name {
 // parameter's label in place of its neutral name.
 func paramMessage(err error) string {
 	return param.Rename(err, paramLabel).Error()
-}
-
-// ladderFromZero is ladder for a parameter that may be 0 (a noise scale):
-// up from 0 it goes to start, down from lo or below to 0.
-func ladderFromZero(v float64, dir int, start, lo, hi float64) float64 {
-	switch {
-	case v == 0 && dir > 0:
-		return start
-	case v <= lo && dir < 0:
-		return 0
-	}
-	return ladder(v, dir, lo, hi)
-}
-
-// ladder returns the next value of the 1-2-5 ladder above (dir > 0) or
-// below v, clamped to [lo, hi].
-func ladder(v float64, dir int, lo, hi float64) float64 {
-	if !(v > 0) || math.IsInf(v, 0) {
-		return lo
-	}
-	e := math.Floor(math.Log10(v))
-	var best float64
-	if dir > 0 {
-		best = math.Inf(1)
-	} else {
-		best = math.Inf(-1)
-	}
-	for k := e - 1; k <= e+1; k++ {
-		for _, m := range []float64{1, 2, 5} {
-			c := m * math.Pow(10, k)
-			c, _ = strconv.ParseFloat(strconv.FormatFloat(c, 'g', 6, 64), 64) // 0.30000000000000004 → 0.3
-			if dir > 0 && c > v*(1+1e-9) && c < best {
-				best = c
-			}
-			if dir < 0 && c < v*(1-1e-9) && c > best {
-				best = c
-			}
-		}
-	}
-	return math.Min(math.Max(best, lo), hi)
 }
 
 // setMessage shows an inline message for noticeTime.

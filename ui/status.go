@@ -42,11 +42,15 @@ func (h *Header) View() string {
 	parts = append(parts, h.stateText(s.State))
 	// The speed measured over the last moments, and the one asked for
 	// (+/-): they differ when the machine cannot keep up.
-	parts = append(parts, st.Label.Render("measured ")+st.Value.Render(rate+" steps/s"))
-	parts = append(parts, st.Label.Render("target ")+st.Value.Render(speedText(h.speed)))
-	line := strings.Join(parts, sep)
-	if lipgloss.Width(line) > h.width {
-		line = strings.Join(parts[1:], sep) // the name goes first
+	full := append(slices.Clone(parts), st.Label.Render("measured ")+st.Value.Render(rate+" steps/s"),
+		st.Label.Render("target ")+st.Value.Render(speedText(h.speed)))
+	short := append(slices.Clone(parts), st.Value.Render(rate+"/s")+st.Label.Render(" (target ")+
+		st.Value.Render(speedText(h.speed))+st.Label.Render(")"))
+	var line string
+	for _, cand := range [][]string{full, full[1:], short[1:]} { // the name goes first, then the words
+		if line = strings.Join(cand, sep); lipgloss.Width(line) <= h.width {
+			break
+		}
 	}
 	if rest := h.width - lipgloss.Width(line); rest > 12 {
 		p := s.Problem
@@ -126,6 +130,15 @@ func (b *Banner) View() string {
 	}
 	text := "✗ " + strings.Join(parts, "; ")
 	if len(hints) > 0 {
+		full := text + " — " + strings.Join(hints, "; ") + "; r restarts"
+		if lipgloss.Width(full) > b.width {
+			// narrow: the hints without their parenthesised remarks
+			for i, h := range hints {
+				if k := strings.Index(h, " ("); k > 0 && strings.HasSuffix(h, ")") {
+					hints[i] = h[:k]
+				}
+			}
+		}
 		text += " — " + strings.Join(hints, "; ")
 	}
 	text += "; r restarts"

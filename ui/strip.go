@@ -80,6 +80,16 @@ func (s *Strip) View() string {
 	}
 	for _, r := range runs {
 		name := algoLabel(r.Algo)
+		if r.Average != nil {
+			// label-noise SGD: the time average and the Lasso it hovers around
+			lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render(name)+" avg", labelW, r.Average.Top[:ncol], snap.StarTop))
+			if snap.LassoTop != nil {
+				lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render("Lasso"), labelW, snap.LassoTop[:ncol], snap.StarTop))
+			} else {
+				lines = append(lines, st.Dim.Render(padRight("Lasso", labelW)+" (solving…)"))
+			}
+			continue
+		}
 		lines = append(lines, s.row(s.common.AlgoStyle(r.Algo).Render(name)+" β_t", labelW, r.Top[:ncol], snap.StarTop))
 		switch {
 		case r.Diverged != nil:
@@ -114,7 +124,9 @@ func (s *Strip) rows() []*live.Run {
 		}
 	}
 	if len(out) == 0 && len(runs) > 0 {
-		out = append(out, runs[0])
+		// The focus is not shown: the last run, the stochastic or pinned
+		// one of most presets (SGD on gain-shape, label-noise SGD, a variant).
+		out = append(out, runs[len(runs)-1])
 	}
 	for _, r := range runs {
 		if len(out) >= fit {

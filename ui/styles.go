@@ -75,7 +75,10 @@ func variantGlyph(i int) asciigraph.CharSet {
 const (
 	glyphMinL1   = "┈"
 	glyphGFLimit = "╌"
-	glyphMinL2   = "·"
+	glyphMinL2   = "⋅"
+	glyphLasso   = "~"
+	glyphGhost   = "∙" // an earlier run, dimmed
+	glyphBand    = "·" // a run's smallest and largest α_t,j
 )
 
 // Marks used on the charts' time axes and in the legend.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"sgdbias/sim"
 	"sgdbias/sim/live"
 )
 
@@ -17,6 +18,7 @@ type ValueTable struct {
 	common *Common
 	width  int
 	snap   *live.Snapshot
+	note   string // a last line (the ghosts), if any
 }
 
 // SetSize sets the table's width; its height is Lines.
@@ -51,21 +53,35 @@ func (t *ValueTable) render() []string {
 	if star {
 		cols = append(cols, tableColumn{head: "test err"})
 	}
-	limitHead := "‖β̂‖₁"
+	limitHead := "limit ‖β‖₁"
 	if star {
-		limitHead = "β̂ test err"
+		limitHead = "limit test err"
 	}
 	cols = append(cols, tableColumn{head: limitHead})
+	var rowStyles []lipgloss.Style
+	addRow := func(name string, style lipgloss.Style, vals []string) {
+		names.cells = append(names.cells, name)
+		rowStyles = append(rowStyles, style)
+		for i := range cols {
+			cols[i].cells = append(cols[i].cells, vals[i])
+		}
+	}
 	for _, r := range runs {
 		g := t.common.Glyph(r.Algo).Horizontal
 		name := g + g + " " + algoLabel(r.Algo)
 		if r.CatchingUp {
 			name += " (catching up)"
 		}
-		names.cells = append(names.cells, name)
-		vals := runValues(r, star)
-		for i := range cols {
-			cols[i].cells = append(cols[i].cells, vals[i])
+		style := t.common.AlgoStyle(r.Algo)
+		addRow(name, style, runValues(r, star, s.Refs))
+		if a := r.Average; a != nil {
+			// label-noise SGD's time-averaged iterate: the one near the Lasso
+			avg := make([]string, len(cols))
+			avg[1] = sigValue(a.L1)
+			if star && a.HasTestError {
+				avg[3] = sigValue(a.TestError)
+			}
+			addRow("   time avg", style, avg)
 		}
 	}
 	widths := make([]int, len(cols))
@@ -81,27 +97,33 @@ func (t *ValueTable) render() []string {
 		}
 		used += 2 + widths[i]
 	}
-	lines := make([]string, 1+len(runs))
+	lines := make([]string, 1+len(names.cells))
 	var head strings.Builder
 	head.WriteString(strings.Repeat(" ", nameW))
 	for i, c := range cols {
 		head.WriteString("  " + padLeft(c.head, widths[i]))
 	}
 	lines[0] = st.Dim.Render(head.String())
-	for k, r := range runs {
+	for k := range names.cells {
 		var b strings.Builder
-		b.WriteString(t.common.AlgoStyle(r.Algo).Render(padRight(names.cells[k], nameW)))
+		b.WriteString(rowStyles[k].Render(padRight(names.cells[k], nameW)))
 		for i, c := range cols {
 			b.WriteString("  " + st.Value.Render(padLeft(c.cells[k], widths[i])))
 		}
 		lines[k+1] = b.String()
 	}
-	return t.addAside(lines, used)
+	lines = t.addAside(lines, used)
+	if t.note != "" {
+		lines = append(lines, st.Dim.Render(t.note))
+	}
+	return lines
 }
 
 // runValues are a run's cells: loss, ‖β‖₁, α_t, test error (with β*), and
-// the limit's test error (with β*) or ‖β̂‖₁.
-func runValues(r *live.Run, star bool) []string {
+// its limit's test error (with β*) or ‖·‖₁: the predicted limit β̂, or for
+// label-noise SGD, which never settles, the Lasso solution it hovers
+// around.
+func runValues(r *live.Run, star bool, refs live.References) []string {
 	n := 4
 	if star {
 		n = 5
@@ -122,6 +144,14 @@ func runValues(r *live.Run, star bool) []string {
 	switch p := r.Prediction; {
 	case r.Diverged != nil: // a stopped run has no limit
 		out[n-1] = string(r.Diverged.Status)
+	case r.Algo.Base() == sim.LNSGD:
+		switch {
+		case !refs.HasLasso:
+		case star:
+			out[n-1] = sigValue(refs.LassoTestError)
+		default:
+			out[n-1] = sigValue(refs.LassoL1)
+		}
 	case p == nil:
 	case star && p.HasTestError:
 		out[n-1] = sigValue(p.TestError)
@@ -137,11 +167,14 @@ func (t *ValueTable) addAside(lines []string, used int) []string {
 	st := t.common.Styles
 	s := t.snap
 	var aside []string
-	if s.Refs.HasMinL1 {
-		aside = append(aside, st.Ref.Render(glyphMinL1+glyphMinL1+" min-ℓ₁ "+sigValue(s.Refs.MinL1)))
-	}
-	if s.Refs.HasGFLimit {
-		aside = append(aside, st.Ref.Render(glyphGFLimit+glyphGFLimit+" GF limit "+sigValue(s.Refs.GFLimitL1)))
+	for _, m := range live.Metrics {
+		levels := chartLevels(s, m)
+		for i := len(levels) - 1; i >= 0; i-- { // the chart's order, top first
+			l := levels[i]
+			if l.Label != "" {
+				aside = append(aside, st.Ref.Render(l.Glyph+l.Glyph+" "+l.Label+" "+sigValue(l.Value)))
+			}
+		}
 	}
 	if text := staircaseLegend(s); text != "" {
 		aside = append(aside, st.Ref.Render(text))
@@ -155,18 +188,42 @@ func (t *ValueTable) addAside(lines []string, used int) []string {
 	if len(aside) == 0 {
 		return lines
 	}
-	room := t.width - used - 4
-	wide := 0
-	for _, a := range aside {
-		wide = max(wide, lipgloss.Width(a))
-	}
-	if wide <= room && len(aside) <= len(lines) {
-		for i, a := range aside {
-			lines[i] = padRight(lines[i], used) + "    " + a
+	if beside := packAside(aside, t.width-used-4, len(lines)); beside != nil {
+		for i, a := range beside {
+			if a != "" {
+				lines[i] = padRight(lines[i], used) + "    " + a
+			}
 		}
 		return lines
 	}
-	return append(lines, strings.Join(aside, "  "))
+	return append(lines, packAside(aside, t.width, len(aside))...)
+}
+
+// packAside fills at most n lines of width w with the items, in order, as
+// many to a line as fit; nil when they do not all fit.
+func packAside(items []string, w, n int) []string {
+	out := make([]string, 0, n)
+	cur := ""
+	for _, it := range items {
+		switch {
+		case lipgloss.Width(it) > w:
+			return nil
+		case cur == "":
+			cur = it
+		case lipgloss.Width(cur)+2+lipgloss.Width(it) <= w:
+			cur += "  " + it
+		default:
+			out = append(out, cur)
+			cur = it
+		}
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	if len(out) > n {
+		return nil
+	}
+	return out
 }
 
 // padLeft right-aligns a (possibly styled) string in w cells.

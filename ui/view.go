@@ -38,8 +38,16 @@ func (m *Model) View() string {
 	if m.bannerOn {
 		parts = append(parts, m.banner.View())
 	}
-	parts = append(parts, m.grid(), m.values.View())
-	if m.stripHeight > 0 {
+	if m.zoom > 0 {
+		parts = append(parts, m.charts[m.zoom-1].View(), m.values.View())
+	} else {
+		parts = append(parts, m.grid(), m.values.View())
+	}
+	switch {
+	case m.stripHeight == 0:
+	case m.alphaView:
+		parts = append(parts, m.alphas.View())
+	default:
 		parts = append(parts, m.strip.View())
 	}
 	parts = append(parts, m.footer())
@@ -51,6 +59,9 @@ func (m *Model) grid() string {
 	var key [4]int
 	for i, c := range m.charts {
 		key[i] = c.plots*1_000_000 + c.width*1000 + c.height
+	}
+	if m.topHidden {
+		key[0], key[1] = -1, -1
 	}
 	if key == m.gridKey && m.gridCache != "" {
 		return m.gridCache
@@ -73,6 +84,9 @@ func (m *Model) grid() string {
 		rows[r] = strings.Join(lines, "\n")
 	}
 	m.gridKey, m.gridCache = key, rows[0]+"\n"+rows[1]
+	if m.topHidden {
+		m.gridCache = rows[1]
+	}
 	return m.gridCache
 }
 

@@ -18,8 +18,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrExists is wrapped by the error of a write that would have replaced an
@@ -88,9 +86,14 @@ func Check(path string, overwrite bool) error {
 	case !info.IsDir():
 		return fmt.Errorf("%s: %s is not a directory", path, dir)
 	}
-	if err := unix.Access(dir, unix.W_OK); err != nil {
-		return fmt.Errorf("%s: cannot create files in %s: %v", path, dir, err)
+	// Creating a file is the only sure test: permissions say nothing to
+	// root, and some file systems (/proc, read-only mounts) refuse anyway.
+	probe, err := os.CreateTemp(dir, "."+filepath.Base(t.path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("%s: cannot create a file in %s: %v", path, dir, unwrapPath(err))
 	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
 }
 

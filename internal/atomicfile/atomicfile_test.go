@@ -175,6 +175,7 @@ func TestCheck(t *testing.T) {
 		{filepath.Join(dir, "nodir", "x.json"), true, "does not exist"},
 		{filepath.Join(existing, "x.json"), true, "not a directory"},
 		{"/dev/null", false, ""},
+		{"/proc/x.json", true, "cannot create a file in /proc"}, // even as root
 	} {
 		err := Check(c.path, c.overwrite)
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {

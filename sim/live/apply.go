@@ -142,6 +142,10 @@ func (l *loop) setParams(p sim.Params) {
 		return
 	}
 	label := describeChange(l.exp.params, p)
+	if p.Step != l.exp.params.Step || p.LabelNoise != l.exp.params.LabelNoise {
+		// The Lasso's weights λ_j = γδH_jj/(2n) moved: solve it again.
+		l.solves.refsWant = l.solves.refsWant || l.hasLabelNoiseRun()
+	}
 	for _, t := range l.exp.tracks {
 		if l.caughtUp(t) && t.div == nil {
 			if err := t.m.SetParams(p); err != nil {

@@ -11,10 +11,13 @@ const (
 	L1                      // ‖β‖₁
 	Alpha                   // α_t, geometric mean over coordinates
 	TestError               // (β−β*)ᵀΣ(β−β*); absent when β* is unknown
+	AlphaMin                // the smallest α_t,j over the coordinates
+	AlphaMax                // the largest α_t,j
 	numMetrics
 )
 
-// Metrics lists every metric in chart order.
+// Metrics lists the charted metrics in chart order (AlphaMin and AlphaMax
+// are drawn as the α_t chart's band).
 var Metrics = []Metric{Loss, L1, Alpha, TestError}
 
 // Log reports whether the metric is plotted as log₁₀ of its value.
@@ -31,6 +34,10 @@ func (m Metric) Name() string {
 		return "alpha_geomean"
 	case TestError:
 		return "test_error"
+	case AlphaMin:
+		return "alpha_min"
+	case AlphaMax:
+		return "alpha_max"
 	}
 	return "unknown"
 }

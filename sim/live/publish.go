@@ -85,14 +85,19 @@ func (l *loop) publish(now time.Time) {
 	if p.BetaStar != nil {
 		s.StarTop = pick(p.BetaStar, s.Coords)
 	}
+	if l.solves.lasso != nil {
+		s.LassoTop = pick(l.solves.lasso, s.Coords)
+	}
 	for _, t := range l.exp.tracks {
 		if t.pubVer != t.histVer || t.pubLin == nil {
 			t.pubLin, t.pubLog, t.pubVer = t.lin.clone(), t.log.clone(), t.histVer
+			t.pubAlphas = newAlphaProfile(t.m, p.BetaStar)
+			t.pubAvg = l.publishAverage(t, s.Coords)
 		}
 		run := Run{
 			Algo: t.algo, Enabled: l.enabled(t), CatchingUp: l.enabled(t) && t.div == nil && !l.caughtUp(t),
 			Latest: t.latest, HasLatest: t.has, Top: pick(t.m.State().Beta, s.Coords),
-			lin: t.pubLin, log: t.pubLog,
+			lin: t.pubLin, log: t.pubLog, Alphas: t.pubAlphas, Average: t.pubAvg,
 		}
 		if t.div != nil {
 			d := *t.div

@@ -62,21 +62,24 @@ type change struct {
 
 // track is one method with its sampling state.
 type track struct {
-	algo     sim.Algo
-	m        sim.Method
-	sampler  *sim.Sampler
-	lin, log *history
-	histVer  uint64 // bumped at every recorded sample
-	pubVer   uint64
-	pubLin   *history
-	pubLog   *history
-	latest   sim.Sample
-	has      bool
-	div      *Divergence
-	applied  int // changes replayed so far
-	pred     *predState
-	predTime float64 // run time of the last prediction job (NaN: none)
-	follow   bool    // steps with the clock in the current chunk
+	algo      sim.Algo
+	m         sim.Method
+	sampler   *sim.Sampler
+	lin, log  *history
+	histVer   uint64 // bumped at every recorded sample
+	pubVer    uint64
+	pubLin    *history
+	pubLog    *history
+	pubAlphas *AlphaProfile
+	avg       *timeAverage // label-noise SGD's time-averaged iterate
+	pubAvg    *IterateAverage
+	latest    sim.Sample
+	has       bool
+	div       *Divergence
+	applied   int // changes replayed so far
+	pred      *predState
+	predTime  float64 // run time of the last prediction job (NaN: none)
+	follow    bool    // steps with the clock in the current chunk
 }
 
 type predState struct {
@@ -146,6 +149,9 @@ func (l *loop) build(spec *problem.Spec) error {
 			algo: m.Algo(), m: m, sampler: sim.NewSampler(prob, cfg.Init),
 			lin: newLinHistory(params.Step), log: newLogHistory(), predTime: math.NaN(),
 		}
+		if t.algo.Base() == sim.LNSGD {
+			t.avg = newTimeAverage(prob.D)
+		}
 		l.sample(t)
 		l.exp.tracks = append(l.exp.tracks, t)
 	}
@@ -175,8 +181,12 @@ func (l *loop) sample(t *track) {
 	v[Loss], v[L1], v[Alpha] = s.Loss, s.L1, s.AlphaGeoMean
 	has[Loss], has[L1], has[Alpha] = true, true, true
 	v[TestError], has[TestError] = s.TestError, s.HasTestError
+	v[AlphaMin], v[AlphaMax], has[AlphaMin], has[AlphaMax] = s.AlphaMin, s.AlphaMax, true, true
 	t.lin.add(s.Time, &v, &has)
 	t.log.add(s.Time, &v, &has)
+	if t.avg != nil {
+		t.avg.add(t.m.State().Beta, s.Time)
+	}
 	t.latest, t.has = s, true
 	t.histVer++
 	l.pub.dataVer++

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -96,7 +97,74 @@ type Run struct {
 	Diverged   *Divergence
 	Prediction *Prediction // nil until computed
 	Top        []float64   // β_t on the snapshot's Coords
-	lin, log   *history
+	// Alphas is α_t per coordinate, sorted; nil for problems of more than
+	// MaxProfileCoords coordinates.
+	Alphas *AlphaProfile
+	// Average is the time-averaged iterate of label-noise SGD (nil for the
+	// other runs); see timeAverage.
+	Average  *IterateAverage
+	lin, log *history
+}
+
+// MaxProfileCoords bounds the dimension for which a snapshot carries α_t
+// per coordinate (it is copied and sorted at every publication).
+const MaxProfileCoords = 4096
+
+// AlphaProfile is a run's effective initialisation per coordinate,
+// α_t,j = √|w₊,j w₋,j| (theory.md §4), sorted from the smallest — the
+// coordinates that gained most, ln(α²/α_t²) — to the largest.
+type AlphaProfile struct {
+	Alpha []float64 // α_t,j, increasing
+	Coord []int     // the coordinate j of each entry
+	// Support marks the entries on the support of β* (nil when β* is
+	// unknown).
+	Support []bool
+}
+
+// newAlphaProfile measures m's α_t per coordinate; nil above
+// MaxProfileCoords.
+func newAlphaProfile(m sim.Method, betaStar []float64) *AlphaProfile {
+	d := len(m.State().Beta)
+	if d == 0 || d > MaxProfileCoords {
+		return nil
+	}
+	logAlpha := make([]float64, d)
+	m.LogEffectiveInit(logAlpha)
+	p := &AlphaProfile{Alpha: make([]float64, d), Coord: make([]int, d)}
+	for j := range p.Coord {
+		p.Coord[j] = j
+	}
+	sort.SliceStable(p.Coord, func(a, b int) bool { return logAlpha[p.Coord[a]] < logAlpha[p.Coord[b]] })
+	for i, j := range p.Coord {
+		p.Alpha[i] = math.Exp(logAlpha[j])
+	}
+	if betaStar != nil {
+		p.Support = make([]bool, d)
+		for i, j := range p.Coord {
+			p.Support[i] = betaStar[j] != 0
+		}
+	}
+	return p
+}
+
+// Columns spreads the sorted profile over cols columns (cols ≥ d gives
+// one coordinate a column): the smallest and largest α_t of the
+// coordinates in each column, and whether one of them is on the support.
+func (p *AlphaProfile) Columns(cols int) (lo, hi []float64, support []bool) {
+	d := len(p.Alpha)
+	n := min(cols, d)
+	if n < 1 {
+		return nil, nil, nil
+	}
+	lo, hi, support = make([]float64, n), make([]float64, n), make([]bool, n)
+	for c := range n {
+		a, b := c*d/n, (c+1)*d/n
+		lo[c], hi[c] = p.Alpha[a], p.Alpha[b-1]
+		for i := a; i < b; i++ {
+			support[c] = support[c] || (p.Support != nil && p.Support[i])
+		}
+	}
+	return lo, hi, support
 }
 
 // Marker is a live change of the parameters, shown on the time axis.
@@ -115,7 +183,16 @@ type References struct {
 	// MinL1 is the minimum ℓ₁ norm of an interpolator (basis pursuit).
 	MinL1, MinL1TestError float64
 	HasMinL1              bool
-	Err                   string
+	// MinL2 is ‖·‖₁ of the minimum-ℓ₂ interpolator Xᵀ(XXᵀ)⁻¹y, the limit
+	// of gradient flow as α → ∞ (the kernel regime).
+	MinL2, MinL2TestError float64
+	HasMinL2              bool
+	// Lasso is ‖·‖₁ of the Lasso solution with λ_j = γδH_jj/(2n), around
+	// which label-noise SGD's iterates hover; solved only when a run has
+	// label noise, again at every change of γ or δ.
+	LassoL1, LassoTestError float64
+	HasLasso                bool
+	Err                     string
 	// Staircase is the saddle-to-saddle prediction of GF for α ≤
 	// StaircaseMaxAlpha (theory.md §9), nil otherwise or while solving.
 	Staircase *Staircase
@@ -167,6 +244,8 @@ type Snapshot struct {
 	// in increasing order; StarTop is β* on them (nil when unknown).
 	Coords  []int
 	StarTop []float64
+	// LassoTop is the Lasso solution on Coords (nil without one).
+	LassoTop []float64
 }
 
 // Run returns the view of algorithm a, or nil.

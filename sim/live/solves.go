@@ -11,6 +11,7 @@ import (
 type solves struct {
 	refs     References
 	gfLimit  []float64
+	lasso    []float64 // the Lasso solution, when a run has label noise
 	jobs     chan job
 	results  chan result
 	busy     bool // a job is out; the worker takes one at a time
@@ -28,7 +29,7 @@ func (l *loop) dispatch(now time.Time) {
 	}
 	if l.solves.refsWant {
 		l.solves.refsWant = false
-		l.send(job{kind: jobRefs, gen: l.exp.gen, prob: l.exp.prob, init: sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D)})
+		l.send(job{kind: jobRefs, gen: l.exp.gen, prob: l.exp.prob, init: sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D), lasso: l.lassoWeights()})
 		return
 	}
 	if l.clockRunning() {
@@ -72,7 +73,7 @@ func (l *loop) collect(res result) {
 	switch res.kind {
 	case jobRefs:
 		l.pub.dataVer++
-		l.solves.refs, l.solves.gfLimit = res.refs, res.gfLimit
+		l.solves.refs, l.solves.gfLimit, l.solves.lasso = res.refs, res.gfLimit, res.lasso
 		if res.refs.Err != "" {
 			l.setNotice("reference solve failed: " + res.refs.Err)
 		}

@@ -30,6 +30,7 @@ type job struct {
 	idx      int
 	time     float64   // the run's time when the state was taken
 	init     sim.Init  // references only
+	lasso    []float64 // references only: the Lasso's weights, nil for none
 	logAlpha []float64 // prediction only: ln α_t
 	tilt     []float64 // prediction only
 }
@@ -48,6 +49,7 @@ type result struct {
 	// References.
 	refs    References
 	gfLimit []float64
+	lasso   []float64
 }
 
 type worker struct {
@@ -88,6 +90,9 @@ func (w *worker) do(j job) result {
 	switch j.kind {
 	case jobRefs:
 		r.refs, r.gfLimit = solveRefs(w.ctx, j.prob, j.init)
+		if j.lasso != nil {
+			r.lasso = solveLasso(&r.refs, j.prob, j.lasso)
+		}
 	case jobPredict:
 		pr := w.preds[j.idx]
 		if pr == nil {
@@ -102,11 +107,11 @@ func (w *worker) do(j job) result {
 	return r
 }
 
-// solveRefs computes ‖·‖₁ and the test error of the GF limit argmin φ_α and
-// of the minimum-ℓ₁ interpolator (sim.SolveReferences); a cancelled ctx
-// stops the solves.
+// solveRefs computes ‖·‖₁ and the test error of the GF limit argmin φ_α, of
+// the minimum-ℓ₁ interpolator and of the minimum-ℓ₂ one, the kernel
+// regime's limit (sim.SolveReferences); a cancelled ctx stops the solves.
 func solveRefs(ctx context.Context, p *problem.Problem, in sim.Init) (References, []float64) {
-	solved := sim.SolveReferences(ctx, p, in, sim.RefGFLimit|sim.RefMinL1)
+	solved := sim.SolveReferences(ctx, p, in, sim.RefGFLimit|sim.RefMinL1|sim.RefMinL2)
 	refs := References{Ready: true}
 	if gf := solved.GFLimit; gf != nil {
 		refs.GFLimitL1, refs.HasGFLimit = l1(gf), true
@@ -115,6 +120,10 @@ func solveRefs(ctx context.Context, p *problem.Problem, in sim.Init) (References
 	if b := solved.MinL1; b != nil {
 		refs.MinL1, refs.HasMinL1 = l1(b), true
 		refs.MinL1TestError, _ = p.TestError(b)
+	}
+	if b := solved.MinL2; b != nil {
+		refs.MinL2, refs.HasMinL2 = l1(b), true
+		refs.MinL2TestError, _ = p.TestError(b)
 	}
 	if len(solved.Errs) > 0 {
 		refs.Err = solved.Errs[0].Error()

@@ -88,16 +88,17 @@ func newRand(seed, stream uint64) *rand.Rand {
 // is the identity.
 func drawX(n, d int, featureVar []float64, seed uint64) []float64 {
 	rng := newRand(seed, streamX)
-	std := make([]float64, d)
-	for j := range std {
-		std[j] = 1
-		if featureVar != nil {
-			std[j] = math.Sqrt(featureVar[j])
-		}
-	}
 	x := make([]float64, n*d)
-	for k := range x {
-		x[k] = rng.NormFloat64() * std[k%d]
+	for i := range n {
+		row := x[i*d : (i+1)*d]
+		for j := range row {
+			row[j] = rng.NormFloat64()
+		}
+		if featureVar != nil {
+			for j := range row {
+				row[j] *= math.Sqrt(featureVar[j])
+			}
+		}
 	}
 	return x
 }
@@ -356,11 +357,11 @@ func parseFloat(text string) (float64, error) {
 	v, err := strconv.ParseFloat(text, 64)
 	switch {
 	case err != nil && errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0):
-		return 0, fmt.Errorf("%q is out of float64 range", text)
+		return 0, fmt.Errorf("%q is out of float64 range", clip(text))
 	case err != nil:
-		return 0, fmt.Errorf("%q is not a number", text)
+		return 0, fmt.Errorf("%q is not a number", clip(text))
 	case math.IsNaN(v) || math.IsInf(v, 0):
-		return 0, fmt.Errorf("NaN/Inf not allowed (got %q)", text)
+		return 0, fmt.Errorf("NaN/Inf not allowed (got %q)", clip(text))
 	}
 	return v, nil
 }
@@ -394,3 +395,15 @@ func formatFloatList(values []float64) string {
 
 // formatFloat is the shortest text that parses back to exactly v.
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// maxEcho is how much of the user's input a message repeats.
+const maxEcho = 80
+
+// clip cuts s to maxEcho characters for a message (a 200 MB cell must not
+// be echoed whole).
+func clip(s string) string {
+	if r := []rune(s); len(r) > maxEcho {
+		return string(r[:maxEcho-1]) + "…"
+	}
+	return s
+}

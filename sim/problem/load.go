@@ -31,6 +31,20 @@ func Load(path string) (*Problem, error) {
 	return p, nil
 }
 
+// Read is Load for a stream (standard input): name is used in messages.
+func Read(name string, r io.Reader) (*Problem, error) {
+	data, err := readAllLimited(name, r)
+	if err != nil {
+		return nil, err
+	}
+	p, err := parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	p.Source = name
+	return p, nil
+}
+
 // readLimited reads the file, refusing more than MaxFileBytes; the limit is
 // also enforced while reading, for pipes and files that grow.
 func readLimited(path string) ([]byte, error) {
@@ -49,12 +63,28 @@ func readLimited(path string) ([]byte, error) {
 	if info.Mode().IsRegular() && info.Size() > MaxFileBytes {
 		return nil, tooLarge(path)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	return readAllLimited(path, f)
+}
+
+// readAllLimited reads r up to the limit. A NUL byte in the first block
+// (/dev/zero, a binary file) is refused before the rest is read: neither
+// format has one.
+func readAllLimited(name string, r io.Reader) ([]byte, error) {
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if bytes.IndexByte(head[:n], 0) >= 0 {
+		return nil, fmt.Errorf("%s: binary data (a NUL byte near the start); want a .json or .csv text file", name)
+	}
+	rest, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1-int64(n)))
+	data := append(head[:n], rest...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(data) > MaxFileBytes {
-		return nil, tooLarge(path)
+		return nil, tooLarge(name)
 	}
 	return data, nil
 }

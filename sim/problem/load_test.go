@@ -226,3 +226,20 @@ func encodeForFuzz(f *testing.F, p *Problem, format string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// An endless or binary input is refused from its first block, not read
+// up to the size limit.
+func TestLoadRefusesBinary(t *testing.T) {
+	_, err := Load("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "binary data") {
+		t.Errorf("/dev/zero: %v", err)
+	}
+	_, err = Read("stdin", strings.NewReader("x1,x2,y\n1,2,\x003\n"))
+	if err == nil || !strings.Contains(err.Error(), "stdin: binary data") {
+		t.Errorf("NUL in a CSV: %v", err)
+	}
+	p, err := Read("stdin", strings.NewReader("x1,x2,x3,y\n1,0,0,1\n"))
+	if err != nil || p.N != 1 || p.D != 3 || p.Source != "stdin" {
+		t.Errorf("stdin: %v %v", p, err)
+	}
+}

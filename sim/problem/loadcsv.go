@@ -87,7 +87,7 @@ func checkHeader(header []string) (int, error) {
 	for k, got := range header {
 		if want := columnName(k, d); strings.TrimSpace(got) != want {
 			return 0, fmt.Errorf("header column %d is %q, want %q (the first line must be the header %s)",
-				k+1, got, want, expectedHeader(d))
+				k+1, clip(got), want, expectedHeader(d))
 		}
 	}
 	return d, nil

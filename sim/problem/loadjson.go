@@ -194,7 +194,7 @@ func (r *jsonReader) readDocument() (*jsonDocument, error) {
 // readMember reads the value of one key of the top-level object.
 func (r *jsonReader) readMember(doc *jsonDocument, key string) error {
 	if doc.seen[key] {
-		return r.errorf(jsonField{}, "duplicate key %q", key)
+		return r.errorf(jsonField{}, "duplicate key %q", clip(key))
 	}
 	doc.seen[key] = true
 	var err error
@@ -206,7 +206,7 @@ func (r *jsonReader) readMember(doc *jsonDocument, key string) error {
 	case "beta_star":
 		doc.betaStar, doc.betaLine, err = r.readVector(jsonField{key: "beta_star"}, true)
 	default:
-		err = r.errorf(jsonField{}, "unknown key %q; allowed keys are %s", key, jsonKeys)
+		err = r.errorf(jsonField{}, "unknown key %q; allowed keys are %s", clip(key), jsonKeys)
 	}
 	return err
 }
@@ -261,7 +261,7 @@ func (r *jsonReader) number(field jsonField, tok json.Token) (float64, error) {
 	v, err := strconv.ParseFloat(string(text), 64)
 	if err != nil {
 		// The decoder accepted the syntax, so only the range can be wrong.
-		return 0, r.errorf(field, "%s is out of float64 range (NaN/Inf not allowed)", text)
+		return 0, r.errorf(field, "%s is out of float64 range (NaN/Inf not allowed)", clip(string(text)))
 	}
 	return v, nil
 }

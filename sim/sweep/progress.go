@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sync/atomic"
+	"time"
 )
 
 // Progress is how far a shard's work has come.
@@ -77,4 +78,31 @@ func checkDone(c Config, s Shard, recs []Record) (map[int]bool, error) {
 		done[rec.Job] = true
 	}
 	return done, nil
+}
+
+// checkpoints calls opt.Checkpoint with snapshot() every
+// opt.CheckpointEvery until the returned stop function is called; stop
+// waits for a call under way.
+func checkpoints(opt Options, snapshot func() *Result) (stop func()) {
+	if opt.Checkpoint == nil || opt.CheckpointEvery <= 0 {
+		return func() {}
+	}
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(opt.CheckpointEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				opt.Checkpoint(snapshot())
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-finished
+	}
 }

@@ -3,10 +3,12 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"sync"
 	"testing"
+	"time"
 
 	"sgdbias/sim"
 )
@@ -109,4 +111,81 @@ func TestEstimateCountsStepsAndWork(t *testing.T) {
 	if got := c.Estimate(Shard{K: 0, N: 2}, done).Jobs; got != c.Jobs()/2-2 {
 		t.Errorf("shard 0/2 less 2 done: %d jobs, want %d", got, c.Jobs()/2-2)
 	}
+}
+
+// Checkpoints are snapshots of the finished jobs, marked interrupted, taken
+// while the run goes on and never after it returns; resuming from one ends
+// with the uninterrupted result.
+func TestCheckpointsAreResumableSnapshots(t *testing.T) {
+	c := smallConfig(t)
+	full := mustRun(t, c, Options{Workers: 2})
+	var mu sync.Mutex
+	var snaps []*Result
+	taken := make(chan struct{})
+	var once sync.Once
+	returned := false
+	res := mustRun(t, c, Options{Workers: 2, CheckpointEvery: time.Millisecond,
+		Checkpoint: func(r *Result) {
+			mu.Lock()
+			defer mu.Unlock()
+			if returned {
+				t.Error("a checkpoint after Run returned")
+			}
+			snaps = append(snaps, r)
+			if len(r.Records) > 0 {
+				once.Do(func() { close(taken) })
+			}
+		},
+		// Hold the workers after a job has finished until a checkpoint holds
+		// at least one record, so that the test does not depend on timing.
+		Progress: func(p Progress) {
+			if p.Done > 0 {
+				<-taken
+			}
+		},
+	})
+	mu.Lock()
+	returned = true
+	mu.Unlock()
+	if len(res.Records) != len(full.Records) {
+		t.Fatalf("%d records, want %d", len(res.Records), len(full.Records))
+	}
+	if len(snaps) == 0 {
+		t.Fatal("no checkpoint")
+	}
+	want := map[int]Record{}
+	for _, r := range full.Records {
+		want[r.Job] = r
+	}
+	var last *Result
+	for _, s := range snaps {
+		if !s.Interrupted {
+			t.Error("a checkpoint not marked interrupted")
+		}
+		for i, r := range s.Records {
+			if i > 0 && s.Records[i-1].Job >= r.Job {
+				t.Fatal("checkpoint records out of order")
+			}
+			if w, ok := want[r.Job]; !ok || !recordsEqual(w, r) {
+				t.Fatalf("checkpoint record of job %d differs from the run's", r.Job)
+			}
+		}
+		if len(s.Records) > 0 {
+			last = s
+		}
+	}
+	resumed := mustRun(t, c, Options{Workers: 2, Done: last.Records})
+	var a, b bytes.Buffer
+	full.WriteJSON(&a)
+	resumed.WriteJSON(&b)
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("resuming from a checkpoint differs from the uninterrupted run")
+	}
+}
+
+func recordsEqual(a, b Record) bool {
+	var x, y bytes.Buffer
+	json.NewEncoder(&x).Encode(a)
+	json.NewEncoder(&y).Encode(b)
+	return bytes.Equal(x.Bytes(), y.Bytes())
 }

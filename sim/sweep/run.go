@@ -91,6 +91,13 @@ type Options struct {
 	// NoTiming leaves the records' wall times at 0, so that the output is
 	// identical between runs.
 	NoTiming bool
+	// Checkpoint, when set, receives a snapshot of the result so far (the
+	// jobs finished, Interrupted set) every CheckpointEvery, to be written
+	// to a file, so that a process killed outright (SIGKILL, a lost node)
+	// loses at most that much work. Calls come from one goroutine, never
+	// after Run has returned.
+	Checkpoint      func(*Result)
+	CheckpointEvery time.Duration
 }
 
 // Result is a set of finished jobs of one sweep: a whole sweep, one shard,
@@ -208,6 +215,35 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 	workers = max(1, min(workers, len(jobs)))
 	prog := newProgress(len(shardJobs), len(opt.Done), workers, opt.Progress)
 
+	var mu sync.Mutex // guards records and done
+	// collect gathers the records so far, those the run started with
+	// included, in job order.
+	collect := func() *Result {
+		res := &Result{Config: c, Shard: opt.Shard}
+		if res.Shard.Whole() {
+			res.Shard = Shard{}
+		}
+		res.Records = append(res.Records, opt.Done...)
+		mu.Lock()
+		for k := range jobs {
+			if done[k] {
+				res.Records = append(res.Records, records[k])
+			}
+		}
+		mu.Unlock()
+		sort.Slice(res.Records, func(i, j int) bool { return res.Records[i].Job < res.Records[j].Job })
+		res.Interrupted = len(res.Records) < len(shardJobs)
+		return res
+	}
+	stopCheckpoints := checkpoints(opt, func() *Result {
+		res := collect()
+		res.Interrupted = true
+		if !opt.NoTiming {
+			res.WallSeconds = time.Since(start).Seconds()
+		}
+		return res
+	})
+
 	feed := make(chan int)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -229,7 +265,9 @@ func Run(ctx context.Context, c Config, opt Options) (*Result, error) {
 				if !opt.NoTiming {
 					rec.Seconds = time.Since(t0).Seconds()
 				}
+				mu.Lock()
 				records[k], done[k] = rec, true
+				mu.Unlock()
 				prog.finish(w)
 			}
 		}()
@@ -244,19 +282,9 @@ feeding:
 	}
 	close(feed)
 	wg.Wait()
+	stopCheckpoints()
 
-	res := &Result{Config: c, Shard: opt.Shard}
-	if res.Shard.Whole() {
-		res.Shard = Shard{}
-	}
-	res.Records = append(res.Records, opt.Done...)
-	for k := range jobs {
-		if done[k] {
-			res.Records = append(res.Records, records[k])
-		}
-	}
-	sort.Slice(res.Records, func(i, j int) bool { return res.Records[i].Job < res.Records[j].Job })
-	res.Interrupted = len(res.Records) < len(shardJobs)
+	res := collect()
 	if !opt.NoTiming {
 		res.WallSeconds = time.Since(start).Seconds()
 	}

@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
+	"strings"
 	"time"
 
+	"sgdbias/internal/atomicfile"
 	"sgdbias/sim/sweep"
 )
 
@@ -78,4 +82,46 @@ func roughDuration(d time.Duration) string {
 		return "1s"
 	}
 	return d.Round(time.Second).String()
+}
+
+// readPartial loads the records of --out for --resume: the file must be of
+// this sweep (same fingerprint) and this shard. A missing file is a fresh
+// start, so that one command line serves the first run and every retry.
+func (f *sweepFlags) readPartial(pl *sweepPlan) error {
+	fi, err := os.Stat(f.out)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("--resume: %s is not a regular file; --resume completes a result file written by --out", f.out)
+	}
+	part, err := sweep.ReadFile(f.out)
+	if err != nil {
+		return fmt.Errorf("--resume: %v", err)
+	}
+	if fp, want := part.Config.Fingerprint(), pl.cfg.Fingerprint(); fp != want {
+		return fmt.Errorf("--resume: %s is from a different sweep (fingerprint %.12s…, these flags give %.12s…); give the flags it was written with, or --force without --resume to start over",
+			f.out, fp, want)
+	}
+	if part.Shard != pl.opts.Shard && !(part.Shard.Whole() && pl.opts.Shard.Whole()) {
+		return fmt.Errorf("--resume: %s holds shard %s, not %s", f.out, part.Shard, pl.opts.Shard)
+	}
+	pl.opts.Done, pl.resumedWall = part.Records, part.WallSeconds
+	return nil
+}
+
+// checkpoint writes a snapshot of the run to --out (which the plan has
+// checked may be written); a failure is reported once and the run goes on.
+func (f *sweepFlags) checkpoint(std stdio, pl sweepPlan) func(*sweep.Result) {
+	warned := false
+	return func(res *sweep.Result) {
+		if v := Version(); !strings.HasPrefix(v, "unknown") {
+			res.Version = v
+		}
+		res.WallSeconds += pl.resumedWall
+		if err := atomicfile.Write(f.out, true, res.WriteJSON); err != nil && !warned {
+			fmt.Fprintf(std.err, "sgdbias sweep: --checkpoint-every: %v (the run goes on; --out is written at the end)\n", err)
+			warned = true
+		}
+	}
 }

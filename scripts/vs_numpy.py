@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Side-by-side speed of sgdbias and a plain numpy implementation of the same
+updates (theory.md §2: w± ← w±(1 ∓ γg), β = w₊² − w₋²), GD and SGD with
+batch 1, on Gaussian data of the same sizes.
+
+    python3 scripts/vs_numpy.py            # builds sgdbias with go build
+    python3 scripts/vs_numpy.py ./sgdbias  # or uses the given binary
+    STEPS_SCALE=0.2 python3 scripts/vs_numpy.py   # shorter runs
+
+sgdbias's figure is its steps_per_second (wall time inside the step loop,
+from `sgdbias run --format json`); numpy's is timed the same way, around its
+step loop only. Both draw their own data: the step cost does not depend on
+the values. Exits 0 with a message when numpy is not installed.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+try:
+    import numpy as np
+except ImportError:
+    print("vs_numpy: numpy is not installed; skipping (Debian: apt-get install python3-numpy)")
+    sys.exit(0)
+
+SIZES = [(40, 100), (400, 4000)]
+STEP = 1e-4
+ALPHA = 0.1
+SCALE = float(os.environ.get("STEPS_SCALE", "1"))
+
+
+def steps_for(algo, n, d):
+    """Enough steps for about a second of numpy work."""
+    base = {"gd": 2e8, "sgd": 3e7}[algo] / (n * d if algo == "gd" else d)
+    return max(100, int(base * SCALE))
+
+
+def numpy_rate(algo, n, d, steps, seed=1):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    beta_star = np.zeros(d)
+    beta_star[:5] = rng.standard_normal(5)
+    y = X @ beta_star
+    wp = np.full(d, ALPHA)
+    wm = np.full(d, ALPHA)
+    beta = np.zeros(d)
+    idx = rng.integers(0, n, size=steps)
+    start = time.perf_counter()
+    if algo == "gd":
+        for _ in range(steps):
+            r = X @ beta - y
+            g = X.T @ r / n
+            wp *= 1 - STEP * g
+            wm *= 1 + STEP * g
+            beta = wp * wp - wm * wm
+    else:
+        for k in range(steps):
+            i = idx[k]
+            x = X[i]
+            g = (x @ beta - y[i]) * x
+            wp *= 1 - STEP * g
+            wm *= 1 + STEP * g
+            beta = wp * wp - wm * wm
+    return steps / (time.perf_counter() - start)
+
+
+def sgdbias_rate(binary, algo, n, d, steps):
+    out = subprocess.run(
+        [binary, "run", "--n", str(n), "--d", str(d), "--s", "5", "--algo", algo,
+         "--alpha", str(ALPHA), "--step", str(STEP), "--batch", "1", "--steps", str(steps),
+         "--no-references", "--predict", "never", "--format", "json", "--quiet"],
+        check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["runs"][0]["steps_per_second"]
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else None
+    tmp = None
+    if binary is None:
+        tmp = tempfile.mkdtemp()
+        binary = os.path.join(tmp, "sgdbias")
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+        subprocess.run(["go", "build", "-o", binary, "."], cwd=root, check=True)
+    print(f"numpy {np.__version__}; step γ = {STEP}, α = {ALPHA}")
+    print(f"{'algo':<5} {'(n, d)':>12} {'steps':>9} {'numpy steps/s':>14} {'sgdbias steps/s':>16} {'ratio':>7}")
+    for algo in ("gd", "sgd"):
+        for n, d in SIZES:
+            steps = steps_for(algo, n, d)
+            ours = sgdbias_rate(binary, algo, n, d, steps)
+            theirs = numpy_rate(algo, n, d, steps)
+            print(f"{algo:<5} {f'({n}, {d})':>12} {steps:>9} {theirs:>14.4g} {ours:>16.4g} {ours / theirs:>6.2f}×")
+    if tmp:
+        os.remove(binary)
+        os.rmdir(tmp)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"sgdbias/sim/problem"
+)
+
+// sparseGaussianProblem draws X with N(0,1) entries and y = Xβ* for a β* with
+// three non-zeros, from a seeded generator.
+func sparseGaussianProblem(n, d int, seed uint64) *problem.Problem {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	p := &problem.Problem{N: n, D: d, X: make([]float64, n*d), Y: make([]float64, n)}
+	for k := range p.X {
+		p.X[k] = rng.NormFloat64()
+	}
+	star := map[int]float64{0: 1.5, d / 2: -1, d - 1: 0.7}
+	for i := range n {
+		for j, b := range star {
+			p.Y[i] += p.X[i*d+j] * b
+		}
+	}
+	p.Finish()
+	return p
+}
+
+// newGDPair returns GD on p twice: stepping on one core and split over two
+// (whatever the size threshold says).
+func newGDPair(t *testing.T, p *problem.Problem, step float64) (serial, split *gdMethod) {
+	t.Helper()
+	mk := func() *gdMethod {
+		m, err := NewGD(p, UniformInit(0.1, p.D), Params{Step: step, Batch: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.(*gdMethod)
+	}
+	serial, split = mk(), mk()
+	serial.split = nil
+	split.split = newGDSplit(split)
+	return serial, split
+}
+
+func relDiff(a, b []float64) float64 {
+	var num, den float64
+	for j := range a {
+		num += (a[j] - b[j]) * (a[j] - b[j])
+		den += b[j] * b[j]
+	}
+	return math.Sqrt(num / den)
+}
+
+// The two-core GD step gives the same β as the one-core step to 1e-12
+// relative (the kernels may round a sub-matrix's columns differently),
+// on sizes that split unevenly (odd n, d not a multiple of 8).
+func TestSplitGDMatchesSerial(t *testing.T) {
+	if startGDHelpers() == nil {
+		t.Log("one core: the split step runs both halves itself")
+	}
+	for _, size := range [][2]int{{2, 16}, {7, 61}, {33, 517}} {
+		p := sparseGaussianProblem(size[0], size[1], uint64(size[1]))
+		serial, split := newGDPair(t, p, 0.05)
+		for k := range 300 {
+			if err := serial.Step(); err != nil {
+				t.Fatal(err)
+			}
+			if err := split.Step(); err != nil {
+				t.Fatal(err)
+			}
+			if k == 0 || k == 299 {
+				for name, pair := range map[string][2][]float64{
+					"β": {split.state.Beta, serial.state.Beta}, "w₊": {split.wp, serial.wp},
+					"w₋": {split.wm, serial.wm}, "G's coefficients": {split.spanCoef, serial.spanCoef},
+				} {
+					if e := relDiff(pair[0], pair[1]); e > 1e-12 {
+						t.Fatalf("(n, d) = %v, step %d: %s differs by %.3g relative", size, k+1, name, e)
+					}
+				}
+			}
+		}
+		if a, b := split.state.IntLoss, serial.state.IntLoss; math.Abs(a-b) > 1e-12*math.Abs(b) {
+			t.Fatalf("(n, d) = %v: ∫L %v vs %v", size, a, b)
+		}
+		// The run did train: the loss fell by orders of magnitude, so the
+		// comparison is not between two idle states.
+		if l0, l := lossAt(p, make([]float64, p.D)), lossAt(p, split.state.Beta); !(l < 1e-2*l0) {
+			t.Fatalf("(n, d) = %v: loss %g from %g: GD did not train", size, l, l0)
+		}
+	}
+}
+
+func lossAt(p *problem.Problem, beta []float64) float64 {
+	return residual(p, beta, make([]float64, p.N))
+}
+
+// Two split runs stepping at once share one helper: whichever finds it
+// busy runs its second half itself, and both still match the one-core run.
+func TestSplitGDConcurrentRuns(t *testing.T) {
+	p := sparseGaussianProblem(9, 203, 3)
+	serial, a := newGDPair(t, p, 0.05)
+	_, b := newGDPair(t, p, 0.05)
+	for range 200 {
+		if err := serial.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, m := range []*gdMethod{a, b} {
+		wg.Go(func() {
+			for range 200 {
+				if err := m.Step(); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, m := range []*gdMethod{a, b} {
+		if e := relDiff(m.state.Beta, serial.state.Beta); e > 1e-12 {
+			t.Fatalf("β differs by %.3g relative", e)
+		}
+	}
+}
+
+// A split step detects a non-finite loss like the one-core step.
+func TestSplitGDDivergence(t *testing.T) {
+	p := sparseGaussianProblem(5, 40, 4)
+	serial, split := newGDPair(t, p, 50)
+	var es, ep error
+	for range 200 {
+		if es == nil {
+			es = serial.Step()
+		}
+		if ep == nil {
+			ep = split.Step()
+		}
+	}
+	if es == nil || ep == nil {
+		t.Fatalf("γ = 50 did not diverge: %v, %v", es, ep)
+	}
+	if serial.err.Step != split.err.Step {
+		t.Fatalf("diverged at step %d split, %d serial", split.err.Step, serial.err.Step)
+	}
+}
