@@ -109,6 +109,9 @@ func (a Algo) Pinned(p Params) Params {
 // parseAlgo reads one entry of an --algo list: an algorithm or a variant.
 func parseAlgo(text string) (Algo, error) {
 	a := Algo(strings.ToLower(strings.TrimSpace(text)))
+	if a == "all" {
+		return "", param.Errorf(param.Algos, `"all"`, "is allowed only on its own", "all (gf, gd, sgf, sgd) or a comma list of algorithms without it")
+	}
 	if !slices.Contains(AllAlgos, a.Base()) {
 		return "", param.Errorf(param.Algos, strconv.Quote(text), "is not an algorithm", "gf, gd, sgf, sgd, lnsgd, hb (comma-separated), all, or a variant such as gd:step=0.02")
 	}
