@@ -139,11 +139,11 @@ func buildRunJSON(o runOutcome, timing bool) jsonRun {
 	if f.HasTestError {
 		r.TestError = ptr(f.TestError)
 	}
-	if o.result.LogAlpha != nil {
-		r.AlphaEff = make([]float64, len(o.result.LogAlpha)) // one allocation, not append's doublings
-		for j, la := range o.result.LogAlpha {
-			r.AlphaEff[j] = math.Exp(la)
-		}
+	// ln α_t is read nowhere after the report: turn it into α_t in place,
+	// so that a run at large d holds one vector of length d fewer.
+	r.AlphaEff = o.result.LogAlpha
+	for j, la := range r.AlphaEff {
+		r.AlphaEff[j] = math.Exp(la)
 	}
 	if o.predicted != nil {
 		r.PredictedBeta = o.predicted

@@ -9,8 +9,8 @@ import (
 type gdMethod struct {
 	core
 	wp, wm []float64
-	// split, when set, shares each step with a second core (gdsplit.go):
-	// X has at least gdSplitMinElems entries and there is a second core.
+	// split, when set, takes the one-pass step shared with a second core
+	// (gdsplit.go): X has at least gdSplitMinElems entries.
 	split *gdSplit
 }
 
@@ -21,7 +21,7 @@ func NewGD(p *problem.Problem, in Init, params Params) (Method, error) {
 		return nil, err
 	}
 	m := &gdMethod{core: c, wp: make([]float64, p.D), wm: make([]float64, p.D)}
-	if p.N*p.D >= gdSplitMinElems && p.N >= 2 && p.D >= 16 && startGDHelpers() != nil {
+	if p.N*p.D >= gdSplitMinElems {
 		m.split = newGDSplit(m)
 	}
 	m.Reset()
@@ -33,6 +33,9 @@ func (m *gdMethod) Algo() Algo { return GD }
 func (m *gdMethod) Reset() {
 	m.resetCore()
 	m.fillAlpha(m.wp, m.wm)
+	if m.split != nil {
+		m.split.stale = true
+	}
 }
 
 func (m *gdMethod) Step() error {
@@ -53,8 +56,8 @@ func (m *gdMethod) Step() error {
 		}
 		transposeTimes(m.prob, 1/float64(m.prob.N), m.resid, m.grad)
 		norm2 = multiplicativeUpdate(m.wp, m.wm, m.state.Beta, m.grad, gamma)
+		axpy(gamma/float64(m.prob.N), m.resid, m.spanCoef) // G += γg = Xᵀ(γr/n)
 	}
-	axpy(gamma/float64(m.prob.N), m.resid, m.spanCoef) // G += γg = Xᵀ(γr/n)
 	m.state.IntLoss += loss * gamma
 	m.tick()
 	if diverged(norm2) {

@@ -8,10 +8,21 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// gdSplitMinElems is the size of X (n·d entries) from which a GD step is
-// shared with a second core. Below it the hand-off (a goroutine wake-up,
-// a few µs) costs more than half a step saves; see BenchmarkGDSplit.
+// gdSplitMinElems is the size of X (n·d entries) from which GD takes its
+// one-pass step shared with a second core. Below it X sits in the first
+// cache levels, where the two-pass step is as fast, and a hand-off (a
+// goroutine wake-up, a few µs) costs more than half a step saves; see
+// BenchmarkGDSplit.
 var gdSplitMinElems = 1 << 18
+
+// gdExactEvery is how many one-pass steps may update the residual
+// incrementally before it is recomputed as Xβ − y, so that rounding in the
+// increments cannot accumulate over a long run.
+const gdExactEvery = 64
+
+// gdBlockBytes is the size of a column block of X: small enough to stay in
+// a core's L2 cache between its two uses in a step.
+const gdBlockBytes = 256 << 10
 
 // gdHelpers is the process's fixed pool of helper goroutines for GD steps,
 // started on first use: GOMAXPROCS − 1 of them, none on one core. A step
@@ -19,21 +30,21 @@ var gdSplitMinElems = 1 << 18
 // busy (two runs stepping at once) the step simply runs both halves itself.
 var gdHelpers struct {
 	once sync.Once
-	jobs chan *gdHalf
+	jobs chan *gdPart
 }
 
-func startGDHelpers() chan *gdHalf {
+func startGDHelpers() chan *gdPart {
 	gdHelpers.once.Do(func() {
 		workers := runtime.GOMAXPROCS(0) - 1
 		if workers < 1 {
 			return
 		}
-		gdHelpers.jobs = make(chan *gdHalf)
+		gdHelpers.jobs = make(chan *gdPart)
 		for range workers {
 			go func() {
-				for h := range gdHelpers.jobs {
-					h.run()
-					h.done <- struct{}{}
+				for part := range gdHelpers.jobs {
+					part.run()
+					part.done <- struct{}{}
 				}
 			}()
 		}
@@ -41,85 +52,104 @@ func startGDHelpers() chan *gdHalf {
 	return gdHelpers.jobs
 }
 
-// gdHalf is one half of a split GD step, preallocated per method so that a
-// step allocates nothing. Phase residual computes rows [lo, hi) of Xβ − y;
-// phase update computes g_J = X_Jᵀr/n on columns J = [lo, hi) and applies
-// the update (U) to them.
-type gdHalf struct {
+// gdSplit is the one-pass GD step of performance notes' large-X regime
+// (theory.md §2 for the update). The multiplicative update is elementwise,
+// so X can be walked once per step in column blocks X_J: g_J = X_Jᵀr_k/n,
+// update w±_J and β_J, then add X_J(β_{k+1,J} − β_{k,J}) to the next
+// residual while X_J is still in cache. Each of two parts owns half of the
+// columns and sums its residual increment privately; the increments are
+// added to r once per step.
+type gdSplit struct {
+	parts      [2]gdPart
+	stale      bool // the residual must be recomputed exactly
+	sinceExact int
+}
+
+// gdPart is one half of the columns with its buffers, preallocated so that
+// a step allocates nothing.
+type gdPart struct {
 	m      *gdMethod
-	update bool
 	lo, hi int
+	width  int
+	g, dj  []float64 // a block's gradient and β increment
+	dr     []float64 // this part's increment of the residual (n)
 	norm2  float64
 	done   chan struct{}
 }
 
-func (h *gdHalf) run() {
-	m := h.m
-	p := m.prob
-	X := blas64.Implementation()
-	if !h.update {
-		// r_I = X_I β − y_I; r_I already holds y_I.
-		X.Dgemv(blas.NoTrans, h.hi-h.lo, p.D, 1, p.X[h.lo*p.D:], p.D, m.state.Beta, 1, -1, m.resid[h.lo:h.hi], 1)
-		return
-	}
-	cols := h.hi - h.lo
-	g := m.grad[h.lo:h.hi]
-	X.Dgemv(blas.Trans, p.N, cols, 1/float64(p.N), p.X[h.lo:], p.D, m.resid, 1, 0, g, 1)
-	h.norm2 = multiplicativeUpdate(m.wp[h.lo:h.hi], m.wm[h.lo:h.hi], m.state.Beta[h.lo:h.hi], g, m.params.Step)
-}
-
-// gdSplit is the state of the two-core step of one method.
-type gdSplit struct {
-	own, other gdHalf
-}
-
 func newGDSplit(m *gdMethod) *gdSplit {
-	s := &gdSplit{}
-	s.own.m, s.other.m = m, m
-	s.other.done = make(chan struct{}, 1)
+	n, d := m.prob.N, m.prob.D
+	width := max(8, (gdBlockBytes/8/n)&^7)
+	mid := (d / 2) &^ 7
+	s := &gdSplit{stale: true}
+	for i, cols := range [2][2]int{{0, mid}, {mid, d}} {
+		s.parts[i] = gdPart{
+			m: m, lo: cols[0], hi: cols[1], width: width,
+			g: make([]float64, width), dj: make([]float64, width), dr: make([]float64, n),
+			done: make(chan struct{}, 1),
+		}
+	}
 	return s
 }
 
-// do runs the phase with the rows (or columns) [0, mid) here and [mid, end)
-// on a helper when one is free, and returns the sum of the halves' ‖β‖².
-// Each half computes the entries of its rows or columns as the one-core
-// step does, but gonum's kernels unroll a sub-matrix's columns differently,
-// so an entry may differ in its last bit: β stays within rounding (1e-12
-// relative is tested, 4e-16 is typical after hundreds of steps), not bit
-// for bit. ‖β‖², used only for the divergence test, is summed per half.
-func (s *gdSplit) do(update bool, mid, end int) float64 {
-	s.own.update, s.own.lo, s.own.hi = update, 0, mid
-	s.other.update, s.other.lo, s.other.hi = update, mid, end
-	sent := false
-	select {
-	case startGDHelpers() <- &s.other:
-		sent = true
-	default:
+// run walks the part's column blocks once: gradient, update, and the
+// residual increment X_J·Δβ_J.
+func (p *gdPart) run() {
+	m := p.m
+	n, d := m.prob.N, m.prob.D
+	X, beta := m.prob.X, m.state.Beta
+	impl := blas64.Implementation()
+	clear(p.dr)
+	p.norm2 = 0
+	for j0 := p.lo; j0 < p.hi; j0 += p.width {
+		j1 := min(j0+p.width, p.hi)
+		w := j1 - j0
+		g, dj := p.g[:w], p.dj[:w]
+		impl.Dgemv(blas.Trans, n, w, 1/float64(n), X[j0:], d, m.resid, 1, 0, g, 1)
+		copy(dj, beta[j0:j1])
+		p.norm2 += multiplicativeUpdate(m.wp[j0:j1], m.wm[j0:j1], beta[j0:j1], g, m.params.Step)
+		for k := range dj {
+			dj[k] = beta[j0+k] - dj[k]
+		}
+		impl.Dgemv(blas.NoTrans, n, w, 1, X[j0:], d, dj, 1, 1, p.dr, 1)
 	}
-	s.own.run()
-	if sent {
-		<-s.other.done
-	} else {
-		s.other.run()
-	}
-	return s.own.norm2 + s.other.norm2
 }
 
-// step is one GD step on two cores; it returns the loss at β_k and ‖β_{k+1}‖².
-func (s *gdSplit) step(m *gdMethod) (loss float64, norm2 float64, ok bool) {
-	p := m.prob
-	copy(m.resid, p.Y)
-	s.do(false, p.N/2, p.N)
+// step is one GD step. It returns the loss at β_k and ‖β_{k+1}‖², and
+// leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
+// (G += γg, §5) before r changed.
+func (s *gdSplit) step(m *gdMethod) (loss, norm2 float64, ok bool) {
+	if s.stale || s.sinceExact >= gdExactEvery {
+		residual(m.prob, m.state.Beta, m.resid)
+		s.stale, s.sinceExact = false, 0
+	}
 	var ss float64
 	for _, v := range m.resid {
 		ss += v * v
 	}
-	loss = ss / (4 * float64(p.N))
+	loss = ss / (4 * float64(m.prob.N))
 	if !m.noteLoss(loss) {
 		return loss, 0, false
 	}
-	// Split the columns at a multiple of 8 so both halves use the AVX2
-	// kernel on their bulk.
-	mid := (p.D / 2) &^ 7
-	return loss, s.do(true, mid, p.D), true
+	own, other := &s.parts[0], &s.parts[1]
+	sent := false
+	if other.lo < other.hi {
+		select {
+		case startGDHelpers() <- other:
+			sent = true
+		default:
+		}
+	}
+	own.run()
+	if sent {
+		<-other.done
+	} else {
+		other.run()
+	}
+	axpy(m.params.Step/float64(m.prob.N), m.resid, m.spanCoef)
+	for i := range m.resid {
+		m.resid[i] += own.dr[i] + other.dr[i]
+	}
+	s.sinceExact++
+	return loss, own.norm2 + other.norm2, true
 }

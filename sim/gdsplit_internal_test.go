@@ -27,8 +27,8 @@ func sparseGaussianProblem(n, d int, seed uint64) *problem.Problem {
 	return p
 }
 
-// newGDPair returns GD on p twice: stepping on one core and split over two
-// (whatever the size threshold says).
+// newGDPair returns GD on p twice: the two-pass step on one core, and the
+// one-pass step split over two cores (whatever the size threshold says).
 func newGDPair(t *testing.T, p *problem.Problem, step float64) (serial, split *gdMethod) {
 	t.Helper()
 	mk := func() *gdMethod {
@@ -53,16 +53,24 @@ func relDiff(a, b []float64) float64 {
 	return math.Sqrt(num / den)
 }
 
-// The two-core GD step gives the same β as the one-core step to 1e-12
-// relative (the kernels may round a sub-matrix's columns differently),
-// on sizes that split unevenly (odd n, d not a multiple of 8).
+// The one-pass GD step on two cores gives the same β as the two-pass step
+// on one core to 1e-12 relative (the residual is summed in another order,
+// so not bit for bit: about 1e-15 after 300 steps), on sizes that split
+// unevenly (odd n, d not a multiple of 8), with one block per half and with
+// blocks of 8 columns, over more steps than the residual's exact refresh.
 func TestSplitGDMatchesSerial(t *testing.T) {
 	if startGDHelpers() == nil {
 		t.Log("one core: the split step runs both halves itself")
 	}
-	for _, size := range [][2]int{{2, 16}, {7, 61}, {33, 517}} {
+	for _, tc := range []struct{ n, d, width int }{{2, 16, 0}, {7, 61, 0}, {7, 61, 8}, {33, 517, 0}, {33, 517, 16}} {
+		size := [2]int{tc.n, tc.d}
 		p := sparseGaussianProblem(size[0], size[1], uint64(size[1]))
 		serial, split := newGDPair(t, p, 0.05)
+		if tc.width > 0 {
+			for i := range split.split.parts {
+				split.split.parts[i].width = tc.width
+			}
+		}
 		for k := range 300 {
 			if err := serial.Step(); err != nil {
 				t.Fatal(err)
@@ -123,6 +131,28 @@ func TestSplitGDConcurrentRuns(t *testing.T) {
 		if e := relDiff(m.state.Beta, serial.state.Beta); e > 1e-12 {
 			t.Fatalf("β differs by %.3g relative", e)
 		}
+	}
+}
+
+// Reset makes the one-pass step recompute its residual: a run repeated
+// after Reset is the same run.
+func TestSplitGDReset(t *testing.T) {
+	p := sparseGaussianProblem(6, 50, 5)
+	_, m := newGDPair(t, p, 0.05)
+	for range 100 {
+		if err := m.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := append([]float64(nil), m.state.Beta...)
+	m.Reset()
+	for range 100 {
+		if err := m.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e := relDiff(m.state.Beta, first); e != 0 {
+		t.Fatalf("after Reset the run differs by %.3g", e)
 	}
 }
 

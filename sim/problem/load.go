@@ -19,6 +19,9 @@ const MaxFileBytes = 1536 << 20
 // file starting with '{' or '[' is JSON, anything else CSV) and validates it.
 // Every error names the file, and the line and field where there is one.
 func Load(path string) (*Problem, error) {
+	if isCSVName(path) {
+		return loadCSVFile(path)
+	}
 	data, err := readLimited(path)
 	if err != nil {
 		return nil, err
@@ -89,6 +92,10 @@ func readAllLimited(name string, r io.Reader) ([]byte, error) {
 	return data, nil
 }
 
+func emptyFile(name string) error {
+	return fmt.Errorf("%s: file is empty; want a JSON object {\"X\": …, \"y\": …} or a CSV with header x1,…,xd,y", name)
+}
+
 func tooLarge(path string) error {
 	return fmt.Errorf("%s: file is larger than the limit of %d MiB", path, MaxFileBytes>>20)
 }
@@ -101,7 +108,7 @@ func parse(name string, data []byte) (*Problem, error) {
 		data = append([]byte("   "), data[3:]...)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("%s: file is empty; want a JSON object {\"X\": …, \"y\": …} or a CSV with header x1,…,xd,y", name)
+		return nil, emptyFile(name)
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".json":

@@ -18,10 +18,21 @@ type csvTable struct {
 }
 
 func parseCSV(name string, data []byte) (*Problem, error) {
-	reader := csv.NewReader(bytes.NewReader(data))
+	return readCSV(name, bytes.NewReader(data), bytes.Count(data, []byte{'\n'})+1)
+}
+
+// readCSV parses a CSV stream with at most maxRows lines. X is allocated
+// once with room for maxRows rows, so that it never grows by copying (its
+// pages that no row reaches are never touched, so they cost address space,
+// not memory).
+func readCSV(name string, r io.Reader, maxRows int) (*Problem, error) {
+	reader := csv.NewReader(r)
 	reader.FieldsPerRecord = -1 // counted here, for a clearer message
 	reader.ReuseRecord = true
 	header, err := reader.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, emptyFile(name)
+	}
 	if err != nil {
 		return nil, csvError(name, err)
 	}
@@ -31,6 +42,10 @@ func parseCSV(name string, data []byte) (*Problem, error) {
 		return nil, fmt.Errorf("%s:%d: %w", name, headerLine, err)
 	}
 	table := &csvTable{name: name, d: d}
+	if rows := min(maxRows, MaxEntries/d+1); rows > 0 {
+		table.x = make([]float64, 0, rows*d)
+		table.y = make([]float64, 0, rows)
+	}
 	for {
 		record, err := reader.Read()
 		if errors.Is(err, io.EOF) {
