@@ -56,7 +56,7 @@ of --shard K/N) and prints the report of the whole sweep, with every
 statistic recomputed from the raw per-run records. The files must be of the
 same sweep (same configuration fingerprint), must not share a job, and must
 together cover every job; --allow-missing reports on what is there instead.
-Flags may come before or after the files.
+Flags may come before or after the files; a FILE of - is standard input.
 
 Exit status: 0 success, 1 a file could not be written, 2 bad usage or input.
 
@@ -433,7 +433,12 @@ func cmdSweepMerge(ctx context.Context, args []string, std stdio) int {
 	var parts []*sweep.Result
 	for _, name := range files {
 		// A FIFO nobody writes blocks in open: Ctrl+C must still stop it.
-		r, err := cancellable(ctx, func() (*sweep.Result, error) { return sweep.ReadFile(name) })
+		r, err := cancellable(ctx, func() (*sweep.Result, error) {
+			if name == "-" { // standard input, as for --data and --config
+				return sweep.ReadResult("stdin", std.in)
+			}
+			return sweep.ReadFile(name)
+		})
 		if err != nil {
 			return planError(std.err, "sweep merge", err)
 		}

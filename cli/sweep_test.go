@@ -203,6 +203,14 @@ func TestSweepShardsMergeToTheSameReport(t *testing.T) {
 	if merged != whole {
 		t.Fatalf("merged CSV differs from the unsharded one:\n%s\n---\n%s", merged, whole)
 	}
+	// "-" is standard input, as for --data and --config.
+	middle, err := os.ReadFile(files[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if viaStdin, errs, code := invokeCtx(context.Background(), string(middle), "sweep", "merge", "--format", "csv", files[0], "-", files[2]); code != 0 || viaStdin != whole {
+		t.Errorf("merge with - for a shard: exit %d, %s", code, errs)
+	}
 	table, _, _ := invoke(t, "sweep", "merge", "--no-timing", files[0], files[1], files[2])
 	direct, _, _ := invoke(t, sweepArgs("--no-timing")...)
 	if table != direct {
