@@ -9,13 +9,13 @@ import (
 )
 
 // gdSplitMinElems is the size of X (n·d entries) from which GD takes its
-// one-pass step shared with a second core. Below it X sits in the first
+// column-block step shared with a second core. Below it X sits in the first
 // cache levels, where the two-pass step is as fast, and a hand-off (a
 // goroutine wake-up, a few µs) costs more than half a step saves; see
 // BenchmarkGDSplit.
 var gdSplitMinElems = 1 << 18
 
-// gdExactEvery is how many one-pass steps may update the residual
+// gdExactEvery is how many column-block steps may update the residual
 // incrementally before it is recomputed as Xβ − y, so that rounding in the
 // increments cannot accumulate over a long run.
 const gdExactEvery = 64
