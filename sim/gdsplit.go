@@ -13,7 +13,7 @@ import (
 // cache levels, where the two-pass step is as fast, and a hand-off (a
 // goroutine wake-up, a few µs) costs more than half a step saves; see
 // BenchmarkGDSplit.
-var gdSplitMinElems = 1 << 18
+const gdSplitMinElems = 1 << 18
 
 // gdExactEvery is how many column-block steps may update the residual
 // incrementally before it is recomputed as Xβ − y, so that rounding in the
