@@ -19,19 +19,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
+	"sgdbias/internal/simtest"
 	"sgdbias/sim"
 	"sgdbias/sim/live"
-	"sgdbias/sim/problem"
 )
 
-// paper is the seed paper's scenario with a fixed step.
-func paper() live.Scenario {
-	return live.Scenario{Setup: sim.Setup{
-		Spec: problem.Spec{N: 40, D: 100, S: 5, Beta: problem.BetaSpec{Kind: "pm1"},
-			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
-		Algos: []sim.Algo{sim.GF, sim.SGF}, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1, Horizon: sim.Horizon{Steps: 6250},
-	}}
-}
+// paper is the seed paper's scenario with a fixed step (shared fixture).
+func paper() live.Scenario { return simtest.Paper(sim.GF, sim.SGF) }
 
 // syncBuffer is a log sink the test can read while the server writes.
 type syncBuffer struct {

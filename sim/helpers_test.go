@@ -2,32 +2,19 @@ package sim_test
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
+	"sgdbias/internal/simtest"
 	"sgdbias/sim"
 	"sgdbias/sim/problem"
 )
 
-// sparseProblem builds y = Xβ* with x_i ~ N(0, I_d) and β* = ±1 on the first
-// s coordinates, independently of the problem package's generator.
+// sparseProblem is the shared fixture: y = Xβ* with Gaussian x_i and
+// β* = ±1 on the first s coordinates, drawn independently of the problem
+// package's generator.
 func sparseProblem(t testing.TB, n, d, s int, seed uint64) *problem.Problem {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(seed, 99))
-	p := &problem.Problem{N: n, D: d, X: make([]float64, n*d), Y: make([]float64, n), BetaStar: make([]float64, d)}
-	for j := 0; j < s; j++ {
-		p.BetaStar[j] = float64(1 - 2*rng.IntN(2))
-	}
-	for i := range p.X {
-		p.X[i] = rng.NormFloat64()
-	}
-	for i := 0; i < n; i++ {
-		for j, x := range p.Row(i) {
-			p.Y[i] += x * p.BetaStar[j]
-		}
-	}
-	p.Finish()
-	return p
+	return simtest.SparseProblem(n, d, s, seed)
 }
 
 func newMethod(t testing.TB, a sim.Algo, p *problem.Problem, alpha, step float64, seed uint64) sim.Method {

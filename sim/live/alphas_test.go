@@ -1,7 +1,9 @@
-package live
+package live_test
 
 import (
 	"math"
+	"sgdbias/internal/simtest"
+	"sgdbias/sim/live"
 	"slices"
 	"testing"
 
@@ -14,9 +16,9 @@ import (
 // smallest, largest and geometric mean, computed by sim.Sampler), is
 // sorted, covers every coordinate once, and marks exactly the support of β*.
 func TestAlphaProfile(t *testing.T) {
-	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 8})
-	r.Send(Step(150))
-	s := waitFor(t, r, "150 steps", func(s *Snapshot) bool { return s.Steps == 150 })
+	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Paused: true, ChunkSteps: 8})
+	r.Send(live.Step(150))
+	s := simtest.WaitFor(t, r, "150 steps", func(s *live.Snapshot) bool { return s.Steps == 150 })
 	for _, run := range s.Enabled() {
 		p := run.Alphas
 		if p == nil {
@@ -77,7 +79,7 @@ func TestAlphaProfile(t *testing.T) {
 
 // isSupport reports whether β*_j ≠ 0: the strip's coordinates hold the
 // whole support (5 coordinates of |β*| = 1 among the 16 largest).
-func isSupport(r *Runner, j int) bool {
+func isSupport(r *live.Runner, j int) bool {
 	cp := r.Snapshot()
 	for i, c := range cp.Coords {
 		if c == j {
@@ -91,10 +93,10 @@ func isSupport(r *Runner, j int) bool {
 // norm, and the GF limit's ‖β‖₁ at large α (theory.md §4: argmin φ_α tends
 // to the minimum-ℓ₂ interpolator as α → ∞).
 func TestMinL2Reference(t *testing.T) {
-	sc := paper(sim.GF)
+	sc := simtest.Paper(sim.GF)
 	sc.Alpha = 100
-	r := start(t, sc, Options{Paused: true, ChunkSteps: 8})
-	s := waitFor(t, r, "the references", func(s *Snapshot) bool { return s.Refs.Ready })
+	r := simtest.Start(t, sc, live.Options{Paused: true, ChunkSteps: 8})
+	s := simtest.WaitFor(t, r, "the references", func(s *live.Snapshot) bool { return s.Refs.Ready })
 	f := s.Refs
 	if !f.HasMinL2 || !f.HasMinL1 || !f.HasGFLimit {
 		t.Fatalf("references missing: %+v", f)
@@ -112,14 +114,14 @@ func TestMinL2Reference(t *testing.T) {
 // against theory.Lasso directly, solves it again when δ changes, and the
 // run's time-averaged iterate comes near it while the last iterate need not.
 func TestLassoReferenceAndAverage(t *testing.T) {
-	sc := Scenario{Setup: sim.Setup{
+	sc := live.Scenario{Setup: sim.Setup{
 		Spec:  problem.Spec{N: 20, D: 50, S: 3, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 7},
 		Algos: []sim.Algo{sim.GD, sim.LNSGD}, Alpha: 0.1, Seed: 7,
 		Params: sim.Params{Step: 0.01, Noise: 0.01, Batch: 20, LabelNoise: 20},
 	}}
-	r := start(t, sc, Options{Paused: true, ChunkSteps: 64})
-	r.Send(Step(100_000)) // t = 1000
-	s := waitFor(t, r, "t = 1000 and the Lasso", func(s *Snapshot) bool { return s.Steps == 100_000 && s.Refs.HasLasso })
+	r := simtest.Start(t, sc, live.Options{Paused: true, ChunkSteps: 64})
+	r.Send(live.Step(100_000)) // t = 1000
+	s := simtest.WaitFor(t, r, "t = 1000 and the Lasso", func(s *live.Snapshot) bool { return s.Steps == 100_000 && s.Refs.HasLasso })
 	p, err := sc.Problem()
 	if err != nil {
 		t.Fatal(err)
@@ -154,8 +156,8 @@ func TestLassoReferenceAndAverage(t *testing.T) {
 	if rel := math.Sqrt(dist / norm); rel > 0.1 {
 		t.Errorf("time average %v vs Lasso %v on the top coordinates: %.3g relative", avg.Top, s.LassoTop, rel)
 	}
-	r.Send(SetParams(sim.Params{Step: 0.01, Noise: 0.01, Batch: 20, LabelNoise: 5}))
-	waitFor(t, r, "the Lasso at δ = 5", func(s *Snapshot) bool {
+	r.Send(live.SetParams(sim.Params{Step: 0.01, Noise: 0.01, Batch: 20, LabelNoise: 5}))
+	simtest.WaitFor(t, r, "the Lasso at δ = 5", func(s *live.Snapshot) bool {
 		return s.Params.LabelNoise == 5 && s.Refs.HasLasso && s.Refs.LassoL1 > l1*(1+1e-3)
 	})
 }

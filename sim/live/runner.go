@@ -24,9 +24,11 @@
 // Snapshot, Changed, Stop); loop.go the event loop (waiting, the budget
 // slot, draining commands); apply.go applies commands; runs.go builds the
 // runs from the scenario and samples them; clock.go paces the clock and
-// catches late runs up; solves.go and worker.go run the theory solves;
-// publish.go builds snapshots; checkpoint.go forks a runner; budget.go
-// shares the machine; speed.go chooses the default speed.
+// catches late runs up; solves.go and worker.go run the theory solves
+// (staircase.go the small-α schedule, average.go label-noise SGD's running
+// average against its Lasso); publish.go builds snapshots; checkpoint.go
+// forks a runner; budget.go shares the machine; speed.go chooses the
+// default speed.
 package live
 
 import (

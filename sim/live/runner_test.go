@@ -1,4 +1,4 @@
-package live
+package live_test
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sgdbias/internal/simtest"
+	"sgdbias/sim/live"
 	"slices"
 	"strings"
 	"sync"
@@ -17,67 +19,18 @@ import (
 	"sgdbias/sim/problem"
 )
 
-// paper is the seed paper's setting (theory.md §8 check 8) with a fixed
-// step, independent of the shipped preset.
-func paper(algos ...sim.Algo) Scenario {
-	return Scenario{Setup: sim.Setup{
-		Spec: problem.Spec{N: 40, D: 100, S: 5, Beta: problem.BetaSpec{Kind: "pm1"},
-			Features: problem.FeatureSpec{Kind: "iso"}, Seed: 1},
-		Algos: algos, Alpha: 0.1, Params: sim.Params{Step: 0.08, Noise: 0.08, Batch: 1}, Seed: 1, Horizon: sim.Horizon{Steps: 6250},
-	}}
-}
-
-func start(t testing.TB, sc Scenario, opt Options) *Runner {
-	t.Helper()
-	r, err := Start(sc, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.Stop)
-	return r
-}
-
-// waitFor polls the runner's snapshots until cond holds.
-func waitFor(t testing.TB, r *Runner, what string, cond func(*Snapshot) bool) *Snapshot {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		s := r.Snapshot()
-		if cond(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s; last snapshot: t=%v steps=%d state=%v notice=%q", what, s.Time, s.Steps, s.State, s.Notice.Text)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
-func send(t testing.TB, r *Runner, cmds ...Command) {
-	t.Helper()
-	for _, c := range cmds {
-		if !r.Send(c) {
-			t.Fatalf("command %v dropped", c)
-		}
-	}
-}
-
-func stepsDone(n int64) func(*Snapshot) bool {
-	return func(s *Snapshot) bool { return s.Steps == n && s.State != Running }
-}
-
 // The runner steps the engine's methods exactly: after K clock steps every
 // discrete run equals the same method advanced on its own, bit for bit,
 // and GF (adaptive, so its steps depend on where it must land) agrees to
 // its tolerance.
 func TestStepMatchesEngine(t *testing.T) {
-	sc := paper(sim.GF, sim.GD, sim.SGF, sim.SGD)
-	r := start(t, sc, Options{Paused: true, ChunkSteps: 7})
-	if len(r.Snapshot().Runs) != len(baseAlgos) {
+	sc := simtest.Paper(sim.GF, sim.GD, sim.SGF, sim.SGD)
+	r := simtest.Start(t, sc, live.Options{Paused: true, ChunkSteps: 7})
+	if len(r.Snapshot().Runs) != 4 {
 		t.Fatalf("%d runs, want the four base ones", len(r.Snapshot().Runs))
 	}
-	send(t, r, Step(123))
-	s := waitFor(t, r, "123 steps", stepsDone(123))
+	simtest.Send(t, r, live.Step(123))
+	s := simtest.WaitFor(t, r, "123 steps", simtest.StepsDone(123))
 	if math.Abs(s.Time-123*0.08) > 1e-9 {
 		t.Errorf("clock time %v, want %v", s.Time, 123*0.08)
 	}
@@ -86,7 +39,7 @@ func TestStepMatchesEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := sim.Config{Init: sim.UniformInit(sc.Alpha, p.D), Params: sc.Params, Seed: sc.Seed}
-	for _, a := range baseAlgos {
+	for _, a := range []sim.Algo{sim.GF, sim.GD, sim.SGF, sim.SGD} {
 		m, err := sim.NewMethod(a, p, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -114,9 +67,9 @@ func TestStepMatchesEngine(t *testing.T) {
 func TestDeterministicHistory(t *testing.T) {
 	var csvs []string
 	for range 2 {
-		r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 5})
-		send(t, r, Step(300))
-		s := waitFor(t, r, "300 steps", stepsDone(300))
+		r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Paused: true, ChunkSteps: 5})
+		simtest.Send(t, r, live.Step(300))
+		s := simtest.WaitFor(t, r, "300 steps", simtest.StepsDone(300))
 		var b bytes.Buffer
 		if err := s.WriteCSV(&b); err != nil {
 			t.Fatal(err)
@@ -132,11 +85,11 @@ func TestDeterministicHistory(t *testing.T) {
 // A live change keeps the trajectory, takes effect at the next step, and
 // leaves a marker where it happened.
 func TestLiveChangeMarker(t *testing.T) {
-	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 10})
-	send(t, r, Step(50))
-	waitFor(t, r, "50 steps", stepsDone(50))
-	send(t, r, SetParams(sim.Params{Step: 0.04, Noise: 0.08, Batch: 1}), Step(50))
-	s := waitFor(t, r, "100 steps", stepsDone(100))
+	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Paused: true, ChunkSteps: 10})
+	simtest.Send(t, r, live.Step(50))
+	simtest.WaitFor(t, r, "50 steps", simtest.StepsDone(50))
+	simtest.Send(t, r, live.SetParams(sim.Params{Step: 0.04, Noise: 0.08, Batch: 1}), live.Step(50))
+	s := simtest.WaitFor(t, r, "100 steps", simtest.StepsDone(100))
 	if want := 50*0.08 + 50*0.04; math.Abs(s.Time-want) > 1e-9 {
 		t.Errorf("time %v, want %v", s.Time, want)
 	}
@@ -158,23 +111,23 @@ func TestLiveChangeMarker(t *testing.T) {
 // GD and SGD switched on late catch up with the clock and replay the live
 // changes made meanwhile: they end where runs shown from the start end.
 func TestCatchUpReplaysChanges(t *testing.T) {
-	change := SetParams(sim.Params{Step: 0.05, Noise: 0.05, Batch: 2})
-	late := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 6})
-	send(t, late, Step(40))
-	waitFor(t, late, "40 steps", stepsDone(40))
-	send(t, late, change, Step(40))
-	waitFor(t, late, "80 steps", stepsDone(80))
-	send(t, late, ToggleDiscrete())
-	got := waitFor(t, late, "catch-up", func(s *Snapshot) bool {
+	change := live.SetParams(sim.Params{Step: 0.05, Noise: 0.05, Batch: 2})
+	late := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Paused: true, ChunkSteps: 6})
+	simtest.Send(t, late, live.Step(40))
+	simtest.WaitFor(t, late, "40 steps", simtest.StepsDone(40))
+	simtest.Send(t, late, change, live.Step(40))
+	simtest.WaitFor(t, late, "80 steps", simtest.StepsDone(80))
+	simtest.Send(t, late, live.ToggleDiscrete())
+	got := simtest.WaitFor(t, late, "catch-up", func(s *live.Snapshot) bool {
 		gd, sgd := s.Run(sim.GD), s.Run(sim.SGD)
 		return gd.Enabled && sgd.Enabled && !gd.CatchingUp && !sgd.CatchingUp && gd.Latest.Steps == 80 && sgd.Latest.Steps == 80
 	})
 
-	early := start(t, paper(sim.GF, sim.GD, sim.SGF, sim.SGD), Options{Paused: true, ChunkSteps: 6})
-	send(t, early, Step(40))
-	waitFor(t, early, "40 steps", stepsDone(40))
-	send(t, early, change, Step(40))
-	want := waitFor(t, early, "80 steps", stepsDone(80))
+	early := simtest.Start(t, simtest.Paper(sim.GF, sim.GD, sim.SGF, sim.SGD), live.Options{Paused: true, ChunkSteps: 6})
+	simtest.Send(t, early, live.Step(40))
+	simtest.WaitFor(t, early, "40 steps", simtest.StepsDone(40))
+	simtest.Send(t, early, change, live.Step(40))
+	want := simtest.WaitFor(t, early, "80 steps", simtest.StepsDone(80))
 	for _, a := range []sim.Algo{sim.GD, sim.SGD} {
 		g, w := got.Run(a).Latest, want.Run(a).Latest
 		if g.Loss != w.Loss || g.L1 != w.L1 || g.Time != w.Time {
@@ -186,44 +139,44 @@ func TestCatchUpReplaysChanges(t *testing.T) {
 // Restart-type commands rebuild the runs; bad ones leave a notice and
 // change nothing.
 func TestRestartCommands(t *testing.T) {
-	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 10})
-	send(t, r, Step(20))
-	s0 := waitFor(t, r, "20 steps", stepsDone(20))
+	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Paused: true, ChunkSteps: 10})
+	simtest.Send(t, r, live.Step(20))
+	s0 := simtest.WaitFor(t, r, "20 steps", simtest.StepsDone(20))
 
-	send(t, r, SetAlpha(0.05))
-	s := waitFor(t, r, "new α", func(s *Snapshot) bool { return s.Alpha == 0.05 })
+	simtest.Send(t, r, live.SetAlpha(0.05))
+	s := simtest.WaitFor(t, r, "new α", func(s *live.Snapshot) bool { return s.Alpha == 0.05 })
 	if s.Steps != 0 || s.Generation != s0.Generation+1 || len(s.Markers) != 0 {
 		t.Errorf("after SetAlpha: steps %d gen %d markers %d", s.Steps, s.Generation, len(s.Markers))
 	}
 
-	send(t, r, SetProblem(30, 80, 3))
-	s = waitFor(t, r, "new problem", func(s *Snapshot) bool { return s.Problem.N == 30 })
+	simtest.Send(t, r, live.SetProblem(30, 80, 3))
+	s = simtest.WaitFor(t, r, "new problem", func(s *live.Snapshot) bool { return s.Problem.N == 30 })
 	if s.Problem.D != 80 || s.Problem.S != 3 || s.Alpha != 0.05 {
 		t.Errorf("after SetProblem: %+v α=%v", s.Problem, s.Alpha)
 	}
 
 	seq := s.Notice.Seq
-	send(t, r, SetProblem(50, 40, 3))
-	s = waitFor(t, r, "refusal", func(s *Snapshot) bool { return s.Notice.Seq > seq })
+	simtest.Send(t, r, live.SetProblem(50, 40, 3))
+	s = simtest.WaitFor(t, r, "refusal", func(s *live.Snapshot) bool { return s.Notice.Seq > seq })
 	if s.Problem.N != 30 || s.Problem.D != 80 {
 		t.Errorf("a bad problem changed the runs: %+v", s.Problem)
 	}
 
-	send(t, r, NextSeed())
-	s = waitFor(t, r, "seed 2", func(s *Snapshot) bool { return s.Problem.Seed == 2 })
+	simtest.Send(t, r, live.NextSeed())
+	s = simtest.WaitFor(t, r, "seed 2", func(s *live.Snapshot) bool { return s.Problem.Seed == 2 })
 	if s.Problem.N != 30 {
 		t.Errorf("new seed lost the size: %+v", s.Problem)
 	}
 
 	seq = s.Notice.Seq
-	send(t, r, SetParams(sim.Params{Step: 0.08, Noise: 0.08, Batch: 31}))
-	s = waitFor(t, r, "refused batch", func(s *Snapshot) bool { return s.Notice.Seq > seq })
+	simtest.Send(t, r, live.SetParams(sim.Params{Step: 0.08, Noise: 0.08, Batch: 31}))
+	s = simtest.WaitFor(t, r, "refused batch", func(s *live.Snapshot) bool { return s.Notice.Seq > seq })
 	if s.Params.Batch != 1 || !strings.Contains(s.Notice.Text, "batch") {
 		t.Errorf("batch 31 > n: params %+v notice %q", s.Params, s.Notice.Text)
 	}
 
-	send(t, r, Step(5), Restart())
-	s = waitFor(t, r, "restart", func(s *Snapshot) bool { return s.Steps == 0 && s.Generation > 4 })
+	simtest.Send(t, r, live.Step(5), live.Restart())
+	s = simtest.WaitFor(t, r, "restart", func(s *live.Snapshot) bool { return s.Steps == 0 && s.Generation > 4 })
 	if s.Run(sim.SGF).Latest.Steps != 0 {
 		t.Errorf("restart left sgf at step %d", s.Run(sim.SGF).Latest.Steps)
 	}
@@ -232,13 +185,13 @@ func TestRestartCommands(t *testing.T) {
 // A run that diverges stops with the step and a stable-step hint; the
 // charts' data stay finite.
 func TestDivergence(t *testing.T) {
-	sc := paper(sim.GD)
+	sc := simtest.Paper(sim.GD)
 	sc.Params.Step, sc.Params.Noise = 5, 5
-	r := start(t, sc, Options{Paused: true, ChunkSteps: 4})
-	send(t, r, Step(40))
-	s := waitFor(t, r, "divergence with hint", func(s *Snapshot) bool {
+	r := simtest.Start(t, sc, live.Options{Paused: true, ChunkSteps: 4})
+	simtest.Send(t, r, live.Step(40))
+	s := simtest.WaitFor(t, r, "divergence with hint", func(s *live.Snapshot) bool {
 		d := s.Run(sim.GD).Diverged
-		return s.State == Diverged && d != nil && d.StableStep > 0 && s.Refs.Ready
+		return s.State == live.Diverged && d != nil && d.StableStep > 0 && s.Refs.Ready
 	})
 	d := s.Run(sim.GD).Diverged
 	if d.Step < 1 || d.Step > 40 || d.Gamma != 5 || d.StableStep >= 5 {
@@ -247,10 +200,10 @@ func TestDivergence(t *testing.T) {
 	run := s.Run(sim.GD)
 	for _, logTime := range []bool{false, true} {
 		ax := s.TimeAxis(logTime)
-		for _, m := range Metrics {
+		for _, m := range live.Metrics {
 			lo, hi := run.Envelope(m, ax, 60)
 			for i := range lo {
-				if !finite(lo[i]) || !finite(hi[i]) {
+				if !isFinite(lo[i]) || !isFinite(hi[i]) {
 					t.Fatalf("%s column %d not finite", m.Name(), i)
 				}
 			}
@@ -263,14 +216,14 @@ func TestDivergence(t *testing.T) {
 
 // Flat out, the default scenario converges and the clock stops by itself.
 func TestConverges(t *testing.T) {
-	r := start(t, paper(sim.GF, sim.SGF), Options{Speed: Unlimited})
-	s := waitFor(t, r, "convergence", func(s *Snapshot) bool { return s.State == Converged })
+	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Speed: live.Unlimited})
+	s := simtest.WaitFor(t, r, "convergence", func(s *live.Snapshot) bool { return s.State == live.Converged })
 	for _, run := range s.Enabled() {
 		if run.Latest.Loss > 1e-9 {
 			t.Errorf("%s converged with loss %v", run.Algo, run.Latest.Loss)
 		}
 	}
-	s = waitFor(t, r, "predictions", func(s *Snapshot) bool {
+	s = simtest.WaitFor(t, r, "predictions", func(s *live.Snapshot) bool {
 		for _, run := range s.Enabled() {
 			if run.Prediction == nil || run.Prediction.Steps != run.Latest.Steps {
 				return false
@@ -287,21 +240,12 @@ func TestConverges(t *testing.T) {
 	}
 }
 
-// A paced clock never runs ahead of its target speed.
-func TestPacing(t *testing.T) {
-	r := start(t, paper(sim.GF, sim.SGF), Options{Speed: 200, ConvergedLoss: -1})
-	t0 := time.Now()
-	time.Sleep(600 * time.Millisecond)
-	s := r.Snapshot()
-	elapsed := time.Since(t0).Seconds()
-	if max := 200*elapsed + 12; float64(s.Steps) > max {
-		t.Errorf("%d steps in %.2f s at 200 steps/s", s.Steps, elapsed)
-	}
-	if s.Steps < 40 {
-		t.Errorf("only %d steps in %.2f s at 200 steps/s", s.Steps, elapsed)
-	}
-	if s.Speed != 200 {
-		t.Errorf("speed %v", s.Speed)
+// A runner reports the speed it was started at (the pacing itself is tested
+// on a synthetic clock, in pacing_test.go).
+func TestStartSpeed(t *testing.T) {
+	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Speed: 200, ConvergedLoss: -1})
+	if s := r.Snapshot(); s.Speed != 200 {
+		t.Errorf("speed %v, want 200", s.Speed)
 	}
 }
 
@@ -310,16 +254,16 @@ func TestStopLeavesNoGoroutine(t *testing.T) {
 	runtime.GC()
 	before := runtime.NumGoroutine()
 	for i := range 6 {
-		opt := Options{Speed: Unlimited, ConvergedLoss: -1}
+		opt := live.Options{Speed: live.Unlimited, ConvergedLoss: -1}
 		if i%2 == 1 {
-			opt = Options{Paused: true}
+			opt = live.Options{Paused: true}
 		}
-		r, err := Start(paper(sim.GF, sim.SGF), opt)
+		r, err := live.Start(simtest.Paper(sim.GF, sim.SGF), opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.Send(ToggleDiscrete())
-		r.Send(Step(3))
+		r.Send(live.ToggleDiscrete())
+		r.Send(live.Step(3))
 		time.Sleep(20 * time.Millisecond)
 		r.Stop()
 		r.Stop() // idempotent
@@ -328,11 +272,11 @@ func TestStopLeavesNoGoroutine(t *testing.T) {
 		default:
 			t.Fatal("Done not closed after Stop")
 		}
-		if r.Send(Pause()) {
+		if r.Send(live.Pause()) {
 			t.Error("Send after Stop reported success")
 		}
 	}
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a hang guard: they end at once
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -345,7 +289,7 @@ func TestStopLeavesNoGoroutine(t *testing.T) {
 // Concurrent live changes from several senders while readers walk the
 // snapshots: run under the race detector (go test -race).
 func TestRaceConcurrentLiveChanges(t *testing.T) {
-	r := start(t, paper(sim.GF, sim.SGF), Options{Speed: Unlimited, ConvergedLoss: -1})
+	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Speed: live.Unlimited, ConvergedLoss: -1})
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for g := range 2 {
@@ -359,28 +303,28 @@ func TestRaceConcurrentLiveChanges(t *testing.T) {
 					return
 				default:
 				}
-				var c Command
+				var c live.Command
 				switch rng.IntN(12) {
 				case 0, 1, 2:
-					c = SetParams(sim.Params{Step: 0.01 + 0.09*rng.Float64(), Noise: 0.1 * rng.Float64(), Batch: 1 + rng.IntN(40)})
+					c = live.SetParams(sim.Params{Step: 0.01 + 0.09*rng.Float64(), Noise: 0.1 * rng.Float64(), Batch: 1 + rng.IntN(40)})
 				case 3:
-					c = SetSpeed([]float64{10, 1000, Unlimited}[rng.IntN(3)])
+					c = live.SetSpeed([]float64{10, 1000, live.Unlimited}[rng.IntN(3)])
 				case 4:
-					c = TogglePause()
+					c = live.TogglePause()
 				case 5:
-					c = Step(1 + rng.IntN(50))
+					c = live.Step(1 + rng.IntN(50))
 				case 6:
-					c = ToggleDiscrete()
+					c = live.ToggleDiscrete()
 				case 7:
-					c = SetAlpha([]float64{0.05, 0.1, 0.2}[rng.IntN(3)])
+					c = live.SetAlpha([]float64{0.05, 0.1, 0.2}[rng.IntN(3)])
 				case 8:
-					c = NextSeed()
+					c = live.NextSeed()
 				case 9:
-					c = Restart()
+					c = live.Restart()
 				case 10:
-					c = SetProblem(20+rng.IntN(20), 60+rng.IntN(40), 1+rng.IntN(5))
+					c = live.SetProblem(20+rng.IntN(20), 60+rng.IntN(40), 1+rng.IntN(5))
 				default:
-					c = Resume()
+					c = live.Resume()
 				}
 				r.Send(c)
 				time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
@@ -401,10 +345,10 @@ func TestRaceConcurrentLiveChanges(t *testing.T) {
 				for _, logTime := range []bool{false, true} {
 					ax := s.TimeAxis(logTime)
 					for _, run := range s.Enabled() {
-						for _, m := range Metrics {
+						for _, m := range live.Metrics {
 							lo, hi := run.Envelope(m, ax, 80)
 							for i := range lo {
-								if !finite(lo[i]) || !finite(hi[i]) {
+								if !isFinite(lo[i]) || !isFinite(hi[i]) {
 									t.Errorf("%s %s: column %d not finite", run.Algo, m.Name(), i)
 									return
 								}
@@ -430,16 +374,16 @@ func TestRaceConcurrentLiveChanges(t *testing.T) {
 // Memory stays flat: ten times more steps leave the heap and the history
 // where they were.
 func TestMemoryFlat(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long run")
+	if testing.Short() || raceDetector {
+		t.Skip("two million steps (the bound on memory is no matter of races)")
 	}
-	sc := Scenario{Setup: sim.Setup{
+	sc := live.Scenario{Setup: sim.Setup{
 		Spec:  problem.Spec{N: 6, D: 14, S: 2, Beta: problem.BetaSpec{Kind: "pm1"}, Features: problem.FeatureSpec{Kind: "iso"}, Seed: 3},
 		Algos: []sim.Algo{sim.GD, sim.SGD}, Alpha: 0.1, Params: sim.Params{Step: 1e-4, Noise: 1e-4, Batch: 1}, Seed: 3,
 	}}
-	r := start(t, sc, Options{Speed: Unlimited, ConvergedLoss: -1, PredictEvery: time.Hour})
-	heapAt := func(steps int64) (uint64, *Snapshot) {
-		s := waitFor(t, r, "steps", func(s *Snapshot) bool { return s.Steps >= steps })
+	r := simtest.Start(t, sc, live.Options{Speed: live.Unlimited, ConvergedLoss: -1, PredictEvery: time.Hour})
+	heapAt := func(steps int64) (uint64, *live.Snapshot) {
+		s := simtest.WaitFor(t, r, "steps", func(s *live.Snapshot) bool { return s.Steps >= steps })
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
@@ -448,7 +392,7 @@ func TestMemoryFlat(t *testing.T) {
 	h1, _ := heapAt(200_000)
 	h2, s := heapAt(2_000_000)
 	for _, run := range s.Enabled() {
-		if run.Buckets() > 2*linBuckets {
+		if run.Buckets() > 2*live.LinBuckets {
 			t.Errorf("%s holds %d buckets", run.Algo, run.Buckets())
 		}
 	}
@@ -459,9 +403,9 @@ func TestMemoryFlat(t *testing.T) {
 }
 
 func TestWriteCSV(t *testing.T) {
-	r := start(t, paper(sim.GF, sim.SGF), Options{Paused: true, ChunkSteps: 3})
-	send(t, r, Step(40))
-	s := waitFor(t, r, "40 steps", stepsDone(40))
+	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Paused: true, ChunkSteps: 3})
+	simtest.Send(t, r, live.Step(40))
+	s := simtest.WaitFor(t, r, "40 steps", simtest.StepsDone(40))
 	var b bytes.Buffer
 	if err := s.WriteCSV(&b); err != nil {
 		t.Fatal(err)
@@ -489,7 +433,7 @@ func TestCheckProblem(t *testing.T) {
 		n, d, s int
 		ok      bool
 	}{{40, 100, 5, true}, {0, 10, 1, false}, {10, 10, 1, false}, {10, 20, 0, false}, {10, 20, 21, false}, {501, 1000, 1, false}, {500, 2001, 1, false}, {500, 2000, 1, true}} {
-		if err := CheckProblem(c.n, c.d, c.s); (err == nil) != c.ok {
+		if err := live.CheckProblem(c.n, c.d, c.s); (err == nil) != c.ok {
 			t.Errorf("CheckProblem(%d,%d,%d) = %v", c.n, c.d, c.s, err)
 		}
 	}
@@ -498,34 +442,34 @@ func TestCheckProblem(t *testing.T) {
 // The default speed makes the seed paper's interesting part (the escape,
 // and 99% of the decay of SGF's α_t) take about 20 s.
 func TestDefaultSpeedForPaper(t *testing.T) {
-	sc := paper(sim.GF, sim.SGF)
+	sc := simtest.Paper(sim.GF, sim.SGF)
 	p, err := problem.Generate(sc.Spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := calibrate(sc, p)
-	if !c.ok || c.steps < 300 || c.steps > 550 || c.ran != sc.Horizon.Steps {
-		t.Fatalf("interesting part ends at step %d of %d run (ok %v), want about 410 of %v", c.steps, c.ran, c.ok, sc.Horizon.Steps)
+	c := live.Calibrate(sc, p)
+	if !c.OK || c.Steps < 300 || c.Steps > 550 || c.Ran != sc.Horizon.Steps {
+		t.Fatalf("interesting part ends at step %d of %d run (ok %v), want about 410 of %v", c.Steps, c.Ran, c.OK, sc.Horizon.Steps)
 	}
-	speed := DefaultSpeedFor(sc, p)
-	if secs := float64(c.steps) / speed; secs < 14 || secs > 28 {
+	speed := live.DefaultSpeedFor(sc, p)
+	if secs := float64(c.Steps) / speed; secs < 14 || secs > 28 {
 		t.Errorf("at %v steps/s the interesting part takes %.0f s, want about 20", speed, secs)
 	}
 	sc.Params.Noise = 0
-	if c := calibrate(sc, p); !c.ok || c.steps < 10 {
+	if c := live.Calibrate(sc, p); !c.OK || c.Steps < 10 {
 		t.Errorf("without noise: %+v", c)
 	}
 	sc.Horizon = sim.Horizon{}
-	if got := DefaultSpeedFor(sc, p); got != DefaultSpeed(0) {
+	if got := live.DefaultSpeedFor(sc, p); got != live.DefaultSpeed(0) {
 		t.Errorf("no horizon: %v", got)
 	}
 }
 
 // The calibration run is bounded by work, not by the wall clock: on a large
-// problem it stops after calibrationWork/(n·d) steps, and a loss that has
+// problem it stops after live.CalibrationWork/(n·d) steps, and a loss that has
 // not come down by then falls back to the horizon's rule.
 func TestCalibrationBoundedByWork(t *testing.T) {
-	sc := paper(sim.GD)
+	sc := simtest.Paper(sim.GD)
 	sc.Spec.N, sc.Spec.D = 200, 2000
 	sc.Alpha, sc.Params.Noise = 1e-12, 0 // a long plateau: the loss stays up
 	sc.Params.Step = 0.01
@@ -534,32 +478,33 @@ func TestCalibrationBoundedByWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := int64(calibrationWork / (200 * 2000))
-	c := calibrate(sc, p)
-	if c.ran != want || c.ok {
+	want := int64(live.CalibrationWork / (200 * 2000))
+	c := live.Calibrate(sc, p)
+	if c.Ran != want || c.OK {
 		t.Fatalf("calibration %+v; want %d steps run and no estimate", c, want)
 	}
-	if got := DefaultSpeedFor(sc, p); got != DefaultSpeed(1e6) {
-		t.Errorf("default speed %v, want the horizon's fallback %v", got, DefaultSpeed(1e6))
+	if got := live.DefaultSpeedFor(sc, p); got != live.DefaultSpeed(1e6) {
+		t.Errorf("default speed %v, want the horizon's fallback %v", got, live.DefaultSpeed(1e6))
 	}
 }
 
 func TestSpeedLadder(t *testing.T) {
-	if got := DefaultSpeed(6250); got != 50 {
+	if got := live.DefaultSpeed(6250); got != 50 {
 		t.Errorf("DefaultSpeed(6250) = %v, want 50 (a fifth of the horizon in 20–25 s)", got)
 	}
-	if got := DefaultSpeed(0); got != 100 {
+	if got := live.DefaultSpeed(0); got != 100 {
 		t.Errorf("DefaultSpeed(0) = %v", got)
 	}
-	v := speedLadder[0]
-	for i := 1; i < len(speedLadder); i++ {
-		next := FasterSpeed(v)
-		if next != speedLadder[i] || SlowerSpeed(next) != v {
+	ladder := live.SpeedLadder()
+	v := ladder[0]
+	for i := 1; i < len(ladder); i++ {
+		next := live.FasterSpeed(v)
+		if next != ladder[i] || live.SlowerSpeed(next) != v {
 			t.Fatalf("ladder walk broke at %v → %v", v, next)
 		}
 		v = next
 	}
-	if !math.IsInf(FasterSpeed(Unlimited), 1) || SlowerSpeed(2) != 2 {
+	if !math.IsInf(live.FasterSpeed(live.Unlimited), 1) || live.SlowerSpeed(2) != 2 {
 		t.Error("ladder ends")
 	}
 }
@@ -567,28 +512,28 @@ func TestSpeedLadder(t *testing.T) {
 // Loaded data fix n, d and s: SetProblem is refused, a new seed only
 // re-draws the random streams of SGD and SGF.
 func TestLoadedData(t *testing.T) {
-	sc := paper(sim.GF, sim.SGF)
+	sc := simtest.Paper(sim.GF, sim.SGF)
 	p, err := problem.Generate(sc.Spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Source = "data.json"
 	sc.Data, sc.Spec = p, problem.Spec{}
-	r := start(t, sc, Options{Paused: true, ChunkSteps: 5})
+	r := simtest.Start(t, sc, live.Options{Paused: true, ChunkSteps: 5})
 	s := r.Snapshot()
 	if !s.Problem.Loaded || s.Problem.N != 40 || s.Problem.S != 5 || s.Problem.Source != "data.json" {
 		t.Fatalf("problem info %+v", s.Problem)
 	}
 	seq := s.Notice.Seq
-	send(t, r, SetProblem(20, 50, 2))
-	s = waitFor(t, r, "refusal", func(s *Snapshot) bool { return s.Notice.Seq > seq })
+	simtest.Send(t, r, live.SetProblem(20, 50, 2))
+	s = simtest.WaitFor(t, r, "refusal", func(s *live.Snapshot) bool { return s.Notice.Seq > seq })
 	if s.Problem.N != 40 || !strings.Contains(s.Notice.Text, "fixed") {
 		t.Errorf("SetProblem on loaded data: %+v, %q", s.Problem, s.Notice.Text)
 	}
-	send(t, r, Step(10))
-	before := waitFor(t, r, "10 steps", stepsDone(10)).Run(sim.SGF).Latest
-	send(t, r, NextSeed(), Step(10))
-	after := waitFor(t, r, "seed 2", func(s *Snapshot) bool { return s.Problem.Seed == 2 && stepsDone(10)(s) }).Run(sim.SGF).Latest
+	simtest.Send(t, r, live.Step(10))
+	before := simtest.WaitFor(t, r, "10 steps", simtest.StepsDone(10)).Run(sim.SGF).Latest
+	simtest.Send(t, r, live.NextSeed(), live.Step(10))
+	after := simtest.WaitFor(t, r, "seed 2", func(s *live.Snapshot) bool { return s.Problem.Seed == 2 && simtest.StepsDone(10)(s) }).Run(sim.SGF).Latest
 	if after.Loss == before.Loss {
 		t.Error("a new seed did not change SGF's draws")
 	}
@@ -600,9 +545,9 @@ func TestExtraAlgorithm(t *testing.T) {
 	if !slices.Contains(sim.AllAlgos, extra) {
 		t.Skip("the engine has no heavy-ball method")
 	}
-	r := start(t, paper(sim.GF, extra), Options{Paused: true, ChunkSteps: 5})
-	send(t, r, Step(20))
-	s := waitFor(t, r, "20 steps", stepsDone(20))
+	r := simtest.Start(t, simtest.Paper(sim.GF, extra), live.Options{Paused: true, ChunkSteps: 5})
+	simtest.Send(t, r, live.Step(20))
+	s := simtest.WaitFor(t, r, "20 steps", simtest.StepsDone(20))
 	if run := s.Run(extra); run == nil || !run.Enabled || run.Latest.Steps == 0 {
 		t.Fatalf("hb run %+v", run)
 	}
@@ -610,3 +555,5 @@ func TestExtraAlgorithm(t *testing.T) {
 		t.Errorf("%d runs, want 5", len(s.Runs))
 	}
 }
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -28,14 +28,14 @@ type experiment struct {
 }
 
 // baseAlgos are always run (shown or not): the seed paper's four.
-var baseAlgos = []sim.Algo{sim.GF, sim.GD, sim.SGF, sim.SGD}
+func baseAlgos() []sim.Algo { return []sim.Algo{sim.GF, sim.GD, sim.SGF, sim.SGD} }
 
 // runAlgos is baseAlgos and the scenario's own algorithms, in the engine's
 // display order, and which of them are shown (the scenario's).
 func runAlgos(shown []sim.Algo) ([]sim.Algo, map[sim.Algo]bool) {
 	var out []sim.Algo
 	for _, a := range sim.AllAlgos {
-		if slices.Contains(baseAlgos, a) || slices.Contains(shown, a) {
+		if slices.Contains(baseAlgos(), a) || slices.Contains(shown, a) {
 			out = append(out, a)
 		}
 	}

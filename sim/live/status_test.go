@@ -1,10 +1,12 @@
-package live
+package live_test
 
 import (
 	"strings"
 	"testing"
 
+	"sgdbias/internal/simtest"
 	"sgdbias/sim"
+	"sgdbias/sim/live"
 )
 
 // `sgdbias --noise 0.3`: SGF's noise blows its loss up and w± would then
@@ -12,11 +14,11 @@ import (
 // 5→2e-25"); the run must stop with its status, a hint naming the noise,
 // and no predicted limit.
 func TestSGFBlowUpStopsWithStatusAndNoLimit(t *testing.T) {
-	sc := paper(sim.SGF)
+	sc := simtest.Paper(sim.SGF)
 	sc.Params.Noise = 0.3
-	r := start(t, sc, Options{Paused: true, ChunkSteps: 64})
-	send(t, r, Step(2000))
-	s := waitFor(t, r, "SGF stopped with its hint", func(s *Snapshot) bool {
+	r := simtest.Start(t, sc, live.Options{Paused: true, ChunkSteps: 64})
+	simtest.Send(t, r, live.Step(2000))
+	s := simtest.WaitFor(t, r, "SGF stopped with its hint", func(s *live.Snapshot) bool {
 		d := s.Run(sim.SGF).Diverged
 		return d != nil && s.Refs.Ready && d.StableNoise > 0
 	})
@@ -35,11 +37,11 @@ func TestSGFBlowUpStopsWithStatusAndNoLimit(t *testing.T) {
 
 // GF stopped by data too large for float64 gets no hint about a step.
 func TestGFStopHasNoStepHint(t *testing.T) {
-	sc := paper(sim.GF)
+	sc := simtest.Paper(sim.GF)
 	sc.Spec.LabelSigma = 1e50
-	r := start(t, sc, Options{Paused: true, ChunkSteps: 64})
-	send(t, r, Step(50))
-	s := waitFor(t, r, "GF stopped", func(s *Snapshot) bool { return s.Run(sim.GF).Diverged != nil && s.Refs.Ready })
+	r := simtest.Start(t, sc, live.Options{Paused: true, ChunkSteps: 64})
+	simtest.Send(t, r, live.Step(50))
+	s := simtest.WaitFor(t, r, "GF stopped", func(s *live.Snapshot) bool { return s.Run(sim.GF).Diverged != nil && s.Refs.Ready })
 	d := s.Run(sim.GF).Diverged
 	if d.StableStep != 0 || strings.Contains(d.Hint, "γ") {
 		t.Errorf("GF divergence %+v", d)
