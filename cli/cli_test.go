@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"sgdbias/presets"
+	"sgdbias/sim"
 )
 
 // invoke runs the command line and returns stdout, stderr and the status.
@@ -169,6 +171,44 @@ func TestDivergenceExitsOneWithFiniteOutput(t *testing.T) {
 	}
 	if strings.Contains(strings.ToLower(out), "nan") || strings.Contains(strings.ToLower(out), "inf") {
 		t.Fatal("NaN or Inf in the output")
+	}
+}
+
+// A diverged run's record says where it diverged and its last finite loss,
+// the same numbers as the message, in every format.
+func TestDivergedRowMatchesMessage(t *testing.T) {
+	args := []string{"run", "--noise", "0.3", "--algo", "sgf", "--no-references"}
+	out, errs, code := invoke(t, append(args, "--format", "json")...)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %q", code, errs)
+	}
+	var r jsonReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Runs) != 1 {
+		t.Fatalf("JSON %v, %d runs", err, len(r.Runs))
+	}
+	run := r.Runs[0]
+	d := run.Divergence
+	if run.Status != sim.StatusDiverged || d == nil {
+		t.Fatalf("status %s, divergence %+v", run.Status, d)
+	}
+	if run.Steps != d.Step || run.Time != d.Time || run.TrainLoss != d.LastLoss {
+		t.Errorf("record steps %d time %g loss %g; divergence at step %d t %g last loss %g",
+			run.Steps, run.Time, run.TrainLoss, d.Step, d.Time, d.LastLoss)
+	}
+	if want := fmt.Sprintf("at step %d (t = %.4g)", d.Step, d.Time); !strings.Contains(errs, want) {
+		t.Errorf("message %q lacks %q", errs, want)
+	}
+	if want := fmt.Sprintf("last finite training loss %.4g", d.LastLoss); !strings.Contains(errs, want) {
+		t.Errorf("message %q lacks %q", errs, want)
+	}
+	table, _, _ := invoke(t, args...)
+	if want := fmt.Sprintf("%.3e", d.LastLoss); !strings.Contains(table, want) || !strings.Contains(table, fmt.Sprint(d.Step)) {
+		t.Errorf("table lacks step %d and loss %s:\n%s", d.Step, want, table)
+	}
+	csvOut, _, _ := invoke(t, append(args, "--format", "csv")...)
+	rows, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][1] != fmt.Sprint(d.Step) {
+		t.Errorf("CSV %v (%v), want steps %d", rows, err, d.Step)
 	}
 }
 

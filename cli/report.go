@@ -150,6 +150,14 @@ func buildRunJSON(o runOutcome, timing bool) jsonRun {
 		r.PredictionError = ptr(sim.RelativeDistance(o.result.Beta, o.predicted))
 	}
 	if d := o.result.Diverged; d != nil {
+		// The record says where the run stopped, as the message does, not
+		// where it was last sampled; the other metrics stay those of the
+		// last finite sample. A loss not finite at the start has no last
+		// finite value (LastLoss is 0 there), so the sampled one stays.
+		r.Steps, r.Time = d.Step, d.Time
+		if d.Step > 0 || d.Collapsed {
+			r.TrainLoss = d.LastLoss
+		}
 		r.Divergence = &jsonDivergence{Step: d.Step, Time: d.Time, LastLoss: d.LastLoss, Message: d.Error()}
 		if d.StableStep > 0 {
 			r.Divergence.StableStep = ptr(d.StableStep)
