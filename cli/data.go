@@ -34,6 +34,9 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	if sf.Data != "" {
 		return usageError(std.err, fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
 	}
+	if err := checkProblemFlags(sf.Given()); err != nil {
+		return usageError(std.err, err)
+	}
 	if *format == "" {
 		*format = "json"
 		if f, err := problem.FormatFromPath(*out); err == nil {

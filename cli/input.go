@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"sgdbias/presets"
+	"sgdbias/sim"
 	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 )
@@ -107,6 +109,55 @@ func checkDataFlags(given presets.Scenario) error {
 	}
 	if len(flags) > 0 {
 		return fmt.Errorf("%s: describes generated data, but --data loads the problem from a file; drop one or the other", strings.Join(flags, ", "))
+	}
+	return nil
+}
+
+// algoOnlyFlags are the parameters one algorithm alone reads.
+var algoOnlyFlags = []struct {
+	name param.Name
+	algo sim.Algo
+}{{param.LabelNoise, sim.LNSGD}, {param.Momentum, sim.HB}}
+
+// checkAlgoFlags refuses a flag given on the command line for an algorithm
+// that --algo does not run: it would change nothing. Only the flags given
+// count, so a preset's own momentum under other algorithms is no error.
+func checkAlgoFlags(given presets.Scenario, algos []sim.Algo) error {
+	keys := givenKeys(given)
+	for _, f := range algoOnlyFlags {
+		if !keys[string(f.name)] || slices.ContainsFunc(algos, func(a sim.Algo) bool { return a.Base() == f.algo }) {
+			continue
+		}
+		names := make([]string, len(algos))
+		for i, a := range algos {
+			names[i] = string(a)
+		}
+		return fmt.Errorf("%s: only %s uses it, and --algo runs %s; add %s to --algo or drop the flag",
+			presets.FlagName(f.name), f.algo, clip(strings.Join(names, ",")), f.algo)
+	}
+	return nil
+}
+
+// runOnlyFlags set how the algorithms run, not the problem.
+var runOnlyFlags = []param.Name{param.Algos, param.Alpha, param.Step, param.Noise, param.Batch, param.Reshuffle,
+	param.LabelNoise, param.Momentum, param.Time, param.Steps, param.Tol}
+
+// checkProblemFlags refuses flags that set how algorithms run given to a
+// command that only draws the problem.
+func checkProblemFlags(given presets.Scenario) error {
+	keys := givenKeys(given)
+	var flags []string
+	for _, name := range runOnlyFlags {
+		if keys[string(name)] {
+			flags = append(flags, presets.FlagName(name))
+		}
+	}
+	if len(flags) > 0 {
+		what := "sets how the algorithms run, but sgdbias data only writes the problem; drop it"
+		if len(flags) > 1 {
+			what = "set how the algorithms run, but sgdbias data only writes the problem; drop them"
+		}
+		return fmt.Errorf("%s: %s", strings.Join(flags, ", "), what)
 	}
 	return nil
 }

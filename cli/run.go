@@ -191,6 +191,9 @@ func (f *runFlags) plan(in inputs) (runPlan, presets.Scenario, error) {
 	if err != nil {
 		return runPlan{}, r.sc, err
 	}
+	if err := checkAlgoFlags(f.scenario.Given(), r.setup.Algos); err != nil {
+		return runPlan{}, r.sc, err
+	}
 	if err := checkRunMemory(r.setup, !f.noRefs); err != nil {
 		return runPlan{}, r.sc, err
 	}

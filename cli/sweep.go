@@ -253,6 +253,9 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 	if err != nil {
 		return pl, err
 	}
+	if err := checkAlgoFlags(f.scenario.Given(), r.setup.Algos); err != nil {
+		return pl, err
+	}
 	if err := checkRunMemory(r.setup, false); err != nil { // per job; workers share nothing
 		return pl, err
 	}

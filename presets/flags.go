@@ -67,7 +67,8 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.features, flagOf(param.Features), def.Features, "feature covariance: iso, aniso (variances log-spaced 0.1…10), aniso:LO:HI or var:v1,…,vd")
 	fs.Float64Var(&f.labelSigma, flagOf(param.LabelSigma), *def.LabelSigma, "std of the fixed label noise of generated data")
 	fs.Uint64Var(&f.seed, flagOf(param.Seed), *def.Seed, "seed of the data and of every sampling and noise draw")
-	fs.StringVar(&f.algos, flagOf(param.Algos), def.Algos, "algorithms, comma-separated: gf, gd, sgf, sgd, lnsgd (label-noise SGD), hb (heavy ball), all (the first four), or a variant with pinned parameters such as gd:step=0.0175 or sgf:noise=0.1")
+	f.algos = def.Algos
+	fs.Var(&algosFlag{&f.algos}, flagOf(param.Algos), "comma-separated `algorithms`: gf, gd, sgf, sgd, lnsgd (label-noise SGD), hb (heavy ball), all (the first four), or a variant with pinned parameters such as gd:step=0.0175 or sgf:noise=0.1")
 	fs.Float64Var(&f.alpha, flagOf(param.Alpha), *def.Alpha, fmt.Sprintf("initialisation scale α, %g ≤ α ≤ %g: w₊(0) = w₋(0) = α (seed paper's convention, β = w₊² − w₋²)", sim.MinAlpha, sim.MaxAlpha))
 	fs.Float64Var(&f.step, flagOf(param.Step), *def.Step, "step size γ of GD and SGD (and SGF's time step)")
 	fs.Var(&noiseFlag{&f.noise}, flagOf(param.Noise), "SGF noise scale (temperature γ of the SDE), or 'step': equal to --step")
@@ -97,6 +98,25 @@ func (n *noiseFlag) Set(text string) error {
 		return errors.New(pe.Message()) // the flag package names the flag
 	}
 	*n.v = v
+	return nil
+}
+
+// algosFlag is --algo: a list of algorithms, never empty (an empty value
+// would otherwise fall back on the base scenario's list unseen).
+type algosFlag struct{ v *string }
+
+func (a *algosFlag) String() string {
+	if a.v == nil {
+		return ""
+	}
+	return *a.v
+}
+
+func (a *algosFlag) Set(text string) error {
+	if strings.TrimSpace(text) == "" { // the flag package names the flag
+		return errors.New("empty; allowed a comma list of gf, gd, sgf, sgd, lnsgd, hb or variants, or all")
+	}
+	*a.v = text
 	return nil
 }
 
