@@ -134,9 +134,11 @@ func Version() string {
 	return rev[:min(12, len(rev))] + modified
 }
 
-// usageError reports bad usage or input and returns exit status 2.
-func usageError(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "sgdbias: %v\n", inFlagWords(err))
+// usageError reports bad usage or input of command cmd ("run", or "" for
+// the explorer) and returns exit status 2. The command is named as in a
+// flag's parse error, so that every message of a command starts alike.
+func usageError(stderr io.Writer, cmd string, err error) int {
+	fmt.Fprintf(stderr, "%s: %v\n", strings.TrimSpace("sgdbias "+cmd), inFlagWords(err))
 	return 2
 }
 

@@ -32,10 +32,10 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 		return code
 	}
 	if sf.Data != "" {
-		return usageError(std.err, fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
+		return usageError(std.err, "data", fmt.Errorf("--data: sgdbias data writes generated problems; it does not read one"))
 	}
 	if err := checkProblemFlags(sf.Given()); err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "data", err)
 	}
 	if *format == "" {
 		*format = "json"
@@ -44,10 +44,10 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 		}
 	}
 	if *format != "json" && *format != "csv" {
-		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want json or csv", clip(*format)))
+		return usageError(std.err, "data", fmt.Errorf("--format: %q is not allowed; want json or csv", clip(*format)))
 	}
 	if err := checkOutput("--out", *out, *force); err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "data", err)
 	}
 	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, sf, sf.Given())
 	if err != nil {
@@ -55,7 +55,7 @@ func cmdData(ctx context.Context, args []string, std stdio) int {
 	}
 	n, d := float64(r.setup.Spec.N), float64(r.setup.Spec.D)
 	if err := memoryCheck(memBase+memPerEntry*n*d+memPerCoord*d, fmt.Sprintf("n = %.0f, d = %.0f", n, d), memoryAvailable); err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "data", err)
 	}
 	p, err := cancellable(ctx, func() (*problem.Problem, error) { return buildProblem(r.setup) })
 	if err != nil {
@@ -86,7 +86,7 @@ func cmdPresets(args []string, std stdio) int {
 		return code
 	}
 	if *format != "text" && *format != "json" {
-		return usageError(std.err, fmt.Errorf("--format: %q is not allowed; want text or json", *format))
+		return usageError(std.err, "data", fmt.Errorf("--format: %q is not allowed; want text or json", *format))
 	}
 	var all []presets.Scenario
 	for _, name := range presets.Names() {

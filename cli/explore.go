@@ -55,18 +55,18 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 		return cmdRun(ctx, runArgs(fs), std)
 	}
 	if *speed < 0 || math.IsNaN(*speed) {
-		return usageError(std.err, fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))
+		return usageError(std.err, "", fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))
 	}
 	r, err := resolveSetup(inputs{ctx: ctx, stdin: std.in}, f.scenario, f.scenario.Given())
 	if err != nil {
 		return planError(std.err, "", err)
 	}
 	if _, err := f.runOptions(r.setup.Horizon); err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "", err)
 	}
 	runner, err := live.Start(liveScenario(r), live.Options{Speed: *speed, Paused: *paused})
 	if err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "", err)
 	}
 	if f, ok := std.out.(*os.File); ok {
 		if dark, ok := queryDarkBackground(f, backgroundQueryTimeout); ok {

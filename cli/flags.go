@@ -259,7 +259,9 @@ func (v *checkedValue) set(s string) error {
 		}
 		s = n
 	case "float":
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
+		if _, err := strconv.ParseFloat(s, 64); errors.Is(err, strconv.ErrRange) {
+			return fmt.Errorf("--%s: %q is out of range for a float64 (beyond ±1.8e308)", v.name, clip(s))
+		} else if err != nil {
 			return fmt.Errorf("--%s: %q is not a number", v.name, clip(s))
 		}
 	case "bool":

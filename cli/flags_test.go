@@ -18,6 +18,7 @@ func TestFlagErrorsAreOneLine(t *testing.T) {
 		{[]string{"run", "--steps", "1e30"}, `sgdbias run: --steps: "1e30" is out of range for an integer; see sgdbias run -h`},
 		{[]string{"run", "--seed", "-1"}, `sgdbias run: --seed: "-1" is negative; want an integer ≥ 0; see sgdbias run -h`},
 		{[]string{"run", "--alpha", "x"}, `sgdbias run: --alpha: "x" is not a number; see sgdbias run -h`},
+		{[]string{"run", "--alpha", "1e400"}, `sgdbias run: --alpha: "1e400" is out of range for a float64 (beyond ±1.8e308); see sgdbias run -h`},
 		{[]string{"run", "--quiet=maybe"}, `sgdbias run: --quiet: "maybe" is not true or false; see sgdbias run -h`},
 		{[]string{"run", "--steps"}, `sgdbias run: --steps needs a value; see sgdbias run -h`},
 		{[]string{"run", "--setps", "3"}, `sgdbias run: unknown flag --setps; did you mean --steps?; see sgdbias run -h`},
@@ -31,6 +32,29 @@ func TestFlagErrorsAreOneLine(t *testing.T) {
 		out, errs, code := invoke(t, c.args...)
 		if code != 2 || out != "" || errs != c.want+"\n" {
 			t.Errorf("%.40v: exit %d, stdout %q, stderr\n%q\nwant\n%q", c.args, code, out, errs, c.want+"\n")
+		}
+	}
+}
+
+// A value that parses but is not allowed names the command as a value
+// that does not parse does: every message of a command starts alike.
+func TestMessagesNameTheCommand(t *testing.T) {
+	cases := []struct {
+		args   []string
+		prefix string
+	}{
+		{[]string{"run", "--alpha", "-1"}, "sgdbias run: --alpha: -1 is out of range"},
+		{[]string{"run", "--alpha", "abc"}, "sgdbias run: --alpha: "},
+		{[]string{"run", "--format", "xml"}, "sgdbias run: --format: "},
+		{[]string{"data", "--format", "xml"}, "sgdbias data: --format: "},
+		{[]string{"sweep", "--alpha", "-1,1"}, "sgdbias sweep: --alpha: "},
+		{[]string{"sweep", "merge"}, "sgdbias sweep merge: no FILE given"},
+		{[]string{"serve", "--fps", "0"}, "sgdbias serve: --fps: "},
+	}
+	for _, c := range cases {
+		_, errs, code := invoke(t, c.args...)
+		if code != 2 || !strings.HasPrefix(errs, c.prefix) {
+			t.Errorf("%v: exit %d, stderr %q, want it to start with %q", c.args, code, errs, c.prefix)
 		}
 	}
 }

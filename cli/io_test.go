@@ -87,7 +87,7 @@ func TestGeneratorFlagsWithData(t *testing.T) {
 		t.Fatal(errs)
 	}
 	_, errs, code := invoke(t, "run", "--data", path, "--d", "50", "--n", "3")
-	if code != 2 || errs != "sgdbias: --n, --d: describes generated data, but --data loads the problem from a file; drop one or the other\n" {
+	if code != 2 || errs != "sgdbias run: --n, --d: describes generated data, but --data loads the problem from a file; drop one or the other\n" {
 		t.Errorf("exit %d, %q", code, errs)
 	}
 }
@@ -98,12 +98,12 @@ func TestConfigErrorsNameFileLineKey(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.json")
 	os.WriteFile(path, []byte("{\n  \"n\": 12,\n  \"alpha\": -1\n}\n"), 0o644)
 	_, errs, code := invoke(t, "run", "--config", path)
-	if code != 2 || !strings.HasPrefix(errs, "sgdbias: "+path+":3: alpha: ") || strings.Contains(errs, "--alpha") {
+	if code != 2 || !strings.HasPrefix(errs, "sgdbias run: "+path+":3: alpha: ") || strings.Contains(errs, "--alpha") {
 		t.Errorf("exit %d, %q", code, errs)
 	}
 	// The same value given as a flag is the flag's fault.
 	_, errs, _ = invoke(t, "run", "--config", path, "--alpha", "-2")
-	if !strings.HasPrefix(errs, "sgdbias: --alpha: ") {
+	if !strings.HasPrefix(errs, "sgdbias run: --alpha: ") {
 		t.Errorf("flag over file: %q", errs)
 	}
 }

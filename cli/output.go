@@ -81,7 +81,7 @@ func planError(stderr io.Writer, cmd string, err error) int {
 		fmt.Fprintf(stderr, "%s: interrupted while reading the input\n", strings.TrimSpace("sgdbias "+cmd))
 		return 130
 	}
-	return usageError(stderr, err)
+	return usageError(stderr, cmd, err)
 }
 
 // checkRunMemory refuses, before the problem is drawn, a setup whose

@@ -106,7 +106,7 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 			continue
 		}
 		if err := checkOutput(o[0], o[1], f.force); err != nil {
-			return usageError(std.err, err)
+			return usageError(std.err, "run", err)
 		}
 	}
 	plan, sc, err := f.plan(inputs{ctx: ctx, stdin: std.in})
@@ -117,7 +117,7 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 		return planError(std.err, "run", err)
 	}
 	if estimate, err := checkWork(plan.opts.Horizon, plan.cfg, plan.prob.N, plan.prob.D); err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "run", err)
 	} else if !f.quiet {
 		announce(std.err, "sgdbias run", estimate)
 	}

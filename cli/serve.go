@@ -71,29 +71,29 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	scenario := liveScenario(r)
 	switch {
 	case *speed < 0 || math.IsNaN(*speed):
-		return usageError(std.err, fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))
+		return usageError(std.err, "serve", fmt.Errorf("--speed: %v is not allowed; want steps per second > 0 (inf: flat out)", *speed))
 	case *maxSessions < 1:
-		return usageError(std.err, fmt.Errorf("--max-sessions: %d is not allowed; want at least 1", *maxSessions))
+		return usageError(std.err, "serve", fmt.Errorf("--max-sessions: %d is not allowed; want at least 1", *maxSessions))
 	case *idle < 0 || *maxDuration < 0:
-		return usageError(std.err, errors.New("--idle-timeout and --max-duration: want a duration ≥ 0 (0: never)"))
+		return usageError(std.err, "serve", errors.New("--idle-timeout and --max-duration: want a duration ≥ 0 (0: never)"))
 	case *ratePerMin < 0 || math.IsNaN(*ratePerMin) || math.IsInf(*ratePerMin, 0):
-		return usageError(std.err, fmt.Errorf("--rate-limit: %v is not allowed; want connections per minute ≥ 0 (0: no limit)", *ratePerMin))
+		return usageError(std.err, "serve", fmt.Errorf("--rate-limit: %v is not allowed; want connections per minute ≥ 0 (0: no limit)", *ratePerMin))
 	case *rateBurst < 1:
-		return usageError(std.err, fmt.Errorf("--rate-burst: %d is not allowed; want at least 1", *rateBurst))
+		return usageError(std.err, "serve", fmt.Errorf("--rate-burst: %d is not allowed; want at least 1", *rateBurst))
 	case *maxConns < 0:
-		return usageError(std.err, fmt.Errorf("--max-connections: %d is not allowed; want ≥ 0 (0: max-sessions + 100)", *maxConns))
+		return usageError(std.err, "serve", fmt.Errorf("--max-connections: %d is not allowed; want ≥ 0 (0: max-sessions + 100)", *maxConns))
 	case *loginTimeout < 0 || *keepalive < 0:
-		return usageError(std.err, errors.New("--login-timeout and --keepalive: want a duration ≥ 0 (0: never/off)"))
+		return usageError(std.err, "serve", errors.New("--login-timeout and --keepalive: want a duration ≥ 0 (0: never/off)"))
 	case *exportFiles < 1 || !(*exportMB > 0) || math.IsInf(*exportMB, 0):
-		return usageError(std.err, errors.New("--export-files and --export-mb: want at least 1 file and more than 0 MB"))
+		return usageError(std.err, "serve", errors.New("--export-files and --export-mb: want at least 1 file and more than 0 MB"))
 	case *fps < 1 || *fps > 60:
-		return usageError(std.err, fmt.Errorf("--fps: %d is not allowed; want 1…60", *fps))
+		return usageError(std.err, "serve", fmt.Errorf("--fps: %d is not allowed; want 1…60", *fps))
 	case *simCPUs < 0:
-		return usageError(std.err, fmt.Errorf("--sim-cpus: %d is not allowed; want ≥ 0", *simCPUs))
+		return usageError(std.err, "serve", fmt.Errorf("--sim-cpus: %d is not allowed; want ≥ 0", *simCPUs))
 	}
 	if *exportDir != "" {
 		if *exportDir, err = filepath.Abs(*exportDir); err != nil {
-			return usageError(std.err, err)
+			return usageError(std.err, "serve", err)
 		}
 	}
 	never := func(d time.Duration) time.Duration {
@@ -108,7 +108,7 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	}
 	password, generated, err := joinCode(*passwordFile, *openAccess, *authorized)
 	if err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "serve", err)
 	}
 	// A log piped into tee dies with it on Ctrl+C; the sessions must still
 	// be told and closed, so a broken stderr must not kill the server.
@@ -124,12 +124,12 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 		SimSlots: *simCPUs, FPS: *fps, Logger: logger,
 	})
 	if err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "serve", err)
 	}
 	l, err := net.Listen("tcp", *listen)
 	if err != nil {
 		srv.Close()
-		return usageError(std.err, fmt.Errorf("--listen: %w", err))
+		return usageError(std.err, "serve", fmt.Errorf("--listen: %w", err))
 	}
 	printServeBanner(std, srv, l.Addr(), *hostKey, *presenters, *authorized, password, generated)
 	served := make(chan error, 1)

@@ -427,11 +427,11 @@ func cmdSweepMerge(ctx context.Context, args []string, std stdio) int {
 		rest = fs.Args()[1:]
 	}
 	if len(files) == 0 {
-		return usageError(std.err, errors.New("sweep merge: no FILE given; want the files written by 'sgdbias sweep --shard K/N --out FILE'"))
+		return usageError(std.err, "sweep merge", errors.New("no FILE given; want the files written by 'sgdbias sweep --shard K/N --out FILE'"))
 	}
 	metric, err := o.check()
 	if err != nil {
-		return usageError(std.err, err)
+		return usageError(std.err, "sweep merge", err)
 	}
 	var parts []*sweep.Result
 	for _, name := range files {
@@ -453,9 +453,9 @@ func cmdSweepMerge(ctx context.Context, args []string, std stdio) int {
 	case errors.As(err, &missing) && *allowMissing:
 		fmt.Fprintf(std.err, "sgdbias sweep merge: warning: %v\n", err)
 	case errors.As(err, &missing):
-		return usageError(std.err, fmt.Errorf("%w (give --allow-missing to report on the jobs present)", err))
+		return usageError(std.err, "sweep merge", fmt.Errorf("%w (give --allow-missing to report on the jobs present)", err))
 	case err != nil:
-		return usageError(std.err, err)
+		return usageError(std.err, "sweep merge", err)
 	}
 	if v := versions(parts); len(v) > 1 {
 		fmt.Fprintf(std.err, "sgdbias sweep merge: warning: the files come from different builds (%s)\n", strings.Join(v, ", "))
