@@ -317,3 +317,32 @@ func TestVariantsHaveTheirOwnSeries(t *testing.T) {
 		t.Errorf("the variant's glyph %q is not its own or not in the legend:\n%s", g, view)
 	}
 }
+
+// Typing on an offered value replaces it (γ = 0.08 then "0.04" is 0.04,
+// not "0.080.04"); an editing key first keeps it; the save prompt's default
+// name is replaced the same way.
+func TestTypingReplacesTheOffer(t *testing.T) {
+	dir := t.TempDir()
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii), ExportDir: dir})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, tea.KeyMsg{Type: tea.KeyEnter}) // γ is selected
+	typeText(m, "0.04")
+	if got := m.params.input.Value(); got != "0.04" {
+		t.Errorf("typed 0.04 on γ 0.08: field holds %q", got)
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEsc})
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	press(m, tea.KeyMsg{Type: tea.KeyBackspace})
+	typeText(m, "5")
+	if got := m.params.input.Value(); got != "0.05" {
+		t.Errorf("backspace then 5 on 0.08: field holds %q, want 0.05", got)
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEsc})
+
+	press(m, keyRunes("s"))
+	typeText(m, "mine")
+	if got := m.save.input.Value(); got != "mine" {
+		t.Errorf("typed mine on the default name: %q", got)
+	}
+}
