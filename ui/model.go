@@ -122,7 +122,7 @@ type Model struct {
 	gen          uint64
 	shown        int
 	stairShown   bool // the strip has the current saddle's row
-	bannerOn     bool
+	bannerLines  int
 	gridKey      [4]int
 	gridCache    string
 	paramsHeight int
@@ -345,7 +345,7 @@ func (m *Model) take(s *live.Snapshot) {
 	m.strip.Update(s)
 	m.alphas.snap = s
 	m.values.note = m.ghostNote()
-	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight ||
+	if len(s.Enabled()) != m.shown || m.banner.Lines() != m.bannerLines || m.values.Lines() != m.valuesHeight ||
 		(s.Refs.Staircase != nil) != m.stairShown {
 		m.layout()
 	}

@@ -13,7 +13,8 @@ func (m *Model) layout() {
 		m.shown = len(m.snap.Enabled())
 		m.stairShown = m.snap.Refs.Staircase != nil
 	}
-	m.bannerOn = m.banner.Active()
+	m.banner.SetSize(w, 1)
+	m.bannerLines = m.banner.Lines()
 	if m.tooSmall || w == 0 {
 		return
 	}
@@ -25,15 +26,12 @@ func (m *Model) layout() {
 	m.values.note = m.ghostNote()
 	m.valuesHeight = m.values.Lines()
 	fixed := 1 + m.paramsHeight + m.valuesHeight + 1 // header, params, values, footer
-	if m.bannerOn {
-		fixed++
-	}
+	fixed += m.bannerLines
 	if m.hasModeLine() {
 		fixed++
 	}
 	m.header.SetSize(w, 1)
 	m.params.SetSize(w, m.paramsHeight)
-	m.banner.SetSize(w, 1)
 	for i, c := range m.charts {
 		c.zoomed = m.zoom == i+1
 	}

@@ -35,7 +35,7 @@ func (m *Model) View() string {
 	if m.hasModeLine() {
 		parts = append(parts, m.modeLine())
 	}
-	if m.bannerOn {
+	if m.bannerLines > 0 {
 		parts = append(parts, m.banner.View())
 	}
 	if m.zoom > 0 {
