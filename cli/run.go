@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -85,6 +86,10 @@ func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
 	case "table", "json", "csv":
 	default:
 		return opts, fmt.Errorf("--format: %q is not allowed; want table, json or csv", f.format)
+	}
+	if f.saddles && f.format == "csv" {
+		// The CSV has one row per run: the schedule would be dropped silently.
+		return opts, errors.New("--saddles: the schedule is printed with --format table or json; --format csv has one row per run")
 	}
 	return opts, nil
 }
