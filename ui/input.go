@@ -62,7 +62,7 @@ func newField(c *Common, limit int, offer string) field {
 // typeKey passes a key to the field (see typeInto); a printable first
 // character replaces the offered value.
 func (f *field) typeKey(msg tea.KeyMsg) {
-	if f.offered && msg.Type == tea.KeyRunes && printable(msg.Runes) {
+	if f.offered && (msg.Type == tea.KeySpace || msg.Type == tea.KeyRunes && printable(msg.Runes)) {
 		f.SetValue("")
 	}
 	f.offered = false

@@ -345,4 +345,10 @@ func TestTypingReplacesTheOffer(t *testing.T) {
 	if got := m.save.input.Value(); got != "mine" {
 		t.Errorf("typed mine on the default name: %q", got)
 	}
+	press(m, tea.KeyMsg{Type: tea.KeyEsc})
+	press(m, keyRunes("s"))
+	press(m, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
+	if got := m.save.input.Value(); got != " " {
+		t.Errorf("space on the default name: %q", got)
+	}
 }

@@ -107,9 +107,22 @@ func (m *Model) footer() string {
 		if m.notice.isErr {
 			style = st.Error
 		}
-		return fitBlock([]string{style.Render(m.notice.text)}, w, 1)
+		return fitBlock([]string{style.Render(fitNotice(m.notice.text, w))}, w, 1)
 	}
 	return m.keyHint()
+}
+
+// fitNotice drops a notice's closing parenthesised remark (such as the
+// command that loads a saved file) when the notice is wider than w, so the
+// part that matters (the file's name) is not cut.
+func fitNotice(text string, w int) string {
+	if lipgloss.Width(text) <= w || !strings.HasSuffix(text, ")") {
+		return text
+	}
+	if k := strings.LastIndex(text, " ("); k > 0 {
+		return text[:k]
+	}
+	return text
 }
 
 // keyHint is the one-line key hint; "? help" and "q quit" always show, the
