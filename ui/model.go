@@ -123,6 +123,9 @@ type Model struct {
 	shown        int
 	stairShown   bool // the strip has the current saddle's row
 	bannerLines  int
+	// variantFor is the parameter m asked to pin while earlier commands
+	// were not yet applied (see flushVariant); nil when none waits.
+	variantFor *paramID
 	gridKey      [4]int
 	gridCache    string
 	paramsHeight int
@@ -227,10 +230,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.age(interval)
 		m.refresh()
-		return m, tea.Batch(m.tick(interval), m.save.flush())
+		return m, tea.Batch(m.tick(interval), m.save.flush(), m.flushVariant())
 	case refreshMsg:
 		m.refresh()
-		return m, m.save.flush()
+		return m, tea.Batch(m.save.flush(), m.flushVariant())
 	case NoticeMsg:
 		m.notify(msg.Text, msg.IsErr)
 		return m, nil
