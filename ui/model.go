@@ -109,23 +109,23 @@ type Model struct {
 	notice notice
 	help   help.Model
 
-	noticeSeq    uint64
-	ghosts       []ghost
-	ghostSeq     uint64
-	undo         []undoStep
-	zoom         int    // 0: the four charts; i: chart i−1 alone
-	alphaView    bool   // α_t per coordinate: the band and the strip
-	topHidden    bool   // the top row of charts made way for the α_t strip
-	timeChosen   bool   // l was pressed: the time axis is the user's
-	autoLogGen   uint64 // 1 + the generation the axis last went log by itself
-	lastMarker   live.Marker
-	gen          uint64
-	shown        int
-	stairShown   bool // the strip has the current saddle's row
-	bannerLines  int
+	noticeSeq   uint64
+	ghosts      []ghost
+	ghostSeq    uint64
+	undo        []undoStep
+	zoom        int    // 0: the four charts; i: chart i−1 alone
+	alphaView   bool   // α_t per coordinate: the band and the strip
+	topHidden   bool   // the top row of charts made way for the α_t strip
+	timeChosen  bool   // l was pressed: the time axis is the user's
+	autoLogGen  uint64 // 1 + the generation the axis last went log by itself
+	lastMarker  live.Marker
+	gen         uint64
+	shown       int
+	stairShown  bool // the strip has the current saddle's row
+	bannerLines int
 	// variantFor is the parameter m asked to pin while earlier commands
 	// were not yet applied (see flushVariant); nil when none waits.
-	variantFor *paramID
+	variantFor   *paramID
 	gridKey      [4]int
 	gridCache    string
 	paramsHeight int
