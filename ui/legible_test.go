@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +168,31 @@ func TestNoticeOnFooter(t *testing.T) {
 	lines = strings.Split(m.View(), "\n")
 	if !strings.Contains(lines[len(lines)-1], "? help") {
 		t.Errorf("the key hint did not come back:\n%s", m.View())
+	}
+}
+
+// The "enlarge the terminal" screen wraps rather than cuts: the size it
+// needs and the size it has are read in full, and no row is wider than the
+// terminal, down to 12 columns.
+func TestTooSmallWraps(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	for _, size := range [][2]int{{40, 10}, {20, 8}, {12, 6}} {
+		w, h := size[0], size[1]
+		press(m, tea.WindowSizeMsg{Width: w, Height: h})
+		view := m.View()
+		rows := strings.Split(view, "\n")
+		if len(rows) != h {
+			t.Errorf("%d×%d: %d rows", w, h, len(rows))
+		}
+		for _, row := range rows {
+			if widthOf(row) > w {
+				t.Errorf("%d×%d: row %q is %d wide", w, h, row, widthOf(row))
+			}
+		}
+		flat := strings.Join(strings.Fields(view), " ")
+		if w >= 20 && !strings.Contains(flat, fmt.Sprintf("needs at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, w, h)) {
+			t.Errorf("%d×%d: the sizes are not read in full:\n%s", w, h, view)
+		}
 	}
 }

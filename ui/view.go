@@ -167,13 +167,21 @@ func (m *Model) keyHint() string {
 	return h.ShortHelpView(append(fit, all[len(all)-tail:]...))
 }
 
+// tooSmallView asks for a larger terminal, wrapped to the one there is so
+// that its size is read in full even at 40 columns.
 func (m *Model) tooSmallView() string {
 	st := m.common.Styles
 	w, h := m.common.Width, m.common.Height
-	msg := st.Title.Render("enlarge the terminal") + "\n" +
-		fmt.Sprintf("sgdbias needs at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, w, h) + "\n" +
-		st.Dim.Render("q quits")
-	return m.common.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, msg)
+	var lines []string
+	for _, l := range wrapWords("enlarge the terminal", w) {
+		lines = append(lines, st.Title.Render(l))
+	}
+	lines = append(lines, wrapWords(fmt.Sprintf("sgdbias needs at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, w, h), w)...)
+	lines = append(lines, st.Dim.Render(truncate("q quits", w)))
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return m.common.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
 }
 
 // helpView is the full help overlay, reflowed to the terminal: the keys in
