@@ -196,3 +196,23 @@ func TestTooSmallWraps(t *testing.T) {
 		}
 	}
 }
+
+// The help names every kind of run the scenario has: heavy ball and
+// label-noise SGD too when they run, first, at 70×22 to 120×40.
+func TestHelpNamesTheRuns(t *testing.T) {
+	for _, tc := range []struct{ preset, want string }{
+		{"momentum", "HB heavy ball"}, {"label-noise", "LNSGD label-noise SGD"},
+	} {
+		r := startRunner(t, presetScenario(t, tc.preset))
+		m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+		m.refresh()
+		for _, size := range [][2]int{{70, 22}, {80, 24}, {120, 40}} {
+			press(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			press(m, keyRunes("?"))
+			if v := m.View(); !strings.Contains(v, tc.want) {
+				t.Errorf("%s at %d×%d: help lacks %q:\n%s", tc.preset, size[0], size[1], tc.want, v)
+			}
+			press(m, keyRunes("?"))
+		}
+	}
+}
