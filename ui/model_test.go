@@ -352,3 +352,24 @@ func TestTypingReplacesTheOffer(t *testing.T) {
 		t.Errorf("space on the default name: %q", got)
 	}
 }
+
+// A title the picker's list cuts at 80×24 is read in full above the
+// highlighted preset's description.
+func TestPresetPickerFullTitle(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, keyRunes("p"))
+	for i, sc := range m.picker.scenarios {
+		for m.picker.sel != i {
+			press(m, tea.KeyMsg{Type: tea.KeyDown})
+		}
+		var text []string
+		for _, line := range strings.Split(m.View(), "\n") {
+			text = append(text, strings.Trim(line, " │╭╮╰╯─▸"))
+		}
+		if flat := strings.Join(strings.Fields(strings.Join(text, " ")), " "); !strings.Contains(flat, sc.Title) {
+			t.Errorf("%s: the title %q is not read in full:\n%s", sc.Name, sc.Title, m.View())
+		}
+	}
+}
