@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
 
+	"sgdbias/internal/simtest"
 	"sgdbias/sim"
 	"sgdbias/sim/live"
 )
@@ -214,5 +215,24 @@ func TestHelpNamesTheRuns(t *testing.T) {
 			}
 			press(m, keyRunes("?"))
 		}
+	}
+}
+
+// large-steps (t up to 2000): the loss falls steadily on a log scale, but
+// the test error and α_t settle before t = 20, in the first column of a
+// linear axis; the time axis turns logarithmic by itself and says so.
+func TestLogTimeWhenSettledEarly(t *testing.T) {
+	r := simtest.Start(t, presetScenario(t, "large-steps"), live.Options{Paused: true, ChunkSteps: 64, Speed: live.Unlimited})
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.refresh()
+	if m.logTime {
+		t.Fatal("log time before any step")
+	}
+	r.Send(live.Step(20000))
+	waitSnap(t, r, "20000 steps", settledAt(20000))
+	m.refresh()
+	if !m.logTime || !strings.Contains(m.View(), "time axis now logarithmic") {
+		t.Errorf("the time axis stayed linear:\n%s", m.View())
 	}
 }
