@@ -9,8 +9,8 @@ import (
 type gdMethod struct {
 	core
 	wp, wm []float64
-	// split, when set, takes the one-pass step shared with a second core
-	// (gdsplit.go): X has at least gdSplitMinElems entries.
+	// split, when set, takes the column-block step shared with a second
+	// core (gdsplit.go): X has at least gdSplitMinElems entries.
 	split *gdSplit
 }
 

@@ -28,7 +28,7 @@ func sparseGaussianProblem(n, d int, seed uint64) *problem.Problem {
 }
 
 // newGDPair returns GD on p twice: the two-pass step on one core, and the
-// one-pass step split over two cores (whatever the size threshold says).
+// column-block step split over two cores (whatever the size threshold says).
 func newGDPair(t *testing.T, p *problem.Problem, step float64) (serial, split *gdMethod) {
 	t.Helper()
 	mk := func() *gdMethod {
@@ -53,7 +53,7 @@ func relDiff(a, b []float64) float64 {
 	return math.Sqrt(num / den)
 }
 
-// The one-pass GD step on two cores gives the same β as the two-pass step
+// The column-block GD step on two cores gives the same β as the two-pass step
 // on one core to 1e-12 relative (the residual is summed in another order,
 // so not bit for bit: about 1e-15 after 300 steps), on sizes that split
 // unevenly (odd n, d not a multiple of 8), with one block per half and with
@@ -134,7 +134,7 @@ func TestSplitGDConcurrentRuns(t *testing.T) {
 	}
 }
 
-// Reset makes the one-pass step recompute its residual: a run repeated
+// Reset makes the column-block step recompute its residual: a run repeated
 // after Reset is the same run.
 func TestSplitGDReset(t *testing.T) {
 	p := sparseGaussianProblem(6, 50, 5)

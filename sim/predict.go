@@ -83,6 +83,11 @@ func (pr *Predictor) PredictFrom(logAlpha, tilt []float64) ([]float64, error) {
 	return res.Beta, nil
 }
 
+// ForgetWarmStart makes the next solve start cold. A warm start changes the
+// last digits of β̂, so a state predicted twice along different histories
+// would show different digits; a cold solve gives one answer per state.
+func (pr *Predictor) ForgetWarmStart() { pr.nu = nil }
+
 // Measure fills the sample's prediction error from β̂.
 func (pr *Predictor) Measure(m Method, s *Sample) ([]float64, error) {
 	pred, err := pr.Predict(m)

@@ -343,10 +343,11 @@ func TestCheckpointFork(t *testing.T) {
 func TestManyFollowers(t *testing.T) {
 	r := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Speed: 2000, ConvergedLoss: -1})
 	stop := make(chan struct{})
-	var wg sync.WaitGroup
+	var wg, sawThree sync.WaitGroup
 	seen := make([]int, 50)
 	for i := range seen {
 		wg.Add(1)
+		sawThree.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
@@ -358,13 +359,25 @@ func TestManyFollowers(t *testing.T) {
 				case <-stop:
 					return
 				}
+				if seen[i] == 3 {
+					sawThree.Done()
+				}
 				if i%10 == 0 && seen[i] > 3 {
 					return // leaves early
 				}
 			}
 		}()
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Every follower, early leavers included, sees three publications and
+	// more: waited for, since how many fit in a fixed time depends on how
+	// loaded the machine is (under -race on 2 busy cores, 500 ms was too
+	// little for some).
+	all := make(chan struct{})
+	go func() { sawThree.Wait(); close(all) }()
+	select {
+	case <-all:
+	case <-time.After(30 * time.Second):
+	}
 	close(stop)
 	wg.Wait()
 	for i, n := range seen {

@@ -47,8 +47,11 @@ func (l *loop) dispatch(now time.Time) {
 		if t.predTime == t.time() {
 			continue
 		}
+		// While the clock stands still the state is what the user reads at
+		// leisure: solve it cold, so that the digits shown do not depend on
+		// how many predictions happened to run before (determinism).
 		j := job{kind: jobPredict, gen: l.exp.gen, prob: l.exp.prob, algo: t.algo, idx: idx, time: t.time(),
-			logAlpha: make([]float64, l.exp.prob.D), tilt: make([]float64, l.exp.prob.D)}
+			logAlpha: make([]float64, l.exp.prob.D), tilt: make([]float64, l.exp.prob.D), cold: !l.clockRunning()}
 		t.m.LogEffectiveInit(j.logAlpha)
 		t.m.Tilt(j.tilt)
 		t.predTime = j.time

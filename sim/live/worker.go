@@ -32,6 +32,7 @@ type job struct {
 	init     sim.Init  // references only
 	lasso    []float64 // references only: the Lasso's weights, nil for none
 	logAlpha []float64 // prediction only: ln α_t
+	cold     bool      // prediction only: solve without a warm start
 	tilt     []float64 // prediction only
 }
 
@@ -101,6 +102,9 @@ func (w *worker) do(j job) result {
 				pr.SetContext(w.ctx)
 			}
 			w.preds[j.idx] = pr
+		}
+		if j.cold {
+			pr.ForgetWarmStart()
 		}
 		r.beta, r.err = pr.PredictFrom(j.logAlpha, j.tilt)
 	}
