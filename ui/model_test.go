@@ -373,3 +373,26 @@ func TestPresetPickerFullTitle(t *testing.T) {
 		}
 	}
 }
+
+// An integer too large for the platform is called too large, not "not an
+// integer"; n·d over the explorer's limit is written in its exponent style.
+func TestHugeIntegers(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.refresh()
+	selectParam(t, m, pS)
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	typeText(m, "18446744073709551616")
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if v := m.View(); !strings.Contains(v, "s: 18446744073709551616 is too large; kept 5") {
+		t.Errorf("no too-large message:\n%s", v)
+	}
+	selectParam(t, m, pD)
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	typeText(m, "100000")
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if v := m.View(); !strings.Contains(v, "n·d = 4e6: the explorer takes n·d ≤ 1e6; kept 100") {
+		t.Errorf("no n·d message in the explorer's style:\n%s", v)
+	}
+}

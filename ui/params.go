@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -236,6 +237,9 @@ func (p *ParamPanel) parse(text string) (values, error) {
 		nv.seed = u
 	default:
 		i, err := strconv.Atoi(text)
+		if errors.Is(err, strconv.ErrRange) {
+			return nv, fmt.Errorf("%s is too large", text)
+		}
 		if err != nil {
 			return nv, fmt.Errorf("%q is not an integer", text)
 		}

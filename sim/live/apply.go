@@ -224,7 +224,7 @@ func CheckProblem(n, d, s int) error {
 	case s < 1 || s > d:
 		return fmt.Errorf("s = %d: the sparsity must be in 1…d (= %d)", s, d)
 	case float64(n)*float64(d) > MaxExploreEntries:
-		return fmt.Errorf("n·d = %.3g: the explorer takes n·d ≤ %.0e", float64(n)*float64(d), float64(MaxExploreEntries))
+		return fmt.Errorf("n·d = %s: the explorer takes n·d ≤ %s", shortG(float64(n)*float64(d)), shortG(MaxExploreEntries))
 	}
 	return nil
 }
