@@ -78,8 +78,7 @@ func run(ctx context.Context, args []string, std stdio) int {
 	case "presets":
 		return cmdPresets(args[1:], std)
 	case "version":
-		fmt.Fprintln(std.out, "sgdbias", Version())
-		return 0
+		return cmdVersion(args[1:], std)
 	case "help":
 		return cmdHelp(ctx, args[1:], std)
 	}
@@ -98,7 +97,7 @@ func cmdHelp(ctx context.Context, args []string, std stdio) int {
 	case len(args) == 0:
 		fmt.Fprint(std.out, mainUsage)
 		return 0
-	case args[0] == "version" || args[0] == "help":
+	case args[0] == "help":
 		fmt.Fprint(std.out, mainUsage)
 		return 0
 	case slices.Contains(commands, args[0]):
@@ -139,4 +138,21 @@ func Version() string {
 func usageError(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "sgdbias: %v\n", inFlagWords(err))
 	return 2
+}
+
+const versionUsage = `Usage: sgdbias version
+
+Prints the program's version (also: sgdbias --version). It takes no
+arguments.
+`
+
+// cmdVersion implements `sgdbias version`: -h prints its usage, anything
+// else given is refused rather than ignored.
+func cmdVersion(args []string, std stdio) int {
+	fs := newFlagSet("version", versionUsage, std)
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	fmt.Fprintln(std.out, "sgdbias", Version())
+	return 0
 }

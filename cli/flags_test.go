@@ -75,6 +75,15 @@ func TestHelpOnStdout(t *testing.T) {
 	if c1 != 0 || c2 != 0 || v1 != v2 || !strings.HasPrefix(v1, "sgdbias ") {
 		t.Errorf("--version %q (%d), version %q (%d)", v1, c1, v2, c2)
 	}
+	// version takes nothing: -h is its help, anything else is refused.
+	if out, _, code := invoke(t, "version", "-h"); code != 0 || !strings.HasPrefix(out, "Usage: sgdbias version") {
+		t.Errorf("version -h: exit %d, %q", code, out)
+	}
+	for _, args := range [][]string{{"version", "extra"}, {"version", "--format", "json"}} {
+		if out, errs, code := invoke(t, args...); code != 2 || out != "" || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
 }
 
 func FuzzFlags(f *testing.F) {

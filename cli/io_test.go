@@ -108,20 +108,25 @@ func TestConfigErrorsNameFileLineKey(t *testing.T) {
 	}
 }
 
-// --data and --config on a FIFO nobody writes to stop on Ctrl+C instead of
-// blocking in open for ever.
+// --data and --config on a FIFO nobody writes to, and a FIFO given to
+// 'sweep merge', stop on Ctrl+C instead of blocking in open for ever.
 func TestFIFOWithoutWriterIsCancellable(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "pipe")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skip(err)
 	}
-	for _, flag := range []string{"--data", "--config"} {
+	for _, args := range [][]string{
+		{"run", "--data", fifo},
+		{"run", "--config", fifo},
+		{"sweep", "merge", fifo},
+	} {
+		name := strings.Join(args[:len(args)-1], " ")
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan int, 1)
 		var errs string
 		go func() {
 			var code int
-			_, errs, code = invokeCtx(ctx, "", "run", flag, fifo)
+			_, errs, code = invokeCtx(ctx, "", args...)
 			done <- code
 		}()
 		time.Sleep(50 * time.Millisecond) // let it block in open
@@ -129,10 +134,10 @@ func TestFIFOWithoutWriterIsCancellable(t *testing.T) {
 		select {
 		case code := <-done:
 			if code != 130 || !strings.Contains(errs, "interrupted") {
-				t.Errorf("%s fifo: exit %d, %q", flag, code, errs)
+				t.Errorf("%s fifo: exit %d, %q", name, code, errs)
 			}
 		case <-time.After(30 * time.Second):
-			t.Fatalf("%s fifo: still blocked after the interruption", flag)
+			t.Fatalf("%s fifo: still blocked after the interruption", name)
 		}
 	}
 }

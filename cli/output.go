@@ -18,8 +18,11 @@ import (
 
 // checkOutput checks an output flag's path before any work is done.
 func checkOutput(flagName, path string, force bool) error {
-	if path == "-" {
+	switch path {
+	case "-":
 		return nil
+	case "":
+		return fmt.Errorf("%s: the file name is empty; want a file name, or - for standard output", flagName)
 	}
 	err := atomicfile.Check(path, force)
 	switch {

@@ -56,7 +56,7 @@ of --shard K/N) and prints the report of the whole sweep, with every
 statistic recomputed from the raw per-run records. The files must be of the
 same sweep (same configuration fingerprint), must not share a job, and must
 together cover every job; --allow-missing reports on what is there instead.
-Flags may come before or after the files.
+Flags may come before or after the files; a FILE of - is standard input.
 
 Exit status: 0 success, 1 a file could not be written, 2 bad usage or input.
 
@@ -328,7 +328,7 @@ func (f *sweepFlags) plan(fs *flag.FlagSet) (sweepPlan, error) {
 // cmdSweep implements `sgdbias sweep` and dispatches `sgdbias sweep merge`.
 func cmdSweep(ctx context.Context, args []string, std stdio) int {
 	if len(args) > 0 && args[0] == "merge" {
-		return cmdSweepMerge(args[1:], std)
+		return cmdSweepMerge(ctx, args[1:], std)
 	}
 	fs := newFlagSet("sweep", sweepUsage, std)
 	f := newSweepFlags(fs)
@@ -407,7 +407,7 @@ func shardSummary(w io.Writer, res *sweep.Result, out string, wrote bool) int {
 }
 
 // cmdSweepMerge implements `sgdbias sweep merge FILE…`.
-func cmdSweepMerge(args []string, std stdio) int {
+func cmdSweepMerge(ctx context.Context, args []string, std stdio) int {
 	fs := newFlagSet("sweep merge", mergeUsage, std)
 	o := addOutputFlags(fs)
 	allowMissing := fs.Bool("allow-missing", false, "report on the jobs present when some are missing, instead of failing")
@@ -432,9 +432,15 @@ func cmdSweepMerge(args []string, std stdio) int {
 	}
 	var parts []*sweep.Result
 	for _, name := range files {
-		r, err := sweep.ReadFile(name)
+		// A FIFO nobody writes blocks in open: Ctrl+C must still stop it.
+		r, err := cancellable(ctx, func() (*sweep.Result, error) {
+			if name == "-" { // standard input, as for --data and --config
+				return sweep.ReadResult("stdin", std.in)
+			}
+			return sweep.ReadFile(name)
+		})
 		if err != nil {
-			return usageError(std.err, err)
+			return planError(std.err, "sweep merge", err)
 		}
 		parts = append(parts, r)
 	}

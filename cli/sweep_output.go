@@ -54,7 +54,13 @@ func report(std stdio, cmd string, res *sweep.Result, metric sweep.Metric, o *ou
 		code = 1
 	}
 	if res.Interrupted {
-		fmt.Fprintf(std.err, "sgdbias %s: interrupted: %d of %d jobs finished; the statistics cover those only\n",
+		// A merge with --allow-missing is incomplete without having been
+		// interrupted: its files simply lack jobs.
+		what := "interrupted: %d of %d jobs finished"
+		if cmd == "sweep merge" {
+			what = "%d of %d jobs in the files"
+		}
+		fmt.Fprintf(std.err, "sgdbias %s: "+what+"; the statistics cover those only\n",
 			cmd, len(res.Records), len(res.Shard.Jobs(res.Config.Jobs())))
 	}
 	return code

@@ -203,6 +203,14 @@ func TestSweepShardsMergeToTheSameReport(t *testing.T) {
 	if merged != whole {
 		t.Fatalf("merged CSV differs from the unsharded one:\n%s\n---\n%s", merged, whole)
 	}
+	// "-" is standard input, as for --data and --config.
+	middle, err := os.ReadFile(files[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if viaStdin, errs, code := invokeCtx(context.Background(), string(middle), "sweep", "merge", "--format", "csv", files[0], "-", files[2]); code != 0 || viaStdin != whole {
+		t.Errorf("merge with - for a shard: exit %d, %s", code, errs)
+	}
 	table, _, _ := invoke(t, "sweep", "merge", "--no-timing", files[0], files[1], files[2])
 	direct, _, _ := invoke(t, sweepArgs("--no-timing")...)
 	if table != direct {
@@ -217,6 +225,10 @@ func TestSweepShardsMergeToTheSameReport(t *testing.T) {
 	out, errs, code := invoke(t, "sweep", "merge", "--allow-missing", "--format", "csv", files[0], files[2])
 	if code != 0 || !strings.Contains(errs, "warning: missing 12 of 36 jobs") || strings.Count(out, "\n") != 13 {
 		t.Errorf("--allow-missing: exit %d, %s\n%s", code, errs, out)
+	}
+	// Nothing was interrupted: the merge must not say so.
+	if strings.Contains(errs, "interrupted") || !strings.Contains(errs, "24 of 36 jobs") {
+		t.Errorf("--allow-missing: the summary must count the jobs present without claiming an interruption: %s", errs)
 	}
 	_, errs, code = invoke(t, "sweep", "merge", files[0], files[1], files[2], files[1])
 	if code != 2 || !strings.Contains(errs, "shards overlap") {

@@ -43,7 +43,7 @@ func Names() []string {
 func Get(name string) (Scenario, error) {
 	data, err := files.ReadFile(path.Join("scenarios", name+".json"))
 	if err != nil {
-		return Scenario{}, fmt.Errorf("--preset: unknown preset %q; valid presets: %s", name, strings.Join(Names(), ", "))
+		return Scenario{}, fmt.Errorf("--preset: unknown preset %q; valid presets: %s", clip(name), strings.Join(Names(), ", "))
 	}
 	return decode(name+".json", data)
 }

@@ -58,7 +58,7 @@ func parsePins(a Algo) ([]Pin, error) {
 	for _, part := range parts[1:] {
 		key, text, ok := strings.Cut(part, "=")
 		if !ok || !slices.Contains(pinKeys, key) {
-			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %q, not key=value", part), "keys %s", strings.Join(pinKeys, ", "))
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %q, not key=value", param.Clip(part)), "keys %s", strings.Join(pinKeys, ", "))
 		}
 		if seen[key] {
 			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), "pins "+key+" twice", "each key once")
@@ -69,10 +69,10 @@ func parsePins(a Algo) ([]Pin, error) {
 		}
 		v, err := strconv.ParseFloat(text, 64)
 		if err != nil {
-			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %s=%q, not a number", key, text), "key=NUMBER")
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins %s=%q, not a number", key, param.Clip(text)), "key=NUMBER")
 		}
 		if key == "batch" && !(v == math.Trunc(v) && v >= 1 && v <= math.MaxInt32) {
-			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins batch=%s, not a whole number ≥ 1", text), "batch=INTEGER, at most n")
+			return nil, param.Errorf(param.Algos, strconv.Quote(string(a)), fmt.Sprintf("pins batch=%s, not a whole number ≥ 1", param.Clip(text)), "batch=INTEGER, at most n")
 		}
 		pins = append(pins, Pin{Key: key, Value: v})
 	}
@@ -109,6 +109,9 @@ func (a Algo) Pinned(p Params) Params {
 // parseAlgo reads one entry of an --algo list: an algorithm or a variant.
 func parseAlgo(text string) (Algo, error) {
 	a := Algo(strings.ToLower(strings.TrimSpace(text)))
+	if a == "all" {
+		return "", param.Errorf(param.Algos, `"all"`, "is allowed only on its own", "all (gf, gd, sgf, sgd) or a comma list of algorithms without it")
+	}
 	if !slices.Contains(AllAlgos, a.Base()) {
 		return "", param.Errorf(param.Algos, strconv.Quote(text), "is not an algorithm", "gf, gd, sgf, sgd, lnsgd, hb (comma-separated), all, or a variant such as gd:step=0.02")
 	}

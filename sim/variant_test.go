@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"sgdbias/sim"
@@ -68,6 +69,14 @@ func TestVariantsRefusedUpFront(t *testing.T) {
 	for _, s := range []string{"gd:step=0.1", "sgf:noise=0.1:step=0.01", "sgd:batch=4", "lnsgd:label-noise=0.1", "hb:momentum=0.5", "gd,gd:step=0.02"} {
 		if _, err := sim.ParseAlgos(s); err != nil {
 			t.Errorf("%q: %v", s, err)
+		}
+	}
+	// "all" stands for the four core algorithms only on its own; in a list
+	// the message must say so rather than call it no algorithm at all.
+	for _, s := range []string{"all,gf", "gd, all"} {
+		_, err := sim.ParseAlgos(s)
+		if err == nil || !strings.Contains(err.Error(), "on its own") {
+			t.Errorf("%q: got %v, want all refused inside a list", s, err)
 		}
 	}
 	s := validSetup()

@@ -61,7 +61,19 @@ type Error struct {
 // Errorf returns an Error for value v of p; reason and allowed are as in
 // Error, and allowed may hold fmt verbs for args.
 func Errorf(p Name, v any, reason, allowed string, args ...any) *Error {
-	return &Error{Param: p, Value: fmt.Sprint(v), Reason: reason, Allowed: fmt.Sprintf(allowed, args...)}
+	return &Error{Param: p, Value: Clip(fmt.Sprint(v)), Reason: reason, Allowed: fmt.Sprintf(allowed, args...)}
+}
+
+// maxEcho is how much of a given value a message repeats: a hostile 1 MB
+// --algo must not come back whole.
+const maxEcho = 80
+
+// Clip cuts text echoed in a message to maxEcho runes, ending in … when cut.
+func Clip(s string) string {
+	if r := []rune(s); len(r) > maxEcho {
+		return string(r[:maxEcho-1]) + "…"
+	}
+	return s
 }
 
 // OutOfRange is the common case: v is outside the allowed range.

@@ -69,3 +69,15 @@ func TestNoFlagNamesInTheEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A value echoed in a message is cut to maxEcho runes, however long it was.
+func TestErrorClipsEchoedValue(t *testing.T) {
+	long := strings.Repeat("é", 10000)
+	e := Errorf(Algos, long, "is not an algorithm", "gf")
+	if n := len([]rune(e.Value)); n != maxEcho || !strings.HasSuffix(e.Value, "…") {
+		t.Errorf("echoed value has %d runes, want %d ending in …", n, maxEcho)
+	}
+	if short := Errorf(Algos, "adam", "is not an algorithm", "gf"); short.Value != "adam" {
+		t.Errorf("a short value was changed: %q", short.Value)
+	}
+}
