@@ -128,6 +128,7 @@ func runOne(ctx context.Context, plan runPlan, a sim.Algo, progress func(float64
 	opts.OnSample = func(s sim.Sample) { out.trace = append(out.trace, s) }
 	opts.OnProgress = progress
 	predictor := sim.NewPredictor(plan.prob)
+	predictor.SetContext(ctx) // Ctrl+C stops a long final solve too
 	if plan.predictSamples {
 		opts.Predictor = predictor
 	}

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"sync/atomic"
 	"testing"
 
 	"sgdbias/sim"
@@ -11,12 +13,12 @@ import (
 // started, with its stdout.
 func solvesDuring(t *testing.T, args ...string) (int64, string) {
 	t.Helper()
-	before := sim.TheorySolves()
-	out, errOut, code := invoke(t, args...)
+	var solves atomic.Int64
+	out, errOut, code := invokeCtx(sim.CountSolves(context.Background(), &solves), "", args...)
 	if code != 0 {
 		t.Fatalf("%v: exit %d: %s", args, code, errOut)
 	}
-	return sim.TheorySolves() - before, out
+	return solves.Load(), out
 }
 
 // TestRunSolvesOnlyWhatTheOutputNeeds counts solver calls, not time: with

@@ -30,6 +30,13 @@ type claim struct {
 // 'sgdbias sweep --preset NAME --reps 20 [--alpha A,B]' does.
 func sweepPreset(t *testing.T, name string, alphas string) []sweep.Summary {
 	t.Helper()
+	return sweepPresetSteps(t, name, alphas, "")
+}
+
+// sweepPresetSteps is sweepPreset over the step sizes steps (as --step
+// gives them) instead of the preset's γ; "" keeps the preset's.
+func sweepPresetSteps(t *testing.T, name, alphas, steps string) []sweep.Summary {
+	t.Helper()
 	sc, err := presets.Get(name)
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +60,11 @@ func sweepPreset(t *testing.T, name string, alphas string) []sweep.Summary {
 	}
 	if alphas != "" {
 		if c.Grid.Alpha, err = sweep.ParseGrid(sweep.Alpha, alphas); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if steps != "" {
+		if c.Grid.Step, err = sweep.ParseGrid(sweep.Step, steps); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -206,6 +218,32 @@ func TestAnisotropicClaims(t *testing.T) {
 		fmt.Sscanf(strings.Replace(c.quote, " ± ", " ", 1), "%g %g", &mean, &sd)
 		if math.Abs(*st.Mean-mean) > math.Max(sd/10, 5e-4) || math.Abs(*st.SD-sd) > sd/4+1e-4 {
 			t.Errorf("α_∞ over %d seeds: %.4g ± %.2g, quoted %s", claimReps, *st.Mean, *st.SD, c.quote)
+		}
+	}
+}
+
+// large-steps: at γ = 0.12 GD's α_∞ barely moves and its test error ends
+// just above GF's, while SGD's α_∞ drops and its test error falls far
+// below; at γ = 0.2 SGD diverges on some seeds.
+func TestLargeStepsClaims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sweeps 20 data seeds")
+	}
+	checkClaims(t, "large-steps", "", []claim{
+		{"gf", 0, sweep.TestError, "0.112 ± 0.12", 0},
+		{"gd", 0, sweep.TestError, "0.115 ± 0.12", 0},
+		{"gd", 0, sweep.AlphaRatio, "0.98 ± 0.006", 0},
+		{"sgd", 0, sweep.AlphaRatio, "0.54 ± 0.1", 0},
+		{"sgd", 0, sweep.TestError, "0.049 ± 0.068", 0},
+	})
+	sc, _ := presets.Get("large-steps")
+	const quote = "at γ = 0.2 it diverges on 5 of the 20 seeds"
+	if !strings.Contains(sc.About, quote) {
+		t.Errorf("the description does not quote %q", quote)
+	}
+	for _, s := range sweepPresetSteps(t, "large-steps", "", "0.2") {
+		if s.Algo == sim.SGD && (s.Runs != claimReps || s.Diverged != 5) {
+			t.Errorf("SGD at γ = 0.2: %d of %d runs diverged, quoted 5 of 20", s.Diverged, s.Runs)
 		}
 	}
 }

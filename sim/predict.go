@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"math"
-	"sync/atomic"
 
 	"sgdbias/sim/problem"
 	"sgdbias/sim/theory"
@@ -25,15 +24,6 @@ type Predictor struct {
 	tilt     []float64
 	nu       []float64 // dual of the last solve, the next warm start
 }
-
-// theorySolves counts the theory solves started in this process: every
-// prediction and every reference. It lets tests check that a command runs
-// no solve its output does not need.
-var theorySolves atomic.Int64
-
-// TheorySolves is the number of theory solves (predicted limits and
-// references) started in this process so far.
-func TheorySolves() int64 { return theorySolves.Load() }
 
 // NewPredictor prepares a predictor for one method on p.
 func NewPredictor(p *problem.Problem) *Predictor {
@@ -73,7 +63,7 @@ func (pr *Predictor) Predict(m Method) ([]float64, error) {
 // from the goroutine that steps the method.
 func (pr *Predictor) PredictFrom(logAlpha, tilt []float64) ([]float64, error) {
 	pr.prepare()
-	theorySolves.Add(1)
+	countSolves(pr.ctx, 1)
 	res, err := pr.solver.PhiArgmin(logAlpha, tilt, pr.nu)
 	if err != nil {
 		pr.nu = nil // a failed warm start must not poison the next solve

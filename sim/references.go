@@ -44,7 +44,7 @@ type References struct {
 // A cancelled ctx stops the solves at their next Newton step; ctx may be nil.
 func SolveReferences(ctx context.Context, p *problem.Problem, in Init, want RefKind) References {
 	var refs References
-	theorySolves.Add(int64(bits.OnesCount(uint(want))))
+	countSolves(ctx, bits.OnesCount(uint(want)))
 	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
 	solver.Context = ctx
 	fail := func(name string, err error) { refs.Errs = append(refs.Errs, fmt.Errorf("%s: %w", name, err)) }

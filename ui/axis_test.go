@@ -122,6 +122,7 @@ func TestFormatTimes(t *testing.T) {
 		{[]float64{0, 1.5e5, 3e5}, false, "0 1.50e5 3.00e5"},
 		{[]float64{0.01, 14, 12355}, true, "0.01 14 1.2e4"},
 		{[]float64{0.001, 0.44, 1.2e5}, true, "1.0e-3 0.44 1.2e5"},
+		{[]float64{0.08, 8.1, 598.2, 999}, true, "0.08 8.1 600 1000"},
 	} {
 		if got := strings.Join(formatTimes(c.ts, c.log), " "); got != c.want {
 			t.Errorf("formatTimes(%v, %v) = %q, want %q", c.ts, c.log, got, c.want)

@@ -28,3 +28,39 @@ func TestBannerStatusAndHints(t *testing.T) {
 		t.Errorf("GF has no step: %q", view)
 	}
 }
+
+// At 80 and 70 columns the banner wraps instead of cutting its hint: the
+// noise that should train is read in full, every row fits the width.
+func TestBannerWrapsNotCuts(t *testing.T) {
+	c := NewCommon(nil)
+	snap := &live.Snapshot{Runs: []live.Run{
+		{Algo: sim.SGF, Enabled: true, Diverged: &live.Divergence{Status: sim.StatusDiverged, Step: 672, Gamma: 0.08,
+			Hint: "likely cause: noise 0.3 too large; noise ≈ 0.077 should train"}},
+		{Algo: sim.SGD, Enabled: true, Diverged: &live.Divergence{Status: sim.StatusDiverged, Step: 38, Gamma: 0.005,
+			Hint: "stable γ ≈ 0.00152 by 2/sharpness (an estimate of the largest stable step)"}},
+	}}
+	for _, w := range []int{80, 70, 40} {
+		b := &Banner{common: &c, width: w, snap: snap}
+		view := b.View()
+		lines := strings.Split(view, "\n")
+		if len(lines) != b.Lines() || len(lines) > maxBannerLines {
+			t.Errorf("width %d: %d lines, Lines() %d", w, len(lines), b.Lines())
+		}
+		for _, l := range lines {
+			if widthOf(l) != w {
+				t.Errorf("width %d: row %q is %d wide", w, l, widthOf(l))
+			}
+		}
+		flat := strings.Join(strings.Fields(view), " ")
+		if w >= 70 {
+			for _, want := range []string{"noise ≈ 0.077 should train", "stable γ ≈ 0.00152 by 2/sharpness", "r restarts"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("width %d: banner lacks %q:\n%s", w, want, view)
+				}
+			}
+			if strings.Contains(view, "…") {
+				t.Errorf("width %d: banner cut:\n%s", w, view)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -210,5 +211,30 @@ func TestParamsThatMatter(t *testing.T) {
 	bar = strings.Split(m.View(), "\n")[1]
 	if !strings.Contains(bar, "γ") || !strings.Contains(bar, "batch") || strings.Contains(bar, "noise") {
 		t.Errorf("with GD and SGD the bar is %q", bar)
+	}
+}
+
+// → then m at once: the variant waits for the γ change to be applied, so
+// the scenario it reloads keeps the new γ (it used to reload the snapshot
+// on screen, from before the change, and so undo it).
+func TestVariantRightAfterAChange(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.refresh()
+	selectParam(t, m, pStep)
+	old := m.snap.Params.Step
+	press(m, tea.KeyMsg{Type: tea.KeyRight})
+	want := m.params.vals.params.Step
+	if want == old {
+		t.Fatalf("→ left γ at %v", old)
+	}
+	press(m, keyRunes("m")) // the snapshot on screen still has the old γ
+	waitSnap(t, r, "γ applied", func(s *live.Snapshot) bool { return s.Applied >= 1 })
+	run(m, press(m, Refresh()))
+	variant := sim.Algo("sgf:step=" + strconv.FormatFloat(want, 'g', -1, 64))
+	s := waitSnap(t, r, "the variant", func(s *live.Snapshot) bool { return s.Run(variant) != nil })
+	if s.Params.Step != want {
+		t.Errorf("after → and m, γ is %v, want %v", s.Params.Step, want)
 	}
 }

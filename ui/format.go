@@ -78,6 +78,10 @@ func formatTimes(ts []float64, logTime bool) []string {
 			out[i] = "0"
 		case logTime && (a >= 1e3 || a < 1e-2):
 			out[i] = shortExp(strconv.FormatFloat(t, 'e', 1, 64))
+		case logTime && a >= 100:
+			// 'g' would write 598 as "6e+02": two digits, then zeros.
+			r := math.Round(t / 10)
+			out[i] = strconv.FormatFloat(r*10, 'f', 0, 64)
 		case logTime:
 			out[i] = strconv.FormatFloat(t, 'g', 2, 64)
 		case big >= 1e5 || big < 1e-3:

@@ -175,16 +175,14 @@ func pinAffects(base sim.Algo, key string) bool {
 	return false
 }
 
-// toggleVariant adds to the shown runs a variant of the focused run with
-// the selected parameter pinned at its current value, or removes it if it
-// is there. The scenario is loaded again with it: the runs restart.
-func (m *Model) toggleVariant() (live.Command, bool) {
+// variantPin is the run and the pin a variant of sel would take, or false
+// (with the reason shown) when sel cannot be pinned on the focused run.
+func (m *Model) variantPin(sel paramID) (sim.Algo, string, bool) {
 	s := m.snap
-	sel := m.params.sel
 	key := pinKey(sel)
 	if s == nil || key == "" {
 		m.notify("select a live parameter (γ, noise, batch, μ, δ) to pin in a variant", true)
-		return live.Command{}, false
+		return "", "", false
 	}
 	base := m.strip.focus.Base()
 	if s.Run(m.strip.focus) == nil || !s.Run(m.strip.focus).Enabled {
@@ -192,6 +190,18 @@ func (m *Model) toggleVariant() (live.Command, bool) {
 	}
 	if !pinAffects(base, key) {
 		m.notify(fmt.Sprintf("%s does not depend on %s: c picks another run", strings.ToUpper(string(base)), infoOf(sel).short), true)
+		return "", "", false
+	}
+	return base, key, true
+}
+
+// toggleVariant adds to the shown runs a variant of the focused run with
+// the parameter sel pinned at its current value, or removes it if it
+// is there. The scenario is loaded again with it: the runs restart.
+func (m *Model) toggleVariant(sel paramID) (live.Command, bool) {
+	s := m.snap
+	base, key, ok := m.variantPin(sel)
+	if !ok {
 		return live.Command{}, false
 	}
 	val := m.params.vals.liveValue(sel)

@@ -191,13 +191,41 @@ func (m *Model) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if m.readOnly() {
 			return m.send(live.Command{}), true
 		}
-		if c, ok := m.toggleVariant(); ok {
-			m.notice.sticky = true
-			speed := m.speed
-			return tea.Batch(m.send(c), m.send(live.SetSpeed(speed))), true
+		sel := m.params.sel
+		if _, _, ok := m.variantPin(sel); !ok {
+			return nil, true
 		}
+		if m.snap.Applied < m.sent {
+			// The variant reloads the scenario: taken from a snapshot that
+			// misses a change just sent (→ then m), it would undo it.
+			m.variantFor = &sel
+			return nil, true
+		}
+		return m.variant(sel), true
 	default:
 		return nil, false
 	}
 	return nil, true
+}
+
+// variant sends the toggle of the variant pinning sel (see toggleVariant).
+func (m *Model) variant(sel paramID) tea.Cmd {
+	c, ok := m.toggleVariant(sel)
+	if !ok {
+		return nil
+	}
+	m.notice.sticky = true
+	speed := m.speed
+	return tea.Batch(m.send(c), m.send(live.SetSpeed(speed)))
+}
+
+// flushVariant sends a variant asked for before the commands sent ahead of
+// it were applied, once the snapshot shows them.
+func (m *Model) flushVariant() tea.Cmd {
+	if m.variantFor == nil || m.snap == nil || m.snap.Applied < m.sent {
+		return nil
+	}
+	sel := *m.variantFor
+	m.variantFor = nil
+	return m.variant(sel)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
 
+	"sgdbias/internal/simtest"
 	"sgdbias/sim"
 	"sgdbias/sim/live"
 )
@@ -167,5 +169,70 @@ func TestNoticeOnFooter(t *testing.T) {
 	lines = strings.Split(m.View(), "\n")
 	if !strings.Contains(lines[len(lines)-1], "? help") {
 		t.Errorf("the key hint did not come back:\n%s", m.View())
+	}
+}
+
+// The "enlarge the terminal" screen wraps rather than cuts: the size it
+// needs and the size it has are read in full, and no row is wider than the
+// terminal, down to 12 columns.
+func TestTooSmallWraps(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	for _, size := range [][2]int{{40, 10}, {20, 8}, {12, 6}} {
+		w, h := size[0], size[1]
+		press(m, tea.WindowSizeMsg{Width: w, Height: h})
+		view := m.View()
+		rows := strings.Split(view, "\n")
+		if len(rows) != h {
+			t.Errorf("%d×%d: %d rows", w, h, len(rows))
+		}
+		for _, row := range rows {
+			if widthOf(row) > w {
+				t.Errorf("%d×%d: row %q is %d wide", w, h, row, widthOf(row))
+			}
+		}
+		flat := strings.Join(strings.Fields(view), " ")
+		if w >= 20 && !strings.Contains(flat, fmt.Sprintf("needs at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, w, h)) {
+			t.Errorf("%d×%d: the sizes are not read in full:\n%s", w, h, view)
+		}
+	}
+}
+
+// The help names every kind of run the scenario has: heavy ball and
+// label-noise SGD too when they run, first, at 70×22 to 120×40.
+func TestHelpNamesTheRuns(t *testing.T) {
+	for _, tc := range []struct{ preset, want string }{
+		{"momentum", "HB heavy ball"}, {"label-noise", "LNSGD label-noise SGD"},
+	} {
+		r := startRunner(t, presetScenario(t, tc.preset))
+		m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+		m.refresh()
+		for _, size := range [][2]int{{70, 22}, {80, 24}, {120, 40}} {
+			press(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			press(m, keyRunes("?"))
+			if v := m.View(); !strings.Contains(v, tc.want) {
+				t.Errorf("%s at %d×%d: help lacks %q:\n%s", tc.preset, size[0], size[1], tc.want, v)
+			}
+			press(m, keyRunes("?"))
+		}
+	}
+}
+
+// large-steps (t up to 2000): the loss falls steadily on a log scale, but
+// the test error and α_t settle before t = 20, in the first column of a
+// linear axis; the time axis turns logarithmic by itself and says so.
+func TestLogTimeWhenSettledEarly(t *testing.T) {
+	r := simtest.Start(t, presetScenario(t, "large-steps"), live.Options{Paused: true, ChunkSteps: 64, Speed: live.Unlimited})
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.refresh()
+	if m.logTime {
+		t.Fatal("log time before any step")
+	}
+	r.Send(live.Step(20000))
+	waitSnap(t, r, "20000 steps", settledAt(20000))
+	m.refresh()
+	if !m.logTime || !strings.Contains(m.View(), "time axis now logarithmic") {
+		t.Errorf("the time axis stayed linear:\n%s", m.View())
 	}
 }

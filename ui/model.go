@@ -109,20 +109,23 @@ type Model struct {
 	notice notice
 	help   help.Model
 
-	noticeSeq    uint64
-	ghosts       []ghost
-	ghostSeq     uint64
-	undo         []undoStep
-	zoom         int    // 0: the four charts; i: chart i−1 alone
-	alphaView    bool   // α_t per coordinate: the band and the strip
-	topHidden    bool   // the top row of charts made way for the α_t strip
-	timeChosen   bool   // l was pressed: the time axis is the user's
-	autoLogGen   uint64 // 1 + the generation the axis last went log by itself
-	lastMarker   live.Marker
-	gen          uint64
-	shown        int
-	stairShown   bool // the strip has the current saddle's row
-	bannerOn     bool
+	noticeSeq   uint64
+	ghosts      []ghost
+	ghostSeq    uint64
+	undo        []undoStep
+	zoom        int    // 0: the four charts; i: chart i−1 alone
+	alphaView   bool   // α_t per coordinate: the band and the strip
+	topHidden   bool   // the top row of charts made way for the α_t strip
+	timeChosen  bool   // l was pressed: the time axis is the user's
+	autoLogGen  uint64 // 1 + the generation the axis last went log by itself
+	lastMarker  live.Marker
+	gen         uint64
+	shown       int
+	stairShown  bool // the strip has the current saddle's row
+	bannerLines int
+	// variantFor is the parameter m asked to pin while earlier commands
+	// were not yet applied (see flushVariant); nil when none waits.
+	variantFor   *paramID
 	gridKey      [4]int
 	gridCache    string
 	paramsHeight int
@@ -227,10 +230,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.age(interval)
 		m.refresh()
-		return m, tea.Batch(m.tick(interval), m.save.flush())
+		return m, tea.Batch(m.tick(interval), m.save.flush(), m.flushVariant())
 	case refreshMsg:
 		m.refresh()
-		return m, m.save.flush()
+		return m, tea.Batch(m.save.flush(), m.flushVariant())
 	case NoticeMsg:
 		m.notify(msg.Text, msg.IsErr)
 		return m, nil
@@ -345,7 +348,7 @@ func (m *Model) take(s *live.Snapshot) {
 	m.strip.Update(s)
 	m.alphas.snap = s
 	m.values.note = m.ghostNote()
-	if len(s.Enabled()) != m.shown || m.banner.Active() != m.bannerOn || m.values.Lines() != m.valuesHeight ||
+	if len(s.Enabled()) != m.shown || m.banner.Lines() != m.bannerLines || m.values.Lines() != m.valuesHeight ||
 		(s.Refs.Staircase != nil) != m.stairShown {
 		m.layout()
 	}

@@ -317,3 +317,82 @@ func TestVariantsHaveTheirOwnSeries(t *testing.T) {
 		t.Errorf("the variant's glyph %q is not its own or not in the legend:\n%s", g, view)
 	}
 }
+
+// Typing on an offered value replaces it (γ = 0.08 then "0.04" is 0.04,
+// not "0.080.04"); an editing key first keeps it; the save prompt's default
+// name is replaced the same way.
+func TestTypingReplacesTheOffer(t *testing.T) {
+	dir := t.TempDir()
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii), ExportDir: dir})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, tea.KeyMsg{Type: tea.KeyEnter}) // γ is selected
+	typeText(m, "0.04")
+	if got := m.params.input.Value(); got != "0.04" {
+		t.Errorf("typed 0.04 on γ 0.08: field holds %q", got)
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEsc})
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	press(m, tea.KeyMsg{Type: tea.KeyBackspace})
+	typeText(m, "5")
+	if got := m.params.input.Value(); got != "0.05" {
+		t.Errorf("backspace then 5 on 0.08: field holds %q, want 0.05", got)
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEsc})
+
+	press(m, keyRunes("s"))
+	typeText(m, "mine")
+	if got := m.save.input.Value(); got != "mine" {
+		t.Errorf("typed mine on the default name: %q", got)
+	}
+	press(m, tea.KeyMsg{Type: tea.KeyEsc})
+	press(m, keyRunes("s"))
+	press(m, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
+	if got := m.save.input.Value(); got != " " {
+		t.Errorf("space on the default name: %q", got)
+	}
+}
+
+// A title the picker's list cuts at 80×24 is read in full above the
+// highlighted preset's description.
+func TestPresetPickerFullTitle(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	press(m, keyRunes("p"))
+	for i, sc := range m.picker.scenarios {
+		for m.picker.sel != i {
+			press(m, tea.KeyMsg{Type: tea.KeyDown})
+		}
+		var text []string
+		for _, line := range strings.Split(m.View(), "\n") {
+			text = append(text, strings.Trim(line, " │╭╮╰╯─▸"))
+		}
+		if flat := strings.Join(strings.Fields(strings.Join(text, " ")), " "); !strings.Contains(flat, sc.Title) {
+			t.Errorf("%s: the title %q is not read in full:\n%s", sc.Name, sc.Title, m.View())
+		}
+	}
+}
+
+// An integer too large for the platform is called too large, not "not an
+// integer"; n·d over the explorer's limit is written in its exponent style.
+func TestHugeIntegers(t *testing.T) {
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii)})
+	press(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.refresh()
+	selectParam(t, m, pS)
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	typeText(m, "18446744073709551616")
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if v := m.View(); !strings.Contains(v, "s: 18446744073709551616 is too large; kept 5") {
+		t.Errorf("no too-large message:\n%s", v)
+	}
+	selectParam(t, m, pD)
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	typeText(m, "100000")
+	press(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if v := m.View(); !strings.Contains(v, "n·d = 4e6: the explorer takes n·d ≤ 1e6; kept 100") {
+		t.Errorf("no n·d message in the explorer's style:\n%s", v)
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sgdbias/sim"
@@ -124,7 +124,7 @@ type ParamPanel struct {
 	vals    values
 	loaded  bool // data from a file: n, d and s are fixed
 	editing bool
-	input   textinput.Model
+	input   field
 	msg     string
 	msgErr  bool
 	msgLeft time.Duration // the message's display time left
@@ -182,9 +182,7 @@ func (p *ParamPanel) Editing() bool { return p.editing }
 // StartEdit opens the value editor on the selected parameter.
 func (p *ParamPanel) StartEdit() {
 	p.editing = true
-	p.input = newInput(p.common, 24)
-	p.input.SetValue(p.vals.text(p.sel))
-	p.input.CursorEnd()
+	p.input = newField(p.common, 24, p.vals.text(p.sel))
 	p.msg = ""
 }
 
@@ -205,7 +203,7 @@ func (p *ParamPanel) EditKey(msg tea.KeyMsg) (live.Command, bool) {
 		}
 		return p.commit(nv)
 	default:
-		typeInto(&p.input, msg)
+		p.input.typeKey(msg)
 	}
 	return live.Command{}, false
 }
@@ -239,6 +237,9 @@ func (p *ParamPanel) parse(text string) (values, error) {
 		nv.seed = u
 	default:
 		i, err := strconv.Atoi(text)
+		if errors.Is(err, strconv.ErrRange) {
+			return nv, fmt.Errorf("%s is too large", text)
+		}
 		if err != nil {
 			return nv, fmt.Errorf("%q is not an integer", text)
 		}

@@ -75,7 +75,7 @@ func (p *Picker) View(width, height int) string {
 	st := p.common.Styles
 	inner := min(width-4, 96) // the box's width inside its border
 	text := inner - 2         // inside the box's padding
-	lines := []string{ansi.Truncate(st.HelpTitle.Render("scenarios")+st.Dim.Render("  ↑/↓ choose · enter load (the runs restart) · esc close"), text, "…"), ""}
+	lines := []string{ansi.Truncate(st.HelpTitle.Render("scenarios")+st.Dim.Render("  ↑/↓ choose · enter load (runs restart) · esc close"), text, "…"), ""}
 	for i, sc := range p.scenarios {
 		line := ansi.Truncate(fmt.Sprintf("%-18s %s", sc.Name, sc.Title), text-1, "…")
 		if i == p.sel {
@@ -85,7 +85,13 @@ func (p *Picker) View(width, height int) string {
 		}
 	}
 	lines = append(lines, "")
-	about := strings.Split(ansi.Wordwrap(p.scenarios[p.sel].About, text, ""), "\n")
+	chosen := p.scenarios[p.sel]
+	about := strings.Split(ansi.Wordwrap(chosen.About, text, ""), "\n")
+	if ansi.StringWidth(fmt.Sprintf("%-18s %s", chosen.Name, chosen.Title)) > text-1 {
+		// The list cut the chosen title: it is read in full above its description.
+		title := strings.Split(ansi.Wordwrap(st.Title.Render(chosen.Title), text, ""), "\n")
+		about = append(title, about...)
+	}
 	room := height - 2 - len(lines) // the border takes two rows
 	if p.msg != "" {
 		room--

@@ -15,10 +15,11 @@ import (
 // The runner computes the schedule and maps it onto the axis
 // (live.Staircase); this file only draws.
 
-var (
-	glyphSaddle = asciigraph.CreateCharSet("·")
-	jumpGlyph   = "┴" // a predicted jump t_k on the time axis
-)
+// jumpGlyph marks a predicted jump t_k on the time axis.
+const jumpGlyph = "┴"
+
+// glyphSaddle draws the predicted plateaus; never written after start-up.
+var glyphSaddle = asciigraph.CreateCharSet("·")
 
 // staircaseSeries are the predicted plateau levels of the chart's metric
 // as flat dotted lines, if the snapshot has a staircase and the metric has

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sgdbias/internal/atomicfile"
@@ -41,7 +40,7 @@ const (
 
 type savePrompt struct {
 	mode  saveMode
-	input textinput.Model
+	input field
 	path  string
 	err   string // why the typed name was refused
 	// want is the count of commands sent before s; sc is the scenario of
@@ -67,9 +66,7 @@ func (p *savePrompt) active() bool { return p.mode != saveOff }
 // start opens the prompt; sent is the count of commands sent so far.
 func (p *savePrompt) start(c *Common, s *live.Snapshot, sent uint64) {
 	p.mode, p.path, p.err, p.want, p.sc, p.pending = saveNaming, "", "", sent, nil, false
-	p.input = newInput(c, 96)
-	p.input.SetValue(defaultSaveName)
-	p.input.CursorEnd()
+	p.input = newField(c, 96, defaultSaveName)
 	p.capture(s)
 }
 
@@ -164,7 +161,7 @@ func (m *Model) saveKey(msg tea.KeyMsg) tea.Cmd {
 		p.path = path
 		return p.write(false)
 	default:
-		typeInto(&p.input, msg)
+		p.input.typeKey(msg)
 	}
 	return nil
 }

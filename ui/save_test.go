@@ -202,3 +202,25 @@ func TestSaveNoiseZero(t *testing.T) {
 		t.Errorf("loads back with noise %v, γ %v; want 0 and 0.08", setup.Params.Noise, setup.Params.Step)
 	}
 }
+
+// At 80 columns the save notice keeps the whole file name and leaves out
+// the --config command rather than cut the name with "…".
+func TestSaveNoticeFits(t *testing.T) {
+	dir := t.TempDir()
+	r := startRunner(t, paper(sim.GF, sim.SGF))
+	m := New(r, Options{Renderer: renderer(termenv.Ascii), ExportDir: dir})
+	press(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.refresh()
+	press(m, keyRunes("s"))
+	typeText(m, "mine")
+	run(m, press(m, tea.KeyMsg{Type: tea.KeyEnter}))
+	path := filepath.Join(dir, "mine.json")
+	if n := len("saved the scenario to " + path); n > 80 || n+len(" (sgdbias --config "+path+")") <= 80 {
+		t.Skipf("temporary folder %s does not make the case", dir)
+	}
+	lines := strings.Split(m.View(), "\n")
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, "saved the scenario to "+path) || strings.Contains(last, "…") {
+		t.Errorf("save notice %q: want the whole path %s, uncut", last, path)
+	}
+}

@@ -1,6 +1,11 @@
 package ui
 
-import "sgdbias/sim/live"
+import (
+	"math"
+	"slices"
+
+	"sgdbias/sim/live"
+)
 
 // The screen's layout: which component gets which rows.
 
@@ -13,7 +18,8 @@ func (m *Model) layout() {
 		m.shown = len(m.snap.Enabled())
 		m.stairShown = m.snap.Refs.Staircase != nil
 	}
-	m.bannerOn = m.banner.Active()
+	m.banner.SetSize(w, 1)
+	m.bannerLines = m.banner.Lines()
 	if m.tooSmall || w == 0 {
 		return
 	}
@@ -25,15 +31,12 @@ func (m *Model) layout() {
 	m.values.note = m.ghostNote()
 	m.valuesHeight = m.values.Lines()
 	fixed := 1 + m.paramsHeight + m.valuesHeight + 1 // header, params, values, footer
-	if m.bannerOn {
-		fixed++
-	}
+	fixed += m.bannerLines
 	if m.hasModeLine() {
 		fixed++
 	}
 	m.header.SetSize(w, 1)
 	m.params.SetSize(w, m.paramsHeight)
-	m.banner.SetSize(w, 1)
 	for i, c := range m.charts {
 		c.zoomed = m.zoom == i+1
 	}
@@ -111,30 +114,60 @@ func (m *Model) autoLogTime(s *live.Snapshot) {
 	m.notify("time axis now logarithmic: the descent was squeezed at the start (l: linear)", false)
 }
 
-// squeezed reports whether a shown run's loss did nine tenths of its
-// descent (over two decades at least) in the first twelfth of the linear
-// time axis.
+// squeezed reports whether a shown run's loss (falling two decades at
+// least) did nine tenths of its descent in the first twelfth of the linear
+// time axis, or its test error or α_t (moving a decade, or a factor 2) did
+// all but a tenth of their change there: on a linear axis the picture is
+// then one column wide (large-steps: t up to 2000, the test error and α_t
+// settle before t = 20).
 func squeezed(s *live.Snapshot) bool {
 	const cols = 120
 	ax := s.TimeAxis(false)
 	for _, r := range s.Enabled() {
-		lo, hi := r.Envelope(live.Loss, ax, cols)
-		if len(lo) < cols/2 {
-			continue
+		if lo, hi := r.Envelope(live.Loss, ax, cols); len(lo) >= cols/2 && descentSqueezed(lo, hi, cols/12) {
+			return true
 		}
-		first, last := hi[0], lo[len(lo)-1]
-		if first-last < 2 { // log₁₀ units
-			continue
-		}
-		target := first - 0.9*(first-last)
-		for c := range lo {
-			if lo[c] <= target {
-				if c < cols/12 {
-					return true
-				}
-				break
+		for _, k := range []struct {
+			m     live.Metric
+			least float64 // log₁₀ units
+		}{{live.TestError, 1}, {live.Alpha, math.Log10(2)}} {
+			if lo, hi := r.Envelope(k.m, ax, cols); len(lo) >= cols/2 && settledEarly(lo, hi, cols/12, k.least) {
+				return true
 			}
 		}
 	}
 	return false
+}
+
+// descentSqueezed: the curve falls two decades at least and nine tenths
+// of the way before column early.
+func descentSqueezed(lo, hi []float64, early int) bool {
+	first, last := hi[0], lo[len(lo)-1]
+	if first-last < 2 { // log₁₀ units
+		return false
+	}
+	target := first - 0.9*(first-last)
+	for c := range lo {
+		if lo[c] <= target {
+			return c < early
+		}
+	}
+	return false
+}
+
+// settledEarly: the curve spans least at least and, from column early on,
+// stays within a tenth of that span of its final value.
+func settledEarly(lo, hi []float64, early int, least float64) bool {
+	top, bottom := slices.Max(hi), slices.Min(lo)
+	span := top - bottom
+	if span < least {
+		return false
+	}
+	final := (lo[len(lo)-1] + hi[len(hi)-1]) / 2
+	for c := early; c < len(lo); c++ {
+		if math.Abs(lo[c]-final) > span/10 || math.Abs(hi[c]-final) > span/10 {
+			return false
+		}
+	}
+	return true
 }

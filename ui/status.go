@@ -91,7 +91,7 @@ type Banner struct {
 	snap   *live.Snapshot
 }
 
-// SetSize sets the banner's width (one line).
+// SetSize sets the banner's width; its height follows (Lines).
 func (b *Banner) SetSize(w, _ int) { b.width = w }
 
 // Active reports whether a shown run diverged.
@@ -107,13 +107,59 @@ func (b *Banner) Active() bool {
 	return false
 }
 
-// View renders the banner line.
+// maxBannerLines caps the banner's rows: it wraps rather than cut a hint
+// (the noise that works is the point of the banner), up to this many.
+const maxBannerLines = 3
+
+// View renders the banner, wrapped to its width (see Lines).
 func (b *Banner) View() string {
-	st := b.common.Styles
-	if !b.Active() {
-		return blankBlock(b.width, 1)
+	lines := b.lines()
+	if len(lines) == 0 {
+		return ""
 	}
-	var parts, hints []string
+	st := b.common.Styles
+	for i, l := range lines {
+		lines[i] = st.Banner.Render(padRight(l, b.width))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Lines is the banner's height at its width: 0 when no shown run stopped.
+func (b *Banner) Lines() int { return len(b.lines()) }
+
+// lines is the banner's text wrapped to its width: in full when it fits in
+// maxBannerLines rows, else without the hints' parenthesised remarks, and
+// only then cut.
+func (b *Banner) lines() []string {
+	if !b.Active() || b.width <= 0 {
+		return nil
+	}
+	parts, hints := b.texts()
+	join := func(hints []string) string {
+		text := "✗ " + strings.Join(parts, "; ")
+		if len(hints) > 0 {
+			text += " — " + strings.Join(hints, "; ")
+		}
+		return text + "; r restarts"
+	}
+	lines := wrapWords(join(hints), b.width)
+	if len(lines) > maxBannerLines {
+		for i, h := range hints {
+			if k := strings.Index(h, " ("); k > 0 && strings.HasSuffix(h, ")") {
+				hints[i] = h[:k]
+			}
+		}
+		lines = wrapWords(join(hints), b.width)
+	}
+	if len(lines) > maxBannerLines {
+		lines = lines[:maxBannerLines]
+		lines[maxBannerLines-1] = truncate(lines[maxBannerLines-1]+" …", b.width)
+	}
+	return lines
+}
+
+// texts are how each shown run stopped and the distinct hints.
+func (b *Banner) texts() (parts, hints []string) {
 	for _, r := range b.snap.Enabled() {
 		d := r.Diverged
 		if d == nil {
@@ -128,20 +174,27 @@ func (b *Banner) View() string {
 			hints = append(hints, d.Hint)
 		}
 	}
-	text := "✗ " + strings.Join(parts, "; ")
-	if len(hints) > 0 {
-		full := text + " — " + strings.Join(hints, "; ") + "; r restarts"
-		if lipgloss.Width(full) > b.width {
-			// narrow: the hints without their parenthesised remarks
-			for i, h := range hints {
-				if k := strings.Index(h, " ("); k > 0 && strings.HasSuffix(h, ")") {
-					hints[i] = h[:k]
-				}
-			}
+	return parts, hints
+}
+
+// wrapWords breaks text at spaces into lines at most w cells wide; a word
+// wider than w is cut.
+func wrapWords(text string, w int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case lipgloss.Width(line)+1+lipgloss.Width(word) <= w:
+			line += " " + word
+		default:
+			lines = append(lines, truncate(line, w))
+			line = word
 		}
-		text += " — " + strings.Join(hints, "; ")
 	}
-	text += "; r restarts"
-	line := truncate(text, b.width)
-	return st.Banner.Render(padRight(line, b.width))
+	if line != "" {
+		lines = append(lines, truncate(line, w))
+	}
+	return lines
 }

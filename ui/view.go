@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sgdbias/sim"
+	"sgdbias/sim/live"
 )
 
 // The screen: the components stacked, or one of the overlays (help,
@@ -35,7 +36,7 @@ func (m *Model) View() string {
 	if m.hasModeLine() {
 		parts = append(parts, m.modeLine())
 	}
-	if m.bannerOn {
+	if m.bannerLines > 0 {
 		parts = append(parts, m.banner.View())
 	}
 	if m.zoom > 0 {
@@ -107,9 +108,22 @@ func (m *Model) footer() string {
 		if m.notice.isErr {
 			style = st.Error
 		}
-		return fitBlock([]string{style.Render(m.notice.text)}, w, 1)
+		return fitBlock([]string{style.Render(fitNotice(m.notice.text, w))}, w, 1)
 	}
 	return m.keyHint()
+}
+
+// fitNotice drops a notice's closing parenthesised remark (such as the
+// command that loads a saved file) when the notice is wider than w, so the
+// part that matters (the file's name) is not cut.
+func fitNotice(text string, w int) string {
+	if lipgloss.Width(text) <= w || !strings.HasSuffix(text, ")") {
+		return text
+	}
+	if k := strings.LastIndex(text, " ("); k > 0 {
+		return text[:k]
+	}
+	return text
 }
 
 // keyHint is the one-line key hint; "? help" and "q quit" always show, the
@@ -154,13 +168,21 @@ func (m *Model) keyHint() string {
 	return h.ShortHelpView(append(fit, all[len(all)-tail:]...))
 }
 
+// tooSmallView asks for a larger terminal, wrapped to the one there is so
+// that its size is read in full even at 40 columns.
 func (m *Model) tooSmallView() string {
 	st := m.common.Styles
 	w, h := m.common.Width, m.common.Height
-	msg := st.Title.Render("enlarge the terminal") + "\n" +
-		fmt.Sprintf("sgdbias needs at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, w, h) + "\n" +
-		st.Dim.Render("q quits")
-	return m.common.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, msg)
+	var lines []string
+	for _, l := range wrapWords("enlarge the terminal", w) {
+		lines = append(lines, st.Title.Render(l))
+	}
+	lines = append(lines, wrapWords(fmt.Sprintf("sgdbias needs at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, w, h), w)...)
+	lines = append(lines, st.Dim.Render(truncate("q quits", w)))
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return m.common.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
 }
 
 // helpView is the full help overlay, reflowed to the terminal: the keys in
@@ -191,12 +213,32 @@ func (m *Model) helpIntro(width int) []string {
 	st := m.common.Styles
 	c := &m.common
 	out := []string{"β = w₊⊙w₊ − w₋⊙w₋, w±(0) = α (seed paper's convention), loss ‖Xβ−y‖²/(4n)"}
-	pairs := [][2]string{
-		{glyphText(c, sim.GF), "gradient flow"}, {glyphText(c, sim.SGF), "stochastic gradient flow"},
-		{glyphText(c, sim.GD), "gradient descent, γ"}, {glyphText(c, sim.SGD), "stochastic GD, γ, batch b"},
+	// The scenario's kinds of run come first (the help may have room for
+	// only a few lines); heavy ball and label-noise SGD only when shown.
+	var pairs, others [][2]string
+	for _, k := range []struct {
+		base  sim.Algo
+		about string
+	}{
+		{sim.GF, "gradient flow"}, {sim.SGF, "stochastic gradient flow"},
+		{sim.GD, "gradient descent, γ"}, {sim.SGD, "stochastic GD, γ, batch b"},
+		{sim.HB, "heavy ball, γ, momentum μ"}, {sim.LNSGD, "label-noise SGD, γ, δ"},
+	} {
+		pair := [2]string{glyphText(c, k.base), k.about}
+		switch {
+		case m.snap != nil && runsBase(m.snap, k.base):
+			pairs = append(pairs, pair)
+		case k.base != sim.HB && k.base != sim.LNSGD:
+			others = append(others, pair)
+		}
 	}
+	pairs = append(pairs, others...)
 	if width >= 76 {
 		for i := 0; i < len(pairs); i += 2 {
+			if i+1 == len(pairs) {
+				out = append(out, pairs[i][0]+" "+pairs[i][1])
+				break
+			}
 			out = append(out, padRight(pairs[i][0]+" "+pairs[i][1], 32)+"  "+pairs[i+1][0]+" "+pairs[i+1][1])
 		}
 	} else {
@@ -208,6 +250,16 @@ func (m *Model) helpIntro(width int) []string {
 		"α_t = √(w₊w₋): GF keeps α; SGF shrinks it and lands nearer min-ℓ₁ (┈┈) than the GF limit (╌╌). β̂: the limit predicted from the current state.",
 		st.Live.Render(liveGlyph)+" live: applies at the next step ("+markerGlyph+" on the time axis)   "+
 			st.Restart.Render(restartMark)+" restart")
+}
+
+// runsBase reports whether s shows a run of base (plain or a variant).
+func runsBase(s *live.Snapshot, base sim.Algo) bool {
+	for _, r := range s.Enabled() {
+		if r.Algo.Base() == base {
+			return true
+		}
+	}
+	return false
 }
 
 // keyColumns renders every key of the help in the most columns (up to

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"sgdbias/sim"
@@ -163,13 +165,28 @@ func (l *loop) setParams(p sim.Params) {
 	l.exp.params, l.exp.sc.Params = p, p
 }
 
+// shortG writes v in three significant digits in the explorer's exponent
+// style: 1e-5 and 1e308, not 1e-05 and 1e+308.
+func shortG(v float64) string {
+	s := strconv.FormatFloat(v, 'g', 3, 64)
+	mant, exp, ok := strings.Cut(s, "e")
+	if !ok {
+		return s
+	}
+	sign := ""
+	if exp[0] == '-' {
+		sign = "-"
+	}
+	return mant + "e" + sign + strings.TrimLeft(exp[1:], "0")
+}
+
 func describeChange(a, b sim.Params) string {
 	var parts []string
 	if a.Step != b.Step {
-		parts = append(parts, fmt.Sprintf("γ %.3g→%.3g", a.Step, b.Step))
+		parts = append(parts, "γ "+shortG(a.Step)+"→"+shortG(b.Step))
 	}
 	if a.Noise != b.Noise {
-		parts = append(parts, fmt.Sprintf("noise %.3g→%.3g", a.Noise, b.Noise))
+		parts = append(parts, "noise "+shortG(a.Noise)+"→"+shortG(b.Noise))
 	}
 	if a.Batch != b.Batch {
 		parts = append(parts, fmt.Sprintf("batch %d→%d", a.Batch, b.Batch))
@@ -207,7 +224,7 @@ func CheckProblem(n, d, s int) error {
 	case s < 1 || s > d:
 		return fmt.Errorf("s = %d: the sparsity must be in 1…d (= %d)", s, d)
 	case float64(n)*float64(d) > MaxExploreEntries:
-		return fmt.Errorf("n·d = %.3g: the explorer takes n·d ≤ %.0e", float64(n)*float64(d), float64(MaxExploreEntries))
+		return fmt.Errorf("n·d = %s: the explorer takes n·d ≤ %s", shortG(float64(n)*float64(d)), shortG(MaxExploreEntries))
 	}
 	return nil
 }

@@ -159,7 +159,14 @@ func (h *history) index(t float64) (int, bool) {
 	if t < h.t0 {
 		t = h.t0
 	}
-	return int(math.Min(math.Floor(h.perDecade*math.Log10(t/h.t0)), 1<<40)), true
+	// The decades as a difference of logarithms: t/t0 overflows to +Inf
+	// for t near the largest float (a huge live γ), and 0·Inf, once the
+	// halvings have worn perDecade down to 0, would index with NaN.
+	k := math.Floor(h.perDecade * (math.Log10(t) - math.Log10(h.t0)))
+	if math.IsNaN(k) {
+		return 0, false
+	}
+	return int(math.Min(k, 1<<40)), true
 }
 
 // halve merges neighbouring buckets pairwise, doubling the bucket width.

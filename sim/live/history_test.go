@@ -216,3 +216,20 @@ func TestCopiedHistoryRecordsLikeTheOriginal(t *testing.T) {
 		}
 	}
 }
+
+// A sample near the largest float (a live γ of 1e308 moves the clock
+// there) is recorded without a panic: t/t0 overflowed to +Inf and the
+// index became NaN once the halvings wore the resolution down to 0.
+func TestHistoryHugeTime(t *testing.T) {
+	var v [numMetrics]float64
+	var has [numMetrics]bool
+	has[Loss], v[Loss] = true, 1
+	for _, h := range []*history{newLinHistory(0.08), newLogHistory()} {
+		for _, tt := range []float64{0.08, 0.16, 2.32, 1e308, 1.7e308} {
+			h.add(tt, &v, &has)
+		}
+		if h.samples != 5 || len(h.buckets) == 0 || len(h.buckets) > h.maxBuckets() {
+			t.Errorf("log %v: %d samples in %d buckets", h.log, h.samples, len(h.buckets))
+		}
+	}
+}
