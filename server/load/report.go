@@ -99,6 +99,3 @@ const (
 	da1Answer  = "\x1b[?62;22c"
 	bgAnswer   = "\x1b]11;rgb:0000/0000/0000\x1b\\"
 )
-
-// paramCycle is the order tab walks the parameters, from γ.
-var paramCycle = []string{"noise", "batch", "n", "d", "s", "seed", "α", "γ"}

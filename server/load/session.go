@@ -163,6 +163,11 @@ func (s *session) typeKeys(ctx context.Context, every time.Duration, space bool)
 	}
 }
 
+// paramCycle is the order tab walks the parameters from γ in the default
+// scenario (GF and SGF): the explorer offers only parameters that change a
+// shown run, so the batch size (SGD's) is not in it.
+var paramCycle = []string{"noise", "n", "d", "s", "seed", "α", "γ"}
+
 // press types key and times it until marker shows; false when the session
 // is gone.
 func (s *session) press(ctx context.Context, key, marker string, sim bool) bool {
