@@ -45,8 +45,8 @@ const (
 	progressPlain
 )
 
-// newProgressBar reports on w: a bar on a terminal, plain lines elsewhere,
-// nothing when quiet.
+// newProgressBar reports on w: a bar on a terminal (but TERM=dumb), plain
+// lines elsewhere, nothing when quiet.
 func newProgressBar(w io.Writer, quiet bool) *progressBar {
 	p := &progressBar{w: w, now: time.Now, interval: plainInterval}
 	p.start = p.now()
@@ -55,7 +55,8 @@ func newProgressBar(w io.Writer, quiet bool) *progressBar {
 	switch {
 	case quiet:
 		p.mode = progressOff
-	case isFile && term.IsTerminal(int(f.Fd())):
+	case isFile && term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb":
+		// A dumb terminal cannot erase a line: it gets the plain lines.
 		p.mode = progressDrawn
 		p.bar = progress.New(progress.WithDefaultGradient(), progress.WithWidth(40))
 		p.last = time.Time{}
