@@ -2,7 +2,6 @@ package sim
 
 import (
 	"runtime"
-	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -29,32 +28,24 @@ const gdExactEvery = 64
 // and the step costs on one core what the two-pass step costs.
 const gdBlockBytes = 32 << 20
 
-// gdHelpers is the process's fixed pool of helper goroutines for GD steps,
-// started on first use: GOMAXPROCS − 1 of them, none on one core. A step
-// offers its second half with a non-blocking send, so when every helper is
-// busy (two runs stepping at once) the step simply runs both halves itself.
-var gdHelpers struct {
-	once sync.Once
-	jobs chan *gdPart
-}
-
-func startGDHelpers() chan *gdPart {
-	gdHelpers.once.Do(func() {
-		workers := runtime.GOMAXPROCS(0) - 1
-		if workers < 1 {
-			return
+// startGDHelper starts the goroutine that runs the second half of a split
+// step for one GD method, and returns its job channel; nil on one core. The
+// goroutine holds the method only while it runs a half, so the method can be
+// collected between steps; a cleanup then closes the channel and the
+// goroutine ends (no process-wide pool to share between runs).
+func startGDHelper(m *gdMethod) chan *gdPart {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return nil
+	}
+	jobs := make(chan *gdPart)
+	go func() {
+		for part := range jobs {
+			part.run()
+			part.done <- struct{}{}
 		}
-		gdHelpers.jobs = make(chan *gdPart)
-		for range workers {
-			go func() {
-				for part := range gdHelpers.jobs {
-					part.run()
-					part.done <- struct{}{}
-				}
-			}()
-		}
-	})
-	return gdHelpers.jobs
+	}()
+	runtime.AddCleanup(m, func(jobs chan *gdPart) { close(jobs) }, jobs)
+	return jobs
 }
 
 // gdSplit is GD's step at large X, on two cores (theory.md §2 for the
@@ -66,7 +57,8 @@ func startGDHelpers() chan *gdPart {
 // step instead of twice (after Xβ and after Xᵀr).
 type gdSplit struct {
 	parts      [2]gdPart
-	stale      bool // the residual must be recomputed exactly
+	helper     chan *gdPart // the second core's goroutine; nil on one core
+	stale      bool         // the residual must be recomputed exactly
 	sinceExact int
 }
 
@@ -86,7 +78,7 @@ func newGDSplit(m *gdMethod) *gdSplit {
 	n, d := m.prob.N, m.prob.D
 	width := max(8, (gdBlockBytes/8/n)&^7)
 	mid := (d / 2) &^ 7
-	s := &gdSplit{stale: true}
+	s := &gdSplit{stale: true, helper: startGDHelper(m)}
 	for i, cols := range [2][2]int{{0, mid}, {mid, d}} {
 		s.parts[i] = gdPart{
 			m: m, lo: cols[0], hi: cols[1], width: width,
@@ -138,12 +130,9 @@ func (s *gdSplit) step(m *gdMethod) (loss, norm2 float64, ok bool) {
 	}
 	own, other := &s.parts[0], &s.parts[1]
 	sent := false
-	if other.lo < other.hi {
-		select {
-		case startGDHelpers() <- other:
-			sent = true
-		default:
-		}
+	if other.lo < other.hi && s.helper != nil {
+		s.helper <- other
+		sent = true
 	}
 	own.run()
 	if sent {

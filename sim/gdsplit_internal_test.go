@@ -3,8 +3,10 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"sgdbias/sim/problem"
 )
@@ -59,7 +61,7 @@ func relDiff(a, b []float64) float64 {
 // unevenly (odd n, d not a multiple of 8), with one block per half and with
 // blocks of 8 columns, over more steps than the residual's exact refresh.
 func TestSplitGDMatchesSerial(t *testing.T) {
-	if startGDHelpers() == nil {
+	if runtime.GOMAXPROCS(0) < 2 {
 		t.Log("one core: the split step runs both halves itself")
 	}
 	for _, tc := range []struct{ n, d, width int }{{2, 16, 0}, {7, 61, 0}, {7, 61, 8}, {33, 517, 0}, {33, 517, 16}} {
@@ -104,8 +106,8 @@ func lossAt(p *problem.Problem, beta []float64) float64 {
 	return residual(p, beta, make([]float64, p.N))
 }
 
-// Two split runs stepping at once share one helper: whichever finds it
-// busy runs its second half itself, and both still match the one-core run.
+// Two split runs stepping at once, each with its own helper goroutine,
+// both match the one-core run.
 func TestSplitGDConcurrentRuns(t *testing.T) {
 	p := sparseGaussianProblem(9, 203, 3)
 	serial, a := newGDPair(t, p, 0.05)
@@ -175,4 +177,37 @@ func TestSplitGDDivergence(t *testing.T) {
 	if serial.err.Step != split.err.Step {
 		t.Fatalf("diverged at step %d split, %d serial", split.err.Step, serial.err.Step)
 	}
+}
+
+// A split method's helper goroutine ends once the method is collected, so
+// that runs made and dropped (sweeps, the explorer's restarts) leave none:
+// the cleanup closes the helper's channel, which ends its loop.
+func TestSplitGDHelperEndsWithItsMethod(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: no helper goroutine")
+	}
+	jobs := func() chan *gdPart {
+		_, m := newGDPair(t, sparseGaussianProblem(9, 203, 3), 0.05)
+		for range 3 {
+			if err := m.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m.split.helper == nil {
+			t.Fatal("no helper on two cores")
+		}
+		return m.split.helper
+	}()
+	for range 500 { // collection and the cleanup are asynchronous
+		runtime.GC()
+		select {
+		case _, open := <-jobs:
+			if open {
+				t.Fatal("a job arrived with no step running")
+			}
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatal("the helper's channel is still open after its method was dropped")
 }
