@@ -26,9 +26,15 @@ type ptyProgram struct {
 
 func startOnPTY(t *testing.T, env []string, args ...string) *ptyProgram {
 	t.Helper()
+	return startOnTerminal(t, env, "xterm-256color", args...)
+}
+
+// startOnTerminal is startOnPTY with TERM set to term.
+func startOnTerminal(t *testing.T, env []string, term string, args ...string) *ptyProgram {
+	t.Helper()
 	bin := filepath.Join(filepath.SplitList(envValue(env, "PATH"))[0], "sgdbias")
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(env, "TERM=xterm-256color")
+	cmd.Env = append(env, "TERM="+term)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
@@ -232,5 +238,22 @@ func TestHangupKeepsFinishedRuns(t *testing.T) {
 	}
 	if !strings.Contains(errText.String(), "interrupted; printed the 1 of 2 algorithms that finished") {
 		t.Errorf("stderr %q", errText.String())
+	}
+}
+
+// A dumb terminal has no alternate screen nor cursor addressing: the
+// explorer prints the plain summary there, with no escape sequence at all.
+func TestExplorerOnADumbTerminalIsPlain(t *testing.T) {
+	env := sgdbiasOnPath(t)
+	p := startOnTerminal(t, env, "dumb", "--n", "8", "--d", "20", "--s", "2", "--steps", "200", "--no-references")
+	if !p.wait(t, 60*time.Second) {
+		t.Fatalf("the plain summary did not finish:\n%q", p.output())
+	}
+	out := p.output()
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("escape sequences on a dumb terminal: %q", out[:min(len(out), 300)])
+	}
+	if !strings.Contains(out, "sgf") {
+		t.Errorf("no summary of the runs: %q", out[:min(len(out), 300)])
 	}
 }
