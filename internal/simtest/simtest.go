@@ -100,7 +100,8 @@ func StepsPast(n int64) func(*live.Snapshot) bool {
 
 // Settled reports whether a stopped runner has nothing left to compute: the
 // references are solved and every shown run has its prediction for its
-// current state, so its snapshot will not change any more.
+// current state, solved cold (Final), so its snapshot will not change any
+// more.
 func Settled(s *live.Snapshot) bool {
 	if s.State == live.Running || !s.Refs.Ready {
 		return false
@@ -109,7 +110,7 @@ func Settled(s *live.Snapshot) bool {
 		if r.CatchingUp {
 			return false
 		}
-		if r.Diverged == nil && (r.Prediction == nil || r.Prediction.Steps != r.Latest.Steps) {
+		if r.Diverged == nil && (r.Prediction == nil || r.Prediction.Steps != r.Latest.Steps || !r.Prediction.Final) {
 			return false
 		}
 	}

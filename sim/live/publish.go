@@ -105,7 +105,7 @@ func (l *loop) publish(now time.Time) {
 		}
 		if t.pred != nil && t.div == nil { // no limit for a run that stopped
 			run.Prediction = &Prediction{Steps: t.pred.steps, L1: t.pred.l1, TestError: t.pred.testErr,
-				HasTestError: t.pred.hasTestError, Top: pick(t.pred.beta, s.Coords)}
+				HasTestError: t.pred.hasTestError, Top: pick(t.pred.beta, s.Coords), Final: t.pred.cold}
 		}
 		s.Runs = append(s.Runs, run)
 	}

@@ -89,6 +89,7 @@ type predState struct {
 	l1           float64
 	testErr      float64
 	hasTestError bool
+	cold         bool // solved cold: the digits depend on the state alone
 }
 
 func (t *track) time() float64 { return t.m.State().Time }

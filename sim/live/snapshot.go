@@ -84,6 +84,9 @@ type Prediction struct {
 	TestError    float64 // of β̂, when β* is known
 	HasTestError bool
 	Top          []float64 // β̂ on the snapshot's Coords
+	// Final says β̂ was solved cold, with the clock standing: it is what
+	// this state predicts, and stays until the run moves.
+	Final bool
 }
 
 // Run is one algorithm's view in a snapshot. Everything in it is immutable.

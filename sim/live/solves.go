@@ -44,7 +44,9 @@ func (l *loop) dispatch(now time.Time) {
 		if !l.enabled(t) || t.div != nil || !t.has || !l.caughtUp(t) {
 			continue
 		}
-		if t.predTime == t.time() {
+		// A state predicted while the clock ran (warm) is solved once more,
+		// cold, when the clock stops on it.
+		if t.predTime == t.time() && (l.clockRunning() || t.pred == nil || t.pred.cold) {
 			continue
 		}
 		// While the clock stands still the state is what the user reads at
@@ -93,7 +95,7 @@ func (l *loop) collect(res result) {
 			t.pred = nil
 			return
 		}
-		p := &predState{beta: res.beta, time: res.time, l1: l1(res.beta)}
+		p := &predState{beta: res.beta, time: res.time, l1: l1(res.beta), cold: res.cold}
 		p.testErr, p.hasTestError = l.exp.prob.TestError(res.beta)
 		p.steps = t.m.State().Steps
 		t.pred = p

@@ -45,6 +45,7 @@ type result struct {
 
 	// Prediction.
 	beta []float64
+	cold bool // solved without a warm start (job.cold)
 	err  error
 
 	// References.
@@ -87,7 +88,7 @@ func (w *worker) do(j job) result {
 	if j.gen != w.gen || w.preds == nil {
 		w.gen, w.preds = j.gen, map[int]*sim.Predictor{}
 	}
-	r := result{kind: j.kind, gen: j.gen, idx: j.idx, time: j.time}
+	r := result{kind: j.kind, gen: j.gen, idx: j.idx, time: j.time, cold: j.cold}
 	switch j.kind {
 	case jobRefs:
 		r.refs, r.gfLimit = solveRefs(w.ctx, j.prob, j.init)
