@@ -48,21 +48,33 @@ func Read(name string, r io.Reader) (*Problem, error) {
 	return p, nil
 }
 
+// openProblemFile opens a problem file for reading, refusing a directory.
+// The caller closes the file.
+func openProblemFile(path string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if info.IsDir() {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: is a directory, want a .json or .csv file", path)
+	}
+	return f, info, nil
+}
+
 // readLimited reads the file, refusing more than MaxFileBytes; the limit is
 // also enforced while reading, for pipes and files that grow.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, info, err := openProblemFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, want a .json or .csv file", path)
-	}
 	if info.Mode().IsRegular() && info.Size() > MaxFileBytes {
 		return nil, tooLarge(path)
 	}

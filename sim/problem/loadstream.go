@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -20,18 +19,11 @@ func isCSVName(path string) bool {
 // straight into X, so that loading needs about the size of X, not of the
 // file (which is 2–3 times larger at full precision).
 func loadCSVFile(path string) (*Problem, error) {
-	f, err := os.Open(path)
+	f, info, err := openProblemFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, want a .json or .csv file", path)
-	}
 	if !info.Mode().IsRegular() {
 		// A pipe or device cannot be read twice: read it whole.
 		data, err := readAllLimited(path, f)
