@@ -53,7 +53,7 @@ func (l *loop) dispatch(now time.Time) {
 		// leisure: solve it cold, so that the digits shown do not depend on
 		// how many predictions happened to run before (determinism).
 		j := job{kind: jobPredict, gen: l.exp.gen, prob: l.exp.prob, algo: t.algo, idx: idx, time: t.time(),
-			logAlpha: make([]float64, l.exp.prob.D), tilt: make([]float64, l.exp.prob.D), cold: !l.clockRunning()}
+			logAlpha: make([]float64, l.exp.prob.D), tilt: make([]float64, l.exp.prob.D), cold: !l.clockRunning(), steps: t.m.State().Steps}
 		t.m.LogEffectiveInit(j.logAlpha)
 		t.m.Tilt(j.tilt)
 		t.predTime = j.time
@@ -97,7 +97,7 @@ func (l *loop) collect(res result) {
 		}
 		p := &predState{beta: res.beta, time: res.time, l1: l1(res.beta), cold: res.cold}
 		p.testErr, p.hasTestError = l.exp.prob.TestError(res.beta)
-		p.steps = t.m.State().Steps
+		p.steps = res.steps // the state solved, not where the run is now
 		t.pred = p
 	}
 }

@@ -29,6 +29,7 @@ type job struct {
 	algo     sim.Algo
 	idx      int
 	time     float64   // the run's time when the state was taken
+	steps    int64     // prediction only: the run's steps then
 	init     sim.Init  // references only
 	lasso    []float64 // references only: the Lasso's weights, nil for none
 	logAlpha []float64 // prediction only: ln α_t
@@ -37,11 +38,12 @@ type job struct {
 }
 
 type result struct {
-	kind jobKind
-	gen  uint64
-	idx  int
-	time float64
-	dur  time.Duration
+	kind  jobKind
+	gen   uint64
+	idx   int
+	time  float64
+	steps int64 // of the state predicted
+	dur   time.Duration
 
 	// Prediction.
 	beta []float64
@@ -88,7 +90,7 @@ func (w *worker) do(j job) result {
 	if j.gen != w.gen || w.preds == nil {
 		w.gen, w.preds = j.gen, map[int]*sim.Predictor{}
 	}
-	r := result{kind: j.kind, gen: j.gen, idx: j.idx, time: j.time, cold: j.cold}
+	r := result{kind: j.kind, gen: j.gen, idx: j.idx, time: j.time, steps: j.steps, cold: j.cold}
 	switch j.kind {
 	case jobRefs:
 		r.refs, r.gfLimit = solveRefs(w.ctx, j.prob, j.init)
