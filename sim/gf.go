@@ -12,50 +12,52 @@ type GFTolerance struct {
 	Rel, Abs float64
 }
 
-// DefaultGFTolerance keeps GF's trajectory accurate to about 1e-12 relative.
-// The limit itself does not depend on it (see gfMethod), but the residual
-// GF can reach does: once converged, the steps sit at the stability limit of
-// the explicit scheme and the local errors keep ‖Xβ − y‖ near the tolerance
-// (measured on (30, 80): floors 3e-9 at 1e-9, 3e-12 at 1e-12).
+// DefaultGFTolerance keeps GF's trajectory accurate to about 1e-12 relative
+// in G. The limit itself does not depend on it (see gfMethod).
 var DefaultGFTolerance = GFTolerance{Rel: 1e-12, Abs: 1e-15}
 
 // gfMethod integrates gradient flow ẇ± = ∓w±⊙g(β) (§3). On ln w± the flow is
-// d ln w±/dt = ∓g, so ln w± = ln α ∓ G_t with G_t = ∫g dt; the integrator
-// works on G (and on ∫L dt beside it) with the embedded Dormand–Prince 5(4)
-// pair and error control. Every stage adds a multiple of some Xᵀr, so G stays
-// in span(Xᵀ) to rounding and the limit is argmin φ_α however coarse the
-// steps: accuracy only shapes the path (§3, §8 checks 1 and 5).
+// d ln w±/dt = ∓g, so ln w± = ln α ∓ G_t with G_t = ∫g dt = Xᵀc_t: G lives
+// in the n-dimensional span(Xᵀ), and c follows ċ = r/n. The integrator works
+// on c (and on ∫L dt beside it) and reads G = Xᵀc, hence w± and β, through
+// the closed form, so w₊w₋ = α² holds by construction and the limit is
+// argmin φ_α however coarse the steps: accuracy only shapes the path (§3, §8
+// checks 1 and 5). The error control measures G, coordinate by coordinate.
+//
+// Two steppers share the state: the explicit Dormand–Prince 8(5,3) pair
+// (gf_dop853.go) while accuracy sets the step, and the linearly implicit
+// Rodas4 (gf_rodas.go) once the explicit steps are held at their stability
+// bound, which happens when α²·‖x_i‖² is large (large α or large d) and
+// whenever the flow has come to rest.
 type gfMethod struct {
 	core
-	tol    GFTolerance
-	span   []float64    // G_t = ∫g dt, the integrator's state: ln w± = ln α ∓ G
-	hNext  float64      // proposed next step
-	stages [7][]float64 // k1..k7: g at each stage (k7 = k1 of the next step, FSAL)
-	lossK  [7]float64   // L at each stage, the right-hand side of ∫L dt
-	fresh  bool         // stages[0] holds f at the current state
-	trial  []float64    // G at a stage or the proposed step
-	beta   []float64    // β at a stage
+	tol   GFTolerance
+	span  []float64 // G = Xᵀc at the current point: ln w± = ln α ∓ G
+	rate  []float64 // ċ = r/n at the current point
+	loss  float64   // L at the current point
+	fresh bool      // span, rate, loss and β are those of the current c
+	hNext float64   // proposed next step
+	trial []float64 // G at a stage
+	beta  []float64 // β at a stage
+	dop   dopWork
+	// stiffMode: the steps are Rodas4 steps; stiffHits counts the recent
+	// explicit steps found at their stability bound, calmSteps those found
+	// below it.
+	stiffMode bool
+	stiffHits int
+	calmSteps int
+	// explicitH is the explicit step when the stiff mode took over, and
+	// stiffSteps the steps taken in it since; stiffBackoff doubles the
+	// hits the next switch needs each time the stiff mode did not pay.
+	explicitH    float64
+	stiffSteps   int
+	stiffBackoff int
+	rodas        *rodasWork // allocated on the first switch to the stiff mode
 	// bestLoss is the lowest loss seen, sinceBest the accepted steps since
-	// it last fell: a flow that stopped improving may be at rest.
+	// it last fell: an explicit flow that stopped improving may be at rest.
 	bestLoss  float64
 	sinceBest int
 }
-
-// Dormand–Prince 5(4) tableau (Hairer, Nørsett & Wanner, table II.5.2).
-var (
-	dpC = [7]float64{0, 1. / 5, 3. / 10, 4. / 5, 8. / 9, 1, 1}
-	dpA = [7][6]float64{
-		{},
-		{1. / 5},
-		{3. / 40, 9. / 40},
-		{44. / 45, -56. / 15, 32. / 9},
-		{19372. / 6561, -25360. / 2187, 64448. / 6561, -212. / 729},
-		{9017. / 3168, -355. / 33, 46732. / 5247, 49. / 176, -5103. / 18656},
-		{35. / 384, 0, 500. / 1113, 125. / 192, -2187. / 6784, 11. / 84},
-	}
-	// dpE is b₅ − b₄: the embedded error estimate's weights.
-	dpE = [7]float64{71. / 57600, 0, -71. / 16695, 71. / 1920, -17253. / 339200, 22. / 525, -1. / 40}
-)
 
 // errStepUnderflow reports a GF step that shrank to nothing.
 var errStepUnderflow = errors.New("gf: the adaptive step shrank below 1e-14·t; the flow is too stiff at this tolerance")
@@ -68,9 +70,11 @@ func NewGF(p *problem.Problem, in Init, params Params, tol GFTolerance) (Method,
 		return nil, err
 	}
 	c.withLogAlpha()
-	m := &gfMethod{core: c, tol: tol, span: make([]float64, p.D), trial: make([]float64, p.D), beta: make([]float64, p.D)}
-	for i := range m.stages {
-		m.stages[i] = make([]float64, p.D)
+	m := &gfMethod{
+		core: c, tol: tol,
+		span: make([]float64, p.D), rate: make([]float64, p.N),
+		trial: make([]float64, p.D), beta: make([]float64, p.D),
+		dop: newDopWork(p.N, p.D),
 	}
 	m.Reset()
 	return m, nil
@@ -83,24 +87,51 @@ func (m *gfMethod) Reset() {
 	clear(m.span)
 	m.fresh = false
 	m.hNext = 0
+	m.stiffMode, m.stiffHits, m.calmSteps, m.stiffBackoff = false, 0, 0, 0
 	m.bestLoss, m.sinceBest = math.Inf(1), 0
 }
 
-// betaFromSpan sets β = α²e^{−2G} − α²e^{2G} = w₊² − w₋², in the log domain
-// so that tiny α never underflows before the subtraction.
+// betaFromSpan sets β = w₊² − w₋² = −2α²·sinh(2G) (§3). The sinh form keeps
+// full relative precision where w₊ ≈ w₋ (small G at large α, where
+// w₊² − w₋² would cancel down to 1e-12 of α² and floor the residual there)
+// and needs no exponential at all for |2G| ≤ ½. Beyond spanExpLimit it goes
+// through the log domain, so that tiny α never overflows the sinh first.
 func (m *gfMethod) betaFromSpan(span, beta []float64) {
+	a2 := m.alphaUniform * m.alphaUniform
 	for j, g := range span {
-		la2 := 2 * m.logAlpha[j]
-		beta[j] = math.Exp(la2-2*g) - math.Exp(la2+2*g)
+		if g <= -spanExpLimit || g >= spanExpLimit {
+			la2 := 2 * m.logAlpha[j]
+			beta[j] = math.Exp(la2-2*g) - math.Exp(la2+2*g)
+			continue
+		}
+		if m.alpha != nil {
+			a2 = m.alpha[j] * m.alpha[j]
+		}
+		beta[j] = -2 * a2 * math.Sinh(2*g)
 	}
 }
 
-// rhs evaluates the flow at G: dG/dt = g(β(G)), d(∫L)/dt = L(β(G)).
-func (m *gfMethod) rhs(span, out []float64) float64 {
-	m.betaFromSpan(span, m.beta)
-	loss := residual(m.prob, m.beta, m.resid)
-	transposeTimes(m.prob, 1/float64(m.prob.N), m.resid, out)
+// spanExpLimit bounds |G| for the sinh form of β: sinh(2G) stays finite
+// below it.
+const spanExpLimit = 350
+
+// rhsCoef evaluates the flow at c: span = Xᵀc, beta = β(span), m.resid = r
+// and ċ = r/n into out; it returns L(β).
+func (m *gfMethod) rhsCoef(coef, span, beta, out []float64) float64 {
+	transposeTimes(m.prob, 1, coef, span)
+	m.betaFromSpan(span, beta)
+	loss := residual(m.prob, beta, m.resid)
+	inv := 1 / float64(m.prob.N)
+	for i, r := range m.resid {
+		out[i] = r * inv
+	}
 	return loss
+}
+
+// evalCurrent evaluates the flow at the current c, into the state.
+func (m *gfMethod) evalCurrent() {
+	m.loss = m.rhsCoef(m.spanCoef, m.span, m.state.Beta, m.rate)
+	m.fresh = true
 }
 
 func (m *gfMethod) Step() error { return m.step(math.Inf(1), math.Inf(1)) }
@@ -120,7 +151,7 @@ func (m *gfMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
 		if k == maxSteps {
 			return false, nil
 		}
-		if m.atRest() {
+		if !m.stiffMode && m.atRest() {
 			m.restUntil(t)
 			break
 		}
@@ -131,50 +162,101 @@ func (m *gfMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
 	return true, nil
 }
 
-// step takes one accepted adaptive step no longer than maxStep = target − t.
+// step takes one accepted adaptive step no longer than maxStep = target − t,
+// with the stepper of the current mode.
 func (m *gfMethod) step(maxStep, target float64) error {
 	if m.err != nil {
 		return m.err
 	}
 	if !m.fresh {
-		m.lossK[0] = m.rhs(m.span, m.stages[0])
-		m.fresh = true
-		if !m.noteLoss(m.lossK[0]) {
+		m.evalCurrent()
+		if !m.noteLoss(m.loss) {
 			return m.fail(GF)
 		}
-		if m.hNext == 0 {
-			m.hNext = initialStep(m.stages[0])
-		}
 	}
-	for {
-		h := math.Min(m.hNext, maxStep)
-		errNorm := m.attempt(h)
-		if math.IsNaN(errNorm) {
-			// A trial step so long that β overflowed at some stage (long
-			// plateaus of tiny α let h grow): reject it and shrink.
-			errNorm = math.Inf(1)
-		}
-		if errNorm <= 1 {
-			m.accept(h, errNorm, h < m.hNext)
-			if h == maxStep {
-				m.state.Time = target // land on the target exactly, not on t + (target − t)
-			}
-			break
-		}
-		m.hNext = h * math.Max(0.2, 0.9*math.Pow(errNorm, -0.2))
-		if m.hNext < 1e-14*math.Max(1, m.state.Time) {
-			m.fail(GF)
-			return errStepUnderflow
-		}
+	if m.hNext == 0 {
+		m.hNext = m.initialStep()
 	}
-	if !m.noteLoss(m.lossK[0]) || diverged(sumSquares(m.state.Beta)) {
+	var h float64
+	var err error
+	if m.stiffMode {
+		h, err = m.stiffStep(maxStep)
+	} else {
+		h, err = m.explicitStep(maxStep)
+	}
+	if err != nil {
+		m.fail(GF)
+		return err
+	}
+	m.state.Steps++
+	if h == maxStep {
+		m.state.Time = target // land on the target exactly, not on t + (target − t)
+	} else {
+		m.state.Time += h
+	}
+	if m.loss < m.bestLoss {
+		m.bestLoss, m.sinceBest = m.loss, 0
+	} else {
+		m.sinceBest++
+	}
+	if !m.noteLoss(m.loss) || diverged(sumSquares(m.state.Beta)) {
 		return m.fail(GF)
 	}
 	return nil
 }
 
-// restFactor: GF counts as at rest once its loss is within restFactor of the
-// floor that its own error control leaves (a residual within 10× of it)…
+// nextStep proposes the step after an accepted step h with scaled error
+// errNorm, for a method of error order q: the usual 0.9·err^{−1/q} bounded
+// to [0.2, maxGrow]. A step cut short to land on a target time does not
+// shrink the proposal.
+func (m *gfMethod) nextStep(h, errNorm, q, maxGrow float64, clipped bool) {
+	grow := maxGrow
+	if errNorm > 0 {
+		grow = math.Min(maxGrow, math.Max(0.2, 0.9*math.Pow(errNorm, -1/q)))
+	}
+	if !clipped || h*grow > m.hNext {
+		m.hNext = h * grow
+	}
+}
+
+// shrinkStep proposes a shorter step after a rejected one and reports
+// whether it is still above the underflow bound.
+func (m *gfMethod) shrinkStep(h, errNorm, q float64) bool {
+	if math.IsNaN(errNorm) {
+		errNorm = math.Inf(1)
+	}
+	m.hNext = h * math.Max(0.2, 0.9*math.Pow(errNorm, -1/q))
+	return m.hNext >= 1e-14*math.Max(1, m.state.Time)
+}
+
+// initialStep guesses a first step that moves G by about 1e-3 at the
+// initial gradient g = Xᵀċ; the controller grows it from there.
+func (m *gfMethod) initialStep() float64 {
+	transposeTimes(m.prob, 1, m.rate, m.trial)
+	var gmax float64
+	for _, v := range m.trial {
+		gmax = math.Max(gmax, math.Abs(v))
+	}
+	if gmax == 0 {
+		return 1
+	}
+	return math.Min(1, 1e-3/gmax)
+}
+
+// spanErrorMS is the mean square over coordinates of the G-error e, each scaled by
+// Abs + Rel·max(|G_j|, |G'_j|) (G at the step's start and near its end).
+func (m *gfMethod) spanErrorMS(e, g1 []float64) float64 {
+	var sum float64
+	for j, v := range e {
+		scale := m.tol.Abs + m.tol.Rel*math.Max(math.Abs(m.span[j]), math.Abs(g1[j]))
+		q := v / scale
+		sum += q * q
+	}
+	return sum / float64(len(e))
+}
+
+// restFactor: an explicit GF counts as at rest once its loss is within
+// restFactor of the floor that its own error control leaves…
 const restFactor = 100
 
 // restWindow: and the loss has not fallen over that many accepted steps.
@@ -184,11 +266,12 @@ const restWindow = 256
 // loss is at the floor that the per-step error control admits. ∂β/∂G =
 // −2(w₊² + w₋²) (§3), so a step error δG_j = Abs + Rel·|G_j| moves β_j by
 // 2(w₊² + w₋²)·δG_j and Xβ by ‖X_j‖ times that, and the loss floor is
-// Σ_j H_jj·δβ_j²/4. Below it the explicit scheme's steps sit at its
-// stability limit, which at large α (stiffness ∝ α²·λ_max(H)) would take
-// millions of steps per unit of time to change nothing above that floor.
+// Σ_j H_jj·δβ_j²/4. It is used only where the stiff mode is out of reach
+// (n > stiffMaxN): there the explicit steps at their stability limit would
+// take millions of steps per unit of time to change nothing above the floor,
+// where the stiff mode's steps grow instead.
 func (m *gfMethod) atRest() bool {
-	if !m.fresh || m.sinceBest < restWindow {
+	if !m.fresh || m.sinceBest < restWindow || m.prob.N <= stiffMaxN {
 		return false
 	}
 	var floor float64
@@ -198,83 +281,14 @@ func (m *gfMethod) atRest() bool {
 		db := 2 * w2 * (m.tol.Abs + m.tol.Rel*math.Abs(g))
 		floor += m.prob.DiagH[j] * db * db
 	}
-	return m.lossK[0] <= restFactor*floor/4
+	return m.loss <= restFactor*floor/4
 }
 
-// restUntil moves a flow at rest to time t without steps: G and β stay,
+// restUntil moves a flow at rest to time t without steps: c and β stay,
 // ∫L grows by L·(t − now) (the left-point rule).
 func (m *gfMethod) restUntil(t float64) {
-	m.state.IntLoss += m.lossK[0] * (t - m.state.Time)
+	m.state.IntLoss += m.loss * (t - m.state.Time)
 	m.state.Time = t
-}
-
-// attempt computes stages 2..7 for a step h from the current state, leaves
-// the 5th-order solution in m.trial and returns the scaled error norm.
-func (m *gfMethod) attempt(h float64) float64 {
-	span := m.span
-	for s := 1; s < 7; s++ {
-		for j := range m.trial {
-			acc := span[j]
-			for k := 0; k < s; k++ {
-				acc += h * dpA[s][k] * m.stages[k][j]
-			}
-			m.trial[j] = acc
-		}
-		m.lossK[s] = m.rhs(m.trial, m.stages[s])
-	}
-	// m.trial now holds the 5th-order solution (row 7 of A equals b₅).
-	var sum float64
-	for j := range m.trial {
-		var e float64
-		for k := 0; k < 7; k++ {
-			e += dpE[k] * m.stages[k][j]
-		}
-		scale := m.tol.Abs + m.tol.Rel*math.Max(math.Abs(span[j]), math.Abs(m.trial[j]))
-		q := h * e / scale
-		sum += q * q
-	}
-	return math.Sqrt(sum / float64(len(m.trial)))
-}
-
-// accept moves to the trial point and proposes the next step. A step cut
-// short to land on a target time does not shrink the proposal.
-func (m *gfMethod) accept(h, errNorm float64, clipped bool) {
-	var intLoss float64
-	for k, b := range dpA[6] { // the 5th-order weights b₅; b₅[7] = 0
-		intLoss += b * m.lossK[k]
-	}
-	m.state.IntLoss += h * intLoss
-	copy(m.span, m.trial)
-	copy(m.state.Beta, m.beta) // β at stage 7 is β at the new point
-	m.stages[0], m.stages[6] = m.stages[6], m.stages[0]
-	m.lossK[0] = m.lossK[6]
-	m.state.Time += h
-	m.state.Steps++
-	if m.lossK[0] < m.bestLoss {
-		m.bestLoss, m.sinceBest = m.lossK[0], 0
-	} else {
-		m.sinceBest++
-	}
-	grow := 5.0
-	if errNorm > 0 {
-		grow = math.Min(5, math.Max(0.2, 0.9*math.Pow(errNorm, -0.2)))
-	}
-	if !clipped || h*grow > m.hNext {
-		m.hNext = h * grow
-	}
-}
-
-// initialStep guesses a first step that moves G by about 1e-3 at the
-// initial gradient; the controller grows it by up to 5× per step.
-func initialStep(g []float64) float64 {
-	var gmax float64
-	for _, v := range g {
-		gmax = math.Max(gmax, math.Abs(v))
-	}
-	if gmax == 0 {
-		return 1
-	}
-	return math.Min(1, 1e-3/gmax)
 }
 
 func sumSquares(x []float64) float64 {
@@ -288,6 +302,7 @@ func sumSquares(x []float64) float64 {
 // LogEffectiveInit is ½(ln w₊ + ln w₋) = ½((ln α − G) + (ln α + G)): α for
 // GF, since w₊w₋ = α² is conserved (§3).
 func (m *gfMethod) LogEffectiveInit(dst []float64) {
+	m.ensureFresh()
 	for j, g := range m.span {
 		dst[j] = 0.5 * ((m.logAlpha[j] - g) + (m.logAlpha[j] + g))
 	}
@@ -295,7 +310,16 @@ func (m *gfMethod) LogEffectiveInit(dst []float64) {
 
 // Tilt is ¼(ln w₊ − ln w₋) + ½G = 0 up to rounding for GF.
 func (m *gfMethod) Tilt(dst []float64) {
+	m.ensureFresh()
 	for j, g := range m.span {
 		dst[j] = 0.25*((m.logAlpha[j]-g)-(m.logAlpha[j]+g)) + 0.5*g
+	}
+}
+
+// ensureFresh brings G up to date with c after a change of mode, so that
+// what is read off the state is the current point.
+func (m *gfMethod) ensureFresh() {
+	if !m.fresh {
+		m.evalCurrent()
 	}
 }
