@@ -208,5 +208,11 @@ func (m *gfMethod) explicitStepWork() float64 {
 // factorization, and six pairs of triangular solves.
 func (m *gfMethod) stiffStepWork() float64 {
 	n, d := float64(m.prob.N), float64(m.prob.D)
-	return 6*(2*n*d+expWork*d) + n*d + syrkWork*(n*n*d/2+n*n*n/3) + expWork*d + 12*n*n
+	return 6*(2*n*d+expWork*d) + n*d + m.jacobianWork() + 12*n*n
+}
+
+// jacobianWork is the work of forming M and factorizing a shift of it.
+func (m *gfMethod) jacobianWork() float64 {
+	n, d := float64(m.prob.N), float64(m.prob.D)
+	return syrkWork*(n*n*d/2+n*n*n/3) + expWork*d
 }

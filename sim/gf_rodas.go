@@ -56,17 +56,19 @@ const jacobianBlock = 256
 // rodasWork is the stiff mode's workspace, allocated once, on the first
 // switch to it.
 type rodasWork struct {
-	jac      []float64    // M = X·D·Xᵀ/n at the step's start, upper triangle
-	factor   []float64    // Cholesky factor of I/(hγ) + M
-	scaled   []float64    // a block of columns of X·diag(√D), n × jacobianBlock
-	u        [6][]float64 // the stage increments
-	lossU    [6]float64   // the stage increments of ∫L dt
-	coef     []float64    // c at a stage
-	eigVec   []float64    // power iteration on M
-	eigImage []float64
-	errG     []float64 // the error estimate of G
-	lossGrad []float64 // ∇L(c) at the step's start, −½·M·r
-	jacAt    bool      // jac is M at the current point
+	jac       []float64    // M = X·D·Xᵀ/n at the step's start, upper triangle
+	factor    []float64    // Cholesky factor of I/(hγ) + M
+	scaled    []float64    // a block of columns of X·diag(√D), n × jacobianBlock
+	u         [6][]float64 // the stage increments
+	lossU     [6]float64   // the stage increments of ∫L dt
+	coef      []float64    // c at a stage
+	eigVec    []float64    // power iteration on M
+	eigImage  []float64
+	errG      []float64              // the error estimate of G
+	lossGrad  []float64              // ∇L(c) at the step's start, −½·M·r
+	jacAt     bool                   // jac is M at the current point
+	rootD     [jacobianBlock]float64 // √D over a block of columns
+	lossFloor float64                // the loss floor at the point of jac (gf_rest.go)
 }
 
 func newRodasWork(n, d int) *rodasWork {
@@ -87,7 +89,8 @@ func newRodasWork(n, d int) *rodasWork {
 }
 
 // formJacobian sets M = X·diag(D)·Xᵀ/n with D = 2(w₊² + w₋²) at the
-// current G, one block of columns at a time through Dsyrk, and the loss
+// current G, one block of columns at a time through Dsyrk, the loss floor
+// that the error control leaves there (gf_rest.go, from the same D), and the loss
 // gradient −½·M·r at the current point (∫L dt is integrated beside c, and
 // the Rosenbrock stages need its row of the Jacobian too). w₊² and w₋² come from the log
 // domain, as in betaFromSpan.
@@ -95,14 +98,20 @@ func (m *gfMethod) formJacobian() {
 	w, p := m.rodas, m.prob
 	n, d := p.N, p.D
 	impl := blas64.Implementation()
+	var floor float64
 	for j0 := 0; j0 < d; j0 += jacobianBlock {
 		k := min(jacobianBlock, d-j0)
+		for jj := range k {
+			j := j0 + jj
+			dj := m.curvature(j)
+			w.rootD[jj] = math.Sqrt(dj)
+			floor += lossFloorTerm(p.DiagH[j], dj, m.span[j], m.tol)
+		}
 		for i := 0; i < n; i++ {
 			row := p.X[i*d+j0 : i*d+j0+k]
 			dst := w.scaled[i*k : (i+1)*k]
 			for jj, x := range row {
-				j := j0 + jj
-				dst[jj] = x * math.Sqrt(m.curvature(j))
+				dst[jj] = x * w.rootD[jj]
 			}
 		}
 		beta := 1.0
@@ -113,7 +122,7 @@ func (m *gfMethod) formJacobian() {
 	}
 	// ∇L = (∂r/∂c)ᵀr/(2n) with ∂r/∂c = −n·M, and r = n·ċ.
 	impl.Dsymv(blas.Upper, n, -0.5*float64(n), w.jac, n, m.rate, 1, 0, w.lossGrad, 1)
-	w.jacAt = true
+	w.jacAt, w.lossFloor = true, floor
 }
 
 // curvature is D_j = 2(w₊² + w₋²) = −∂β_j/∂G_j at the current G, as

@@ -8,6 +8,12 @@ import (
 	"sgdbias/sim/problem"
 )
 
+// restResidual is a residual GF at the default tolerance reaches before it
+// rests: then β is within Abs + Rel·|β_j| of its limit in every coordinate
+// (gf_rest.go), which leaves Xβ − y up to about Rel·‖X‖·‖β‖ (measured:
+// 1.5e-12 with one sample of d = 2e4 at α = 3).
+const restResidual = 1e-10
+
 // runGFToResidual advances GF by doubling horizons until ‖Xβ − y‖ ≤ tol
 // (or the horizon passes maxTime) and returns the residual reached.
 func runGFToResidual(t *testing.T, m sim.Method, p *problem.Problem, tol, maxTime float64) float64 {
@@ -31,7 +37,7 @@ func TestGFLimitAcrossAlpha(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := runGFToResidual(t, m, p, 1e-12, 1e7); r > 1e-12 {
+		if r := runGFToResidual(t, m, p, restResidual, 1e7); r > restResidual {
 			t.Fatalf("α=%g: residual %.3g by t=%g", alpha, r, m.State().Time)
 		}
 		if e := relDist(m.State().Beta, gfLimit(t, p, alpha)); e > 1e-6 {
@@ -83,7 +89,7 @@ func TestGFLimitVectorAlpha(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := runGFToResidual(t, m, p, 1e-12, 1e7); r > 1e-12 {
+	if r := runGFToResidual(t, m, p, restResidual, 1e7); r > restResidual {
 		t.Fatalf("residual %.3g by t=%g", r, m.State().Time)
 	}
 	if e := relDist(m.State().Beta, phiArgmin(t, p, p.Y, logAlpha, nil)); e > 1e-6 {
@@ -102,7 +108,7 @@ func TestGFSingleSampleLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := runGFToResidual(t, m, p, 1e-12, 1e7); r > 1e-12*math.Abs(p.Y[0]) {
+		if r := runGFToResidual(t, m, p, restResidual, 1e7); r > restResidual {
 			t.Fatalf("α=%g: residual %.3g", alpha, r)
 		}
 		if e := relDist(m.State().Beta, singleSampleLimit(p, alpha)); e > 1e-6 {
