@@ -269,8 +269,13 @@ func (m *gfMethod) initialStep() float64 {
 func (m *gfMethod) spanErrorMS(e, g1 []float64) float64 {
 	var sum float64
 	for j, v := range e {
-		scale := m.tol.Abs + m.tol.Rel*math.Max(math.Abs(m.span[j]), math.Abs(g1[j]))
-		q := v / scale
+		// Plain comparisons, not math.Max: its NaN and ±0 cases cost a
+		// tenth of a step at large d, and a NaN here rejects the step anyway.
+		g := math.Abs(m.span[j])
+		if a := math.Abs(g1[j]); a > g {
+			g = a
+		}
+		q := v / (m.tol.Abs + m.tol.Rel*g)
 		sum += q * q
 	}
 	return sum / float64(len(e))
