@@ -146,7 +146,7 @@ const (
 // at the stability bound, the stiff mode takes over: a step there costs an
 // n×n Jacobian and factorization more, but its length is set by accuracy.
 func (m *gfMethod) noteExplicitStep(h, horizon float64) {
-	if m.prob.N > stiffMaxN {
+	if !m.jacobianAffordable() {
 		return
 	}
 	w := &m.dop

@@ -8,12 +8,12 @@ import "math"
 // Two tests tell it, both gated by the loss being at the floor the error
 // control leaves (lossAtFloor).
 //
-// Where the Jacobian is at hand (n ≤ stiffMaxN), the distance to the limit
-// is measured: F is convex and the limit c∞ solves ∇F = 0, so near it
-// c∞ − c ≈ M⁻¹·ċ, one Newton step (§3: ċ = −∇F(c), ∇²F = M). Once β moves
-// by less than the tolerance scale over that whole distance, the rest of the
-// flow is below what a step's error control resolves. Otherwise (n > stiffMaxN)
-// the loss must also have stopped falling over restWindow steps.
+// Where the Jacobian is affordable, the distance to the limit is measured:
+// F is convex and the limit c∞ solves ∇F = 0, so near it c∞ − c ≈ M⁻¹·ċ,
+// one Newton step (§3: ċ = −∇F(c), ∇²F = M). Once β moves by less than the
+// tolerance scale over that whole distance, the rest of the flow is below
+// what a step's error control resolves. Otherwise the loss must also have
+// stopped falling over restWindow steps.
 
 // restFactor: the loss counts as at the floor within restFactor of it.
 const restFactor = 100
@@ -27,7 +27,7 @@ func (m *gfMethod) atRest() bool {
 	if m.resting {
 		return true
 	}
-	return m.prob.N > stiffMaxN && m.fresh && m.sinceBest >= restWindow && m.lossAtFloor()
+	return !m.jacobianAffordable() && m.fresh && m.sinceBest >= restWindow && m.lossAtFloor()
 }
 
 // lossAtFloor reports whether the loss is at the floor that the per-step
@@ -53,7 +53,7 @@ func lossFloorTerm(diagH, curvature, g float64, tol GFTolerance) float64 {
 // only while its steps are held by stability, and each failure doubles the
 // wait: a test costs a Jacobian, a success saves every step from then on.
 func (m *gfMethod) checkRest() {
-	if m.resting || m.prob.N > stiffMaxN {
+	if m.resting || !m.jacobianAffordable() {
 		return
 	}
 	if m.stiffMode {

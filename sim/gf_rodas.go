@@ -45,9 +45,19 @@ var (
 	}
 )
 
-// stiffMaxN caps n for the stiff mode: it holds two n×n matrices (64 MB at
-// this n). Larger problems stay explicit, as before.
-const stiffMaxN = 2048
+// maxJacobianWork caps the multiply-adds of one Jacobian, n²d/2, so that a
+// stiff step stays short enough for a caller that advances in bounded pieces
+// (the explorer, a cancellation): 1e9 is under a second on one core here
+// (6.4e8 at n = 400, d = 4000). Since d > n it also keeps n < 1260, so the
+// two n×n matrices stay below 26 MB. Larger problems stay explicit.
+const maxJacobianWork = 1e9
+
+// jacobianAffordable reports whether the stiff mode and the Newton rest
+// test are open to this problem.
+func (m *gfMethod) jacobianAffordable() bool {
+	n, d := float64(m.prob.N), float64(m.prob.D)
+	return n*n*d/2 <= maxJacobianWork
+}
 
 // jacobianBlock is the number of columns of X scaled at a time when M is
 // formed, so that the scaled copy stays small (n × jacobianBlock).
