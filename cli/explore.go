@@ -61,6 +61,9 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if err != nil {
 		return planError(std.err, "", err)
 	}
+	if err := checkAlgoFlags(f.scenario.Given(), r.setup.Algos); err != nil {
+		return usageError(std.err, "", err)
+	}
 	if _, err := f.runOptions(r.setup.Horizon); err != nil {
 		return usageError(std.err, "", err)
 	}
