@@ -88,6 +88,9 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if line, err := ShareLine(s); err == nil {
 		fmt.Fprintln(std.err, "to come back to this configuration:", line)
 	}
+	if ctx.Err() != nil {
+		return 130 // ended by a signal, not by q: a script must see it
+	}
 	return 0
 }
 
