@@ -87,6 +87,9 @@ func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
 	default:
 		return opts, fmt.Errorf("--format: %q is not allowed; want table, json or csv", f.format)
 	}
+	// Only the JSON report prints α_t per coordinate: the other formats
+	// leave the run without that vector of length d.
+	opts.EffectiveInit = f.format == "json"
 	if f.saddles && f.format == "csv" {
 		// The CSV has one row per run: the schedule would be dropped silently.
 		return opts, errors.New("--saddles: the schedule is printed with --format table or json; --format csv has one row per run")
