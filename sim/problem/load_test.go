@@ -65,7 +65,7 @@ func TestLoadGoodFiles(t *testing.T) {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
 		}
-		if p.N != 2 || p.D != 3 || p.X[4] != 1 || p.Y[1] != 2 || p.Source != tt.name || len(p.DiagH) != 3 {
+		if p.N != 2 || p.D != 3 || p.X[4] != 1 || p.Y[1] != 2 || p.Source != tt.name || len(p.HDiag()) != 3 {
 			t.Errorf("%s: got %+v", tt.name, p)
 		}
 		if wantBeta := strings.Contains(tt.content, "beta_star\": ["); (p.BetaStar != nil) != wantBeta {
