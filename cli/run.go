@@ -188,6 +188,24 @@ func keepFinished(outcomes []runOutcome, finished []bool) []runOutcome {
 	return out
 }
 
+// jsonVectors is how many vectors of length d the JSON report prints: per
+// run β and α_t, and the predicted β unless --predict never; the three
+// references' β.
+func (f *runFlags) jsonVectors(runs int) int {
+	if f.format != "json" {
+		return 0
+	}
+	perRun := 2
+	if f.predict != "never" {
+		perRun++
+	}
+	vectors := runs * perRun
+	if !f.noRefs {
+		vectors += 3
+	}
+	return vectors
+}
+
 // plan resolves the flags into a runnable plan, reading files through in.
 func (f *runFlags) plan(in inputs) (runPlan, presets.Scenario, error) {
 	r, err := resolveSetup(in, f.scenario, f.scenario.Given())
@@ -197,7 +215,7 @@ func (f *runFlags) plan(in inputs) (runPlan, presets.Scenario, error) {
 	if err := checkAlgoFlags(f.scenario.Given(), r.setup.Algos); err != nil {
 		return runPlan{}, r.sc, err
 	}
-	if err := checkRunMemory(r.setup, !f.noRefs); err != nil {
+	if err := checkRunMemoryPrinting(r.setup, !f.noRefs, f.jsonVectors(len(r.setup.Algos))); err != nil {
 		return runPlan{}, r.sc, err
 	}
 	return f.planOf(r)
