@@ -90,15 +90,15 @@ func checkRunMemory(s sim.Setup, references bool) error {
 	return checkRunMemoryPrinting(s, references, 0)
 }
 
-// checkRunMemoryPrinting is checkRunMemory for a run whose JSON report
-// prints jsonVectors vectors of length d.
-func checkRunMemoryPrinting(s sim.Setup, references bool, jsonVectors int) error {
+// checkRunMemoryPrinting is checkRunMemory for a run whose report keeps
+// reportVectors more vectors of length d.
+func checkRunMemoryPrinting(s sim.Setup, references bool, reportVectors int) error {
 	n, d := s.Spec.N, s.Spec.D
 	if s.Data != nil {
 		n, d = s.Data.N, s.Data.D
 	}
 	dense := s.Data != nil && s.Data.BetaStar != nil
-	need := runMemory(float64(n), float64(d), s.Algos, dense, references, jsonVectors)
+	need := runMemory(float64(n), float64(d), s.Algos, dense, references, reportVectors)
 	what := fmt.Sprintf("n = %d, d = %d with %d algorithm", n, d, len(s.Algos))
 	if len(s.Algos) != 1 {
 		what += "s"

@@ -18,24 +18,23 @@ import (
 // n = 1, d = 5e7, within 5% of each): the runtime's base, X, and per
 // algorithm its state (sim.MethodBytes). A generated β* is sparse and its
 // zero pages are never written, so only a loaded one counts. The reference
-// solves keep the terms fitted before. The JSON report is encoded whole
-// before it is written: about memJSONNumber bytes per number of the vectors
-// it prints.
+// solves keep the terms fitted before: their vectors, per entry of X and
+// per coordinate. The JSON report keeps ln α_t per coordinate for each run
+// (its vectors are written out as they are formatted, not encoded whole).
 const (
 	memBase        = 16 << 20 // bytes
 	memPerEntry    = 8        // bytes per entry of X
 	memPerCoord    = 8        // bytes per coordinate of a loaded β*
 	memRefsEntry   = 14       // bytes per entry of X for the reference solves
 	memRefsCoord   = 114      // bytes per coordinate for the reference solves
-	memJSONNumber  = 151      // bytes per printed number of the JSON report
 	memLoadPerByte = 0.4      // bytes of X per byte of a file written at full precision
 	memLoadSlack   = 32 << 20 // the loader's chunks and buffers beyond X
 )
 
 // runMemory estimates the peak memory of running algos on an n×d problem,
-// with a loaded β* (denseBetaStar), the reference solves, and a JSON report
-// printing jsonVectors vectors of length d.
-func runMemory(n, d float64, algos []sim.Algo, denseBetaStar, references bool, jsonVectors int) float64 {
+// with a loaded β* (denseBetaStar), the reference solves, and reportVectors
+// more vectors of length d kept for the report.
+func runMemory(n, d float64, algos []sim.Algo, denseBetaStar, references bool, reportVectors int) float64 {
 	need := memBase + memPerEntry*n*d
 	if denseBetaStar {
 		need += memPerCoord * d
@@ -46,7 +45,7 @@ func runMemory(n, d float64, algos []sim.Algo, denseBetaStar, references bool, j
 	if references {
 		need += memRefsEntry*n*d + memRefsCoord*d + 64*n*n
 	}
-	return need + memJSONNumber*float64(jsonVectors)*d
+	return need + 8*float64(reportVectors)*d
 }
 
 // loadMemory estimates the peak memory of loading a problem file of size

@@ -23,7 +23,7 @@ func TestMemoryModelMatchesMeasuredPeaks(t *testing.T) {
 		{"n = 20, d = 1e6", runMemory(20, 1e6, gd, false, false, 0), 201332 * 1024},
 		{"n = 1, d = 5e6 with references", runMemory(1, 5e6, gd, false, true, 0), 878012 * 1024},
 		{"n = 20, d = 1e6 with references", runMemory(20, 1e6, gd, false, true, 0), 590344 * 1024},
-		{"n = 1, d = 5e6, JSON report", runMemory(1, 5e6, gd, false, false, 2), 1724436 * 1024},
+		{"n = 1, d = 5e6, JSON report", runMemory(1, 5e6, gd, false, false, 1), 289584 * 1024},
 		{"loading a 206.6 MB JSON file", loadMemory(206614922), 126152 * 1024},
 		{"loading a 197.0 MB CSV file", loadMemory(197003077), 120656 * 1024},
 	} {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -188,22 +187,13 @@ func keepFinished(outcomes []runOutcome, finished []bool) []runOutcome {
 	return out
 }
 
-// jsonVectors is how many vectors of length d the JSON report prints: per
-// run β and α_t, and the predicted β unless --predict never; the three
-// references' β.
-func (f *runFlags) jsonVectors(runs int) int {
+// reportVectors is how many vectors of length d the report keeps beyond
+// the runs' state: ln α_t of each run, for the JSON report only.
+func (f *runFlags) reportVectors(runs int) int {
 	if f.format != "json" {
 		return 0
 	}
-	perRun := 2
-	if f.predict != "never" {
-		perRun++
-	}
-	vectors := runs * perRun
-	if !f.noRefs {
-		vectors += 3
-	}
-	return vectors
+	return runs
 }
 
 // plan resolves the flags into a runnable plan, reading files through in.
@@ -215,7 +205,7 @@ func (f *runFlags) plan(in inputs) (runPlan, presets.Scenario, error) {
 	if err := checkAlgoFlags(f.scenario.Given(), r.setup.Algos); err != nil {
 		return runPlan{}, r.sc, err
 	}
-	if err := checkRunMemoryPrinting(r.setup, !f.noRefs, f.jsonVectors(len(r.setup.Algos))); err != nil {
+	if err := checkRunMemoryPrinting(r.setup, !f.noRefs, f.reportVectors(len(r.setup.Algos))); err != nil {
 		return runPlan{}, r.sc, err
 	}
 	return f.planOf(r)
@@ -274,9 +264,7 @@ func exitStatus(stderr io.Writer, outcomes []runOutcome) int {
 func writeReport(w io.Writer, format string, r jsonReport) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeJSONReport(w, r)
 	case "csv":
 		return writeRunsCSV(w, r)
 	}
