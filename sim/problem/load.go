@@ -115,11 +115,6 @@ func tooLarge(path string) error {
 	return fmt.Errorf("%s: file is larger than the limit of %d MiB", path, MaxFileBytes>>20)
 }
 
-// parse decodes a whole file's bytes; name is used in error messages only.
-func parse(name string, data []byte) (*Problem, error) {
-	return readStream(name, bytes.NewReader(data))
-}
-
 // finishLoaded fills the derived fields and validates; a failure caused by
 // one row of X points at rowLines[row].
 func finishLoaded(name string, p *Problem, rowLines []int) (*Problem, error) {

@@ -10,6 +10,11 @@ import (
 	"testing"
 )
 
+// parse decodes a file's bytes as a stream; name is used in messages only.
+func parse(name string, data []byte) (*Problem, error) {
+	return readStream(name, bytes.NewReader(data))
+}
+
 // writeFile puts content in dir/name and returns the path.
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()

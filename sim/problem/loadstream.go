@@ -61,7 +61,7 @@ func finishLoad(path string, r io.Reader) (*Problem, error) {
 }
 
 // countLines counts the newlines of f, refusing binary data (a NUL byte in
-// the first 4096 bytes, as readAllLimited) and files that grow past
+// the first 4096 bytes, as readStream) and files that grow past
 // MaxFileBytes while being read.
 func countLines(name string, f io.Reader) (int, error) {
 	buf := make([]byte, 1<<20)
