@@ -28,23 +28,26 @@ const gdExactEvery = 64
 // and the step costs on one core what the two-pass step costs.
 const gdBlockBytes = 32 << 20
 
+// gdHalf is the half of a GD step that the second core runs; runHalf
+// signals the step when it is done.
+type gdHalf interface{ runHalf() }
+
 // startGDHelper starts the goroutine that runs the second half of a split
 // step for one GD method, and returns its job channel; nil on one core. The
 // goroutine holds the method only while it runs a half, so the method can be
 // collected between steps; a cleanup then closes the channel and the
 // goroutine ends (no process-wide pool to share between runs).
-func startGDHelper(m *gdMethod) chan *gdPart {
+func startGDHelper(m *gdMethod) chan gdHalf {
 	if runtime.GOMAXPROCS(0) < 2 {
 		return nil
 	}
-	jobs := make(chan *gdPart)
+	jobs := make(chan gdHalf)
 	go func() {
-		for part := range jobs {
-			part.run()
-			part.done <- struct{}{}
+		for half := range jobs {
+			half.runHalf()
 		}
 	}()
-	runtime.AddCleanup(m, func(jobs chan *gdPart) { close(jobs) }, jobs)
+	runtime.AddCleanup(m, func(jobs chan gdHalf) { close(jobs) }, jobs)
 	return jobs
 }
 
@@ -57,7 +60,7 @@ func startGDHelper(m *gdMethod) chan *gdPart {
 // step instead of twice (after Xβ and after Xᵀr).
 type gdSplit struct {
 	parts      [2]gdPart
-	helper     chan *gdPart // the second core's goroutine; nil on one core
+	helper     chan gdHalf // the second core's goroutine; nil on one core
 	stale      bool         // the residual must be recomputed exactly
 	sinceExact int
 }
@@ -112,6 +115,13 @@ func (p *gdPart) run() {
 	}
 }
 
+func (p *gdPart) runHalf() {
+	p.run()
+	p.done <- struct{}{}
+}
+
+func (s *gdSplit) invalidate() { s.stale = true }
+
 // step is one GD step. It returns the loss at β_k and ‖β_{k+1}‖², and
 // leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
 // (G += γg, §5) before r changed.
@@ -120,11 +130,7 @@ func (s *gdSplit) step(m *gdMethod) (loss, norm2 float64, ok bool) {
 		residual(m.prob, m.state.Beta, m.resid)
 		s.stale, s.sinceExact = false, 0
 	}
-	var ss float64
-	for _, v := range m.resid {
-		ss += v * v
-	}
-	loss = ss / (4 * float64(m.prob.N))
+	loss = squaredNorm(m.resid) / (4 * float64(m.prob.N))
 	if !m.noteLoss(loss) {
 		return loss, 0, false
 	}

@@ -41,8 +41,9 @@ func newGDPair(t *testing.T, p *problem.Problem, step float64) (serial, split *g
 		return m.(*gdMethod)
 	}
 	serial, split = mk(), mk()
-	serial.split = nil
-	split.split = newGDSplit(split)
+	serial.fast = nil
+	split.fast = newGDSplit(split)
+	split.Reset()
 	return serial, split
 }
 
@@ -69,8 +70,8 @@ func TestSplitGDMatchesSerial(t *testing.T) {
 		p := sparseGaussianProblem(size[0], size[1], uint64(size[1]))
 		serial, split := newGDPair(t, p, 0.05)
 		if tc.width > 0 {
-			for i := range split.split.parts {
-				split.split.parts[i].width = tc.width
+			for i := range split.fast.(*gdSplit).parts {
+				split.fast.(*gdSplit).parts[i].width = tc.width
 			}
 		}
 		for k := range 300 {
@@ -186,17 +187,17 @@ func TestSplitGDHelperEndsWithItsMethod(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("one core: no helper goroutine")
 	}
-	jobs := func() chan *gdPart {
+	jobs := func() chan gdHalf {
 		_, m := newGDPair(t, sparseGaussianProblem(9, 203, 3), 0.05)
 		for range 3 {
 			if err := m.Step(); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if m.split.helper == nil {
+		if m.fast.(*gdSplit).helper == nil {
 			t.Fatal("no helper on two cores")
 		}
-		return m.split.helper
+		return m.fast.(*gdSplit).helper
 	}()
 	for range 500 { // collection and the cleanup are asynchronous
 		runtime.GC()
