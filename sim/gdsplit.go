@@ -61,7 +61,7 @@ func startGDHelper(m *gdMethod) chan gdHalf {
 type gdSplit struct {
 	parts      [2]gdPart
 	helper     chan gdHalf // the second core's goroutine; nil on one core
-	stale      bool         // the residual must be recomputed exactly
+	stale      bool        // the residual must be recomputed exactly
 	sinceExact int
 }
 
