@@ -47,3 +47,17 @@ func ForceGDOnePass(twoCores bool) (restore func()) {
 	}
 	return func() { gdOnePassMinElems, gdTwoCoreMinElems = one, two }
 }
+
+// GDStepOf says how a GD method takes its steps.
+func GDStepOf(m Method) GDStepKind {
+	switch f := m.(*gdMethod).fast.(type) {
+	case *gdSplit:
+		return GDColumnSplit
+	case *gdOnePass:
+		if f.parts[1].lo < f.parts[1].hi {
+			return GDOnePassSplit
+		}
+		return GDOnePass
+	}
+	return GDTwoPass
+}

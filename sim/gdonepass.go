@@ -8,8 +8,8 @@ import "runtime"
 // choices). Variables, not constants, so that tests can force either path at
 // small sizes.
 var (
-	gdOnePassMinElems = 1 << 12
-	gdTwoCoreMinElems = 1 << 18
+	gdOnePassMinElems = 1 << 11
+	gdTwoCoreMinElems = 1 << 20
 )
 
 // gdCopyMaxBytes bounds the copy of X by columns that the one-pass step

@@ -25,7 +25,7 @@ func BenchmarkGDOnePass(b *testing.B) {
 		{sim.GDTwoPass, "ns/two_pass"}, {sim.GDColumnSplit, "ns/column_split"},
 		{sim.GDOnePass, "ns/one_pass"}, {sim.GDOnePassSplit, "ns/one_pass_2cores"},
 	}
-	for _, size := range [][2]int{{40, 100}, {100, 1000}, {200, 2000}, {400, 4000}, {1000, 10000}} {
+	for _, size := range [][2]int{{8, 32}, {20, 50}, {40, 100}, {100, 1000}, {200, 2000}, {400, 4000}, {1000, 10000}} {
 		p := sparseProblem(b, size[0], size[1], 5, 1)
 		b.Run(fmt.Sprintf("n=%d,d=%d", size[0], size[1]), func(b *testing.B) {
 			methods := make([]sim.Method, len(kinds))
