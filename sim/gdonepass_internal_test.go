@@ -65,7 +65,7 @@ func TestOnePassGDMatchesTwoPass(t *testing.T) {
 			}
 			// The run did train, so the comparison is not between idle states.
 			p := fast.prob
-			if l0, l := lossAt(p, make([]float64, p.D)), lossAt(p, fast.state.Beta); !(l < 1e-2*l0) {
+			if l0, l := lossAt(p, make([]float64, p.D)), lossAt(p, fast.state.Beta); !(l < 0.1*l0) {
 				t.Fatalf("%s: loss %g from %g: GD did not train", name, l, l0)
 			}
 		}
