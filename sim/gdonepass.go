@@ -39,7 +39,7 @@ type gdOnePass struct {
 	xt         []float64 // X by columns, stride rows each (zero padding)
 	stride     int
 	parts      [2]onePassPart // the second is empty on one core
-	helper     chan gdHalf    // the second core's goroutine; nil on one core
+	helper     *gdHelper      // the second core's goroutine; nil on one core
 	stale      bool           // the residual must be recomputed exactly
 	sinceExact int
 }
@@ -52,7 +52,6 @@ type onePassPart struct {
 	lo, hi int
 	dz     []float64 // this part's increment of the residual (stride rows)
 	norm2  float64
-	done   chan struct{}
 }
 
 // newGDOnePass copies X by columns and splits the columns between two
@@ -72,7 +71,7 @@ func newGDOnePass(m *gdMethod, twoCores bool) *gdOnePass {
 	for i, cols := range [2][2]int{{0, mid}, {mid, d}} {
 		f.parts[i] = onePassPart{
 			m: m, xt: f.xt[cols[0]*stride : cols[1]*stride], lo: cols[0], hi: cols[1],
-			dz: make([]float64, stride), done: make(chan struct{}, 1),
+			dz: make([]float64, stride),
 		}
 	}
 	return f
@@ -83,11 +82,6 @@ func (p *onePassPart) run() {
 	clear(p.dz)
 	p.norm2 = onePass(p.xt, len(p.dz), m.resid[:len(p.dz)], p.dz,
 		m.wp[p.lo:p.hi], m.wm[p.lo:p.hi], m.state.Beta[p.lo:p.hi], 1/float64(m.prob.N), m.params.Step)
-}
-
-func (p *onePassPart) runHalf() {
-	p.run()
-	p.done <- struct{}{}
 }
 
 func (f *gdOnePass) invalidate() { f.stale = true }
@@ -107,11 +101,11 @@ func (f *gdOnePass) step(m *gdMethod) (loss, norm2 float64, ok bool) {
 	own, other := &f.parts[0], &f.parts[1]
 	sent := other.lo < other.hi && f.helper != nil
 	if sent {
-		f.helper <- other
+		f.helper.start(other)
 	}
 	own.run()
 	if sent {
-		<-other.done
+		f.helper.finish()
 	} else if other.lo < other.hi {
 		other.run()
 	}

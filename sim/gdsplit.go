@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"runtime"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -28,29 +26,6 @@ const gdExactEvery = 64
 // and the step costs on one core what the two-pass step costs.
 const gdBlockBytes = 32 << 20
 
-// gdHalf is the half of a GD step that the second core runs; runHalf
-// signals the step when it is done.
-type gdHalf interface{ runHalf() }
-
-// startGDHelper starts the goroutine that runs the second half of a split
-// step for one GD method, and returns its job channel; nil on one core. The
-// goroutine holds the method only while it runs a half, so the method can be
-// collected between steps; a cleanup then closes the channel and the
-// goroutine ends (no process-wide pool to share between runs).
-func startGDHelper(m *gdMethod) chan gdHalf {
-	if runtime.GOMAXPROCS(0) < 2 {
-		return nil
-	}
-	jobs := make(chan gdHalf)
-	go func() {
-		for half := range jobs {
-			half.runHalf()
-		}
-	}()
-	runtime.AddCleanup(m, func(jobs chan gdHalf) { close(jobs) }, jobs)
-	return jobs
-}
-
 // gdSplit is GD's step at large X, on two cores (theory.md §2 for the
 // update). The multiplicative update is elementwise, so X can be walked in
 // column blocks X_J: g_J = X_Jᵀr_k/n, update w±_J and β_J, then add
@@ -60,8 +35,8 @@ func startGDHelper(m *gdMethod) chan gdHalf {
 // step instead of twice (after Xβ and after Xᵀr).
 type gdSplit struct {
 	parts      [2]gdPart
-	helper     chan gdHalf // the second core's goroutine; nil on one core
-	stale      bool        // the residual must be recomputed exactly
+	helper     *gdHelper // the second core's goroutine; nil on one core
+	stale      bool      // the residual must be recomputed exactly
 	sinceExact int
 }
 
@@ -74,7 +49,6 @@ type gdPart struct {
 	g, dj  []float64 // a block's gradient and β increment
 	dr     []float64 // this part's increment of the residual (n)
 	norm2  float64
-	done   chan struct{}
 }
 
 func newGDSplit(m *gdMethod) *gdSplit {
@@ -86,7 +60,6 @@ func newGDSplit(m *gdMethod) *gdSplit {
 		s.parts[i] = gdPart{
 			m: m, lo: cols[0], hi: cols[1], width: width,
 			g: make([]float64, width), dj: make([]float64, width), dr: make([]float64, n),
-			done: make(chan struct{}, 1),
 		}
 	}
 	return s
@@ -115,11 +88,6 @@ func (p *gdPart) run() {
 	}
 }
 
-func (p *gdPart) runHalf() {
-	p.run()
-	p.done <- struct{}{}
-}
-
 func (s *gdSplit) invalidate() { s.stale = true }
 
 // step is one GD step. It returns the loss at β_k and ‖β_{k+1}‖², and
@@ -135,14 +103,13 @@ func (s *gdSplit) step(m *gdMethod) (loss, norm2 float64, ok bool) {
 		return loss, 0, false
 	}
 	own, other := &s.parts[0], &s.parts[1]
-	sent := false
-	if other.lo < other.hi && s.helper != nil {
-		s.helper <- other
-		sent = true
+	sent := other.lo < other.hi && s.helper != nil
+	if sent {
+		s.helper.start(other)
 	}
 	own.run()
 	if sent {
-		<-other.done
+		s.helper.finish()
 	} else {
 		other.run()
 	}
