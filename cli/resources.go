@@ -34,7 +34,7 @@ const (
 func runMemory(n, d float64, algos []sim.Algo, references bool) float64 {
 	need := memBase + memPerEntry*n*d + memPerCoord*d
 	for _, a := range algos {
-		need += memAlgoCoord * d
+		need += memAlgoCoord*d + sim.ExtraStepBytes(a, int(n), int(d))
 		if b := a.Base(); b == sim.SGD || b == sim.LNSGD {
 			need += memBatchEntry * n * d
 		}

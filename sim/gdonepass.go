@@ -21,7 +21,8 @@ const gdCopyMaxBytes = 256 << 20
 // X is large enough for the step to pay, its column copy fits the bound,
 // and the padding of columns to eight rows at most doubles it (n ≥ 4).
 func useOnePass(n, d int) bool {
-	return n >= 4 && n*d >= gdOnePassMinElems && 8*paddedStride(n)*d <= gdCopyMaxBytes
+	elems := float64(n) * float64(d) // in floats: no overflow at any size
+	return n >= 4 && elems >= float64(gdOnePassMinElems) && 8*float64(paddedStride(n))*float64(d) <= gdCopyMaxBytes
 }
 
 // gdOnePass is GD's step reading X once (theory.md §2 for the update). X is
@@ -124,4 +125,14 @@ func squaredNorm(v []float64) float64 {
 		ss += x * x
 	}
 	return ss
+}
+
+// ExtraStepBytes is the memory a run of algorithm a on an n×d problem holds
+// beyond its vectors of length n and d: for GD, the copy of X by columns
+// when it takes the one-pass step (at most gdCopyMaxBytes); none otherwise.
+func ExtraStepBytes(a Algo, n, d int) float64 {
+	if a.Base() != GD || !useOnePass(n, d) {
+		return 0
+	}
+	return float64(8 * paddedStride(n) * d)
 }

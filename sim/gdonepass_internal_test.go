@@ -186,3 +186,21 @@ func TestOnePassGDHelperEndsWithItsMethod(t *testing.T) {
 	}
 	t.Fatal("the helper goroutine still runs after its method was dropped")
 }
+
+// The memory estimate counts the column copy exactly when GD makes one:
+// its size at (400, 4000) with the padding of n = 5 to 8 rows, none for
+// n = 1, for a copy above the bound or for other algorithms.
+func TestExtraStepBytes(t *testing.T) {
+	for _, tc := range []struct {
+		a    Algo
+		n, d int
+		want float64
+	}{
+		{GD, 400, 4000, 8 * 400 * 4000}, {GD, 5, 1000, 8 * 8 * 1000}, {Algo("gd:step=0.1"), 400, 4000, 8 * 400 * 4000},
+		{GD, 1, 50_000_000, 0}, {GD, 10_000, 10_000, 0}, {SGD, 400, 4000, 0}, {GF, 400, 4000, 0},
+	} {
+		if got := ExtraStepBytes(tc.a, tc.n, tc.d); got != tc.want {
+			t.Fatalf("%s at (%d, %d): %v bytes, want %v", tc.a, tc.n, tc.d, got, tc.want)
+		}
+	}
+}
