@@ -6,10 +6,11 @@ import (
 )
 
 // gdSplitMinElems is the size of X (n·d entries) from which GD takes its
-// column-block step shared with a second core. Below it the two-pass step on
-// one core is faster: on a quiet 2-core machine (BenchmarkGDSplit) the split
-// step took 130–158 µs against 104–116 µs at (200, 2000) (0.4M entries), and
-// 469–494 µs against 490–592 µs at (400, 4000) (1.6M entries).
+// column-block step shared with a second core, where it does not take the
+// one-pass step (gdonepass.go): n < 4, or a copy of X above gdCopyMaxBytes.
+// On a quiet 2-core machine (BenchmarkGDSplit) the split step took 130–158
+// µs against 104–116 µs for the two-pass step at (200, 2000) (0.4M entries),
+// and 469–494 µs against 490–592 µs at (400, 4000) (1.6M entries).
 const gdSplitMinElems = 1 << 20
 
 // gdExactEvery is how many column-block steps may update the residual
