@@ -10,7 +10,9 @@ import (
 // two cores takes 50–500 µs and the two halves end close together, while a
 // parked goroutine takes tens of µs to be woken and scheduled again: polling
 // briefly keeps the hand-off off the step's critical path, and parking
-// afterwards keeps an idle or paused run from holding a core.
+// afterwards keeps an idle or paused run from holding a core. The poll
+// yields to other goroutines now and then, so that runs stepping side by
+// side (a sweep) are not held up by each other's polling.
 var gdSpinLimit = 1 << 16
 
 // gdHalf is the half of a GD step that the second core runs.
@@ -97,9 +99,12 @@ func (s *gdSignal) post() {
 }
 
 func (s *gdSignal) wait(spin int) {
-	for range spin {
+	for i := range spin {
 		if s.state.Load() == signalPosted && s.state.CompareAndSwap(signalPosted, signalEmpty) {
 			return
+		}
+		if i%256 == 255 {
+			runtime.Gosched() // let other goroutines of this process run (a sweep's runs)
 		}
 	}
 	if s.state.CompareAndSwap(signalEmpty, signalParked) {

@@ -10,7 +10,10 @@
 // partial k), g = s·scale, the update (U) of w± and β with the roundings of
 // updateOne, then dz += Σ_c x_c·Δβ_c (fused, in the order c = 0..3). The
 // columns are still in L1 for the second use, and while the axpys read
-// them from L1 the next group's columns are prefetched. Returns Σβ² (one partial sum
+// them from L1 the next group's columns are prefetched into L2 (into L1
+// they would evict the current group: four columns of 400 rows, r, dz and
+// the next group fill its 32 KB; measured 20–35% faster than no prefetch at
+// (400, 4000), 10% slower with X far beyond the last-level cache). Returns Σβ² (one partial sum
 // per lane). onePassGo is the same computation in the same order.
 // len(wp) must be a multiple of 4, stride a positive multiple of 8, r and dz
 // at least stride long, xt at least len(wp)·stride.
@@ -100,10 +103,10 @@ dots:
 	XORQ        AX, AX
 
 axpys:
-	PREFETCHT0  (R15)
-	PREFETCHT0  64(R15)
-	PREFETCHT0  128(R15)
-	PREFETCHT0  192(R15)
+	PREFETCHT1  (R15)
+	PREFETCHT1  64(R15)
+	PREFETCHT1  128(R15)
+	PREFETCHT1  192(R15)
 	ADDQ        $256, R15
 	VMOVUPD     (R11)(AX*8), Y4
 	VMOVUPD     32(R11)(AX*8), Y5
