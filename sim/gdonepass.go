@@ -4,9 +4,15 @@ import "runtime"
 
 // gdOnePassMinElems is the size of X (n·d entries) from which GD takes the
 // one-pass step on one core, and gdTwoCoreMinElems the size from which that
-// step is shared with a second core (BenchmarkGDOnePass measures both
-// choices). Variables, not constants, so that tests can force either path at
-// small sizes.
+// step is shared with a second core. BenchmarkGDOnePass, on a loaded 2-core
+// machine: the one-pass step ties the two-pass one at (8, 32) and (20, 50)
+// and is 1.4–1.8× faster from (40, 100) (4000 entries) up. On two cores it
+// lost at (200, 2000) (1.5×) and mostly at (400, 4000) (by 7–40%), and won
+// by 3–11% at (1000, 10000), with other processes holding both cores: the
+// helper then waits for a time slice. With a free second core the hand-off
+// costs microseconds against a step of hundreds, so the split starts at
+// (400, 4000); rerun the benchmark on a quiet machine to move it. Variables,
+// not constants, so that tests can force either path at small sizes.
 var (
 	gdOnePassMinElems = 1 << 11
 	gdTwoCoreMinElems = 1 << 20
