@@ -1,12 +1,11 @@
 package sim
 
-import "runtime"
-
 // gdOnePassMinElems is the size of X (n·d entries) from which GD takes the
 // one-pass step on one core, and gdTwoCoreMinElems the size from which that
 // step is shared with a second core. BenchmarkGDOnePass, on a loaded 2-core
-// machine: the one-pass step ties the two-pass one at (8, 32) and (20, 50)
-// and is 1.4–1.8× faster from (40, 100) (4000 entries) up. On two cores it
+// machine: the one-pass step was 1.3× faster than the two-pass one at
+// (8, 32), tied at (20, 50) and was 1.2–2.4× faster from (40, 100) (4000
+// entries) up; below 2¹¹ entries the run keeps no copy of X. On two cores it
 // lost at (200, 2000) (1.5×) and mostly at (400, 4000) (by 7–40%), and won
 // by 3–11% at (1000, 10000), with other processes holding both cores: the
 // helper then waits for a time slice. With a free second core the hand-off
@@ -71,7 +70,7 @@ func newGDOnePass(m *gdMethod, twoCores bool) *gdOnePass {
 	f := &gdOnePass{xt: columnsOf(m.prob.X, n, d, stride), stride: stride, stale: true}
 	m.resid = make([]float64, stride)[:n]
 	mid := d
-	if twoCores && runtime.GOMAXPROCS(0) >= 2 {
+	if twoCores { // on one core (GOMAXPROCS=1) the step runs both parts itself
 		mid = (d / 2) &^ 3
 		f.helper = startGDHelper(m)
 	}
