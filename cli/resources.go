@@ -25,7 +25,7 @@ const (
 	memBase        = 16 << 20 // bytes
 	memPerEntry    = 8        // bytes per entry of X
 	memPerCoord    = 8        // bytes per coordinate of a loaded β*
-	memRefsEntry   = 14       // bytes per entry of X for the reference solves
+	memRefsEntry   = 12       // bytes per entry of X for the reference solves
 	memRefsCoord   = 114      // bytes per coordinate for the reference solves
 	memLoadPerByte = 0.4      // bytes of X per byte of a file written at full precision
 	memLoadSlack   = 32 << 20 // the loader's chunks and buffers beyond X

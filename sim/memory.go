@@ -2,7 +2,8 @@ package sim
 
 // MethodBytes is the memory a method holds beyond the problem, for the
 // estimate made before allocating. GD's is exact: w₊, w₋ and β, and the
-// gradient, or at large X the column blocks of its two-core step instead
+// copy of X by columns of its one-pass step (gdonepass.go), else the
+// gradient, or at large X the column blocks of its two-core split
 // (gdsplit.go). The other methods keep the bound fitted to measured peaks
 // (their state and work vectors: a minibatch method also copies X).
 func MethodBytes(a Algo, n, d int) float64 {
@@ -10,6 +11,9 @@ func MethodBytes(a Algo, n, d int) float64 {
 	switch a.Base() {
 	case GD:
 		state := 3*8*df + 3*8*nf
+		if copyBytes := ExtraStepBytes(a, n, d); copyBytes > 0 {
+			return state + copyBytes
+		}
 		if n*d < gdSplitMinElems {
 			return state + 8*df
 		}
