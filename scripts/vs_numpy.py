@@ -81,9 +81,10 @@ def numpy_rate(algo, n, d, steps, seed=1):
 def sgdbias_rate(binary, algo, n, d, steps, samples=200):
     """The run's steps_per_second, and the CPU time of the whole process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    batch = ["--batch", "1"] if algo == "sgd" else []  # run refuses a flag its algorithm does not read
     out = subprocess.run(
         [binary, "run", "--n", str(n), "--d", str(d), "--s", "5", "--algo", algo,
-         "--alpha", str(ALPHA), "--step", str(STEP), "--batch", "1", "--steps", str(steps), "--samples", str(samples),
+         "--alpha", str(ALPHA), "--step", str(STEP), *batch, "--steps", str(steps), "--samples", str(samples),
          "--no-references", "--predict", "never", "--format", "json", "--quiet"],
         check=True, capture_output=True, text=True).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
