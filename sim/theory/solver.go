@@ -50,7 +50,7 @@ type newtonWork struct {
 	lnA, tilt              []float64 // ln α² of the current stage; tilt (d)
 	z, beta, zTry, betaTry []float64 // dual point and trial point (d)
 	dz, sqrtW              []float64 // Xᵀ·step; √(∂β/∂z) (d)
-	xw                     []float64 // X·diag(√w), n×d
+	gram                   *gram     // forms X·diag(w)·Xᵀ
 	hess, factor           []float64 // n×n: −∇²D and its damped, scaled Cholesky factor
 	jacobi                 []float64 // Jacobi scaling 1/√diag(−∇²D) (n)
 	res, resTry            []float64 // y − Xβ at the point and at the trial (n)
@@ -79,7 +79,7 @@ func NewSolver(n, d int, X, y []float64) *Solver {
 	s.newtonWork = newtonWork{
 		lnA: dv(), tilt: dv(),
 		z: dv(), beta: dv(), zTry: dv(), betaTry: dv(), dz: dv(), sqrtW: dv(),
-		xw:   make([]float64, n*d),
+		gram: newGram(n, d, X),
 		hess: make([]float64, n*n), factor: make([]float64, n*n),
 		jacobi: nv(), res: nv(), resTry: nv(), step: nv(), nuTry: nv(),
 		nu: nv(), nuPrev: nv(), nuSaved: nv(), nuTangent: nv(),
