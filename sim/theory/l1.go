@@ -2,6 +2,8 @@ package theory
 
 import (
 	"cmp"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"math"
 	"slices"
 
@@ -47,9 +49,9 @@ type L1Result struct {
 
 // MinL1 returns argmin { ‖β‖₁ : Xβ = y } (basis pursuit) with a dual
 // certificate. It walks α down the schedule l1LogAlphas, each solve
-// warm-started from the previous one, and tries to polish and certify at each
-// α; if none certifies, it falls back to simplex pivots from the support of
-// the smallest-α argmin (l1simplex.go). When nothing certifies it returns the
+// warm-started from the previous one; at each α it tries to polish and
+// certify the support read off the argmin, then simplex pivots from that
+// support (l1simplex.go), and goes to the next α only if neither certifies. When nothing certifies it returns the
 // best attempt with Certified = false; it returns an error only if the φ_α
 // solves fail or no candidate interpolates y.
 //
@@ -86,17 +88,11 @@ func (s *Solver) MinL1() (L1Result, error) {
 			solveErr = err
 			break
 		}
-		for _, nuHat := range s.bpDualGuesses(res, ln, prev, prevLn, k > 0) {
-			if cand, ok := s.polishAndCertify(res.Beta, nuHat); ok && consider(cand, ln) {
-				return best, nil
-			}
+		guesses := s.bpDualGuesses(res, ln, prev, prevLn, k > 0)
+		if s.l1AtAlpha(res.Beta, guesses, k == len(l1LogAlphas)-1, func(c L1Result) bool { return consider(c, ln) }) {
+			return best, nil
 		}
 		prev, prevLn = res, ln
-	}
-	if prev.Beta != nil {
-		if cand, ok := s.simplexPolish(prev.Beta); ok {
-			consider(cand, prevLn)
-		}
 	}
 	if best.Beta == nil {
 		if solveErr != nil {
@@ -107,20 +103,58 @@ func (s *Solver) MinL1() (L1Result, error) {
 	return best, nil
 }
 
-// simplexPolish runs simplex pivots from the support read off betaAlpha.
-func (s *Solver) simplexPolish(betaAlpha []float64) (L1Result, bool) {
+// l1AtAlpha reads the support off the φ_α argmin betaAlpha, polishes it and
+// tries to certify it with each guess of the basis-pursuit dual; failing
+// that, it takes simplex pivots from it when it is the last chance or when
+// its ℓ₁ norm is within simplexStartGap of a dual lower bound. Simplex
+// pivots cost O(nd) each (l1simplex.go), a smaller α tens of Newton steps of
+// O(n²d); but from a poor vertex (a support read off at an α too large for
+// it, theory.md §3) primal simplex takes thousands of pivots. consider gets
+// every candidate and says whether it settles the solve.
+func (s *Solver) l1AtAlpha(betaAlpha []float64, guesses [][]float64, last bool, consider func(L1Result) bool) bool {
 	order := byMagnitude(betaAlpha)
 	support, betaS, ok := s.fitSupport(s.independentColumns(order, s.n))
 	if !ok {
-		return L1Result{}, false
+		return false
+	}
+	for _, nuHat := range guesses {
+		if cand, ok := s.certifyOn(betaAlpha, support, betaS, nuHat); ok && consider(cand) {
+			return true
+		}
+	}
+	if !last && !s.nearOptimalVertex(betaS, guesses) {
+		return false
 	}
 	beta, nu, pivots, ok := s.simplexFromSupport(support, betaS, order, maxSimplexPivots(s.n))
 	if !ok {
-		return L1Result{}, false
+		return false
 	}
-	res, ok := s.polishAndCertify(beta, nu)
-	res.Pivots = pivots
-	return res, ok
+	cand, ok := s.polishAndCertify(beta, nu)
+	cand.Pivots = pivots
+	return ok && consider(cand)
+}
+
+// simplexStartGap: simplex starts from a vertex whose ℓ₁ norm is within this
+// fraction of the best dual lower bound (at n = 400 a gap of 0.3% took ~150
+// pivots, a gap of 50% did not finish in 5n).
+const simplexStartGap = 0.05
+
+// nearOptimalVertex compares ‖β_S‖₁ with the weak-duality lower bound
+// ⟨y, ν⟩/‖Xᵀν‖_∞ ≤ min ‖β‖₁ of the best guess.
+func (s *Solver) nearOptimalVertex(betaS []float64, guesses [][]float64) bool {
+	var obj float64
+	for _, b := range betaS {
+		obj += math.Abs(b)
+	}
+	corr := make([]float64, s.d)
+	bound := math.Inf(-1)
+	for _, nu := range guesses {
+		blas64.Gemv(blas.Trans, 1, s.xMat, vec(nu), 0, vec(corr))
+		if m := math.Abs(corr[blas64.Iamax(vec(corr))]); m > 0 {
+			bound = math.Max(bound, blas64.Dot(vec(s.y), vec(nu))/m)
+		}
+	}
+	return obj-bound <= simplexStartGap*obj
 }
 
 func maxSimplexPivots(n int) int { return 5*n + 50 }
@@ -151,14 +185,20 @@ func scaled(v []float64, f float64) []float64 {
 
 // polishAndCertify takes the n largest |β_j| of a small-α argmin as a
 // superset of the support, solves X_S β_S = y there, drops the entries that
-// come out zero and solves again, checks the residual and that the signs
-// agree with the φ_α argmin, and certifies with nuHat projected onto
-// {ν : X_Sᵀν = sign(β_S)}. ok is false when the support does not interpolate.
+// come out zero and solves again, then certifies (certifyOn). ok is false
+// when the support does not interpolate.
 func (s *Solver) polishAndCertify(betaAlpha, nuHat []float64) (L1Result, bool) {
 	support, betaS, ok := s.fitSupport(s.independentColumns(byMagnitude(betaAlpha), s.n))
 	if !ok {
 		return L1Result{}, false
 	}
+	return s.certifyOn(betaAlpha, support, betaS, nuHat)
+}
+
+// certifyOn checks the residual of the polished β_S on support and that its
+// signs agree with the φ_α argmin, and certifies with nuHat projected onto
+// {ν : X_Sᵀν = sign(β_S)}. ok is false when the support does not interpolate.
+func (s *Solver) certifyOn(betaAlpha []float64, support []int, betaS, nuHat []float64) (L1Result, bool) {
 	beta := make([]float64, s.d)
 	signsAgree := true
 	for k, j := range support {
@@ -309,14 +349,9 @@ func (s *Solver) projectDual(nuHat []float64, support []int, betaS []float64) []
 
 // certificate returns max(0, ‖Xᵀν‖_∞ − 1) and |‖β‖₁ − ⟨y,ν⟩|/max(1,‖β‖₁).
 func (s *Solver) certificate(beta, nu []float64) (violation, gap float64) {
-	var maxCorr float64
-	for j := 0; j < s.d; j++ {
-		var c float64
-		for i := 0; i < s.n; i++ {
-			c += s.x[i*s.d+j] * nu[i]
-		}
-		maxCorr = math.Max(maxCorr, math.Abs(c))
-	}
+	corr := make([]float64, s.d)
+	blas64.Gemv(blas.Trans, 1, s.xMat, vec(nu), 0, vec(corr))
+	maxCorr := math.Abs(corr[blas64.Iamax(vec(corr))])
 	var l1, yNu float64
 	for _, b := range beta {
 		l1 += math.Abs(b)
