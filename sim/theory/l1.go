@@ -2,6 +2,7 @@ package theory
 
 import (
 	"cmp"
+	"errors"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"math"
@@ -83,13 +84,22 @@ func (s *Solver) MinL1() (L1Result, error) {
 			// ν ≈ ½·ln(1/α)·ν_BP + O(1): rescale to the new α.
 			warm = scaled(prev.Nu, ln/prevLn)
 		}
+		if k == 0 {
+			s.settled = func(prevStage, stage float64) bool {
+				return s.l1AtStage(prevStage*ln, stage*ln, func(c L1Result, ln float64) bool { return consider(c, ln) })
+			}
+		}
 		res, err := s.PhiArgmin(lnAlpha, nil, warm)
+		s.settled = nil
+		if errors.Is(err, errSettled) {
+			return best, nil
+		}
 		if err != nil {
 			solveErr = err
 			break
 		}
 		guesses := s.bpDualGuesses(res, ln, prev, prevLn, k > 0)
-		if s.l1AtAlpha(res.Beta, guesses, k == len(l1LogAlphas)-1, func(c L1Result) bool { return consider(c, ln) }) {
+		if s.l1AtAlpha(res.Beta, guesses, true, k == len(l1LogAlphas)-1, func(c L1Result) bool { return consider(c, ln) }) {
 			return best, nil
 		}
 		prev, prevLn = res, ln
@@ -103,17 +113,32 @@ func (s *Solver) MinL1() (L1Result, error) {
 	return best, nil
 }
 
+// l1AtStage tries to settle basis pursuit at an intermediate stage of the
+// first continuation (ln α = lnCur, the stage before at lnPrev; solutions
+// in s.nu, s.beta and s.nuPrev), so that a support identified and certified
+// early saves the remaining stages. Only the cheap sparse read-off is tried
+// (readSupport), with the secant and the scaled dual as guesses.
+func (s *Solver) l1AtStage(lnPrev, lnCur float64, consider func(L1Result, float64) bool) bool {
+	secant := make([]float64, s.n)
+	for i := range secant {
+		secant[i] = 2 * (s.nu[i] - s.nuPrev[i]) / (lnPrev - lnCur)
+	}
+	guesses := [][]float64{secant, scaled(s.nu, -2/lnCur)}
+	return s.l1AtAlpha(s.beta, guesses, false, false, func(c L1Result) bool { return consider(c, lnCur) })
+}
+
 // l1AtAlpha reads the support off the φ_α argmin betaAlpha, polishes it and
 // tries to certify it with each guess of the basis-pursuit dual; failing
 // that, it takes simplex pivots from it when it is the last chance or when
-// its ℓ₁ norm is within simplexStartGap of a dual lower bound. Simplex
+// its ℓ₁ norm is within simplexStartGap of a dual lower bound. full is
+// passed to readSupport. Simplex
 // pivots cost O(nd) each (l1simplex.go), a smaller α tens of Newton steps of
 // O(n²d); but from a poor vertex (a support read off at an α too large for
 // it, theory.md §3) primal simplex takes thousands of pivots. consider gets
 // every candidate and says whether it settles the solve.
-func (s *Solver) l1AtAlpha(betaAlpha []float64, guesses [][]float64, last bool, consider func(L1Result) bool) bool {
+func (s *Solver) l1AtAlpha(betaAlpha []float64, guesses [][]float64, full, last bool, consider func(L1Result) bool) bool {
 	order := byMagnitude(betaAlpha)
-	support, betaS, ok := s.fitSupport(s.independentColumns(order, s.n))
+	support, betaS, ok := s.readSupport(betaAlpha, order, full)
 	if !ok {
 		return false
 	}
@@ -183,12 +208,54 @@ func scaled(v []float64, f float64) []float64 {
 	return out
 }
 
+// readSupport returns a support S (increasing) and β_S with X_S β_S = y
+// read off the φ_α argmin betaAlpha, whose indices by decreasing magnitude
+// are order. It first tries the m ≤ n/2 largest entries above
+// supportReadTol·max|β|, which costs O(nm²) and settles a sparse support
+// (least squares on a superset of it interpolates), then, when full is set,
+// the n largest: an O(n³) superset that also holds a support of n entries.
+func (s *Solver) readSupport(betaAlpha []float64, order []int, full bool) ([]int, []float64, bool) {
+	if len(order) == 0 {
+		return nil, nil, false
+	}
+	top := math.Abs(betaAlpha[order[0]])
+	m := 0
+	for m < len(order) && math.Abs(betaAlpha[order[m]]) > supportReadTol*top {
+		m++
+	}
+	// A support beyond n/2 is past any recovery guarantee (theory.md §3):
+	// take the n/2 largest as the sparse superset then.
+	if m = min(m, s.n/2); m > 0 {
+		support, betaS, ok := s.fitSupport(s.independentColumns(order[:m], m))
+		if ok && s.interpolates(support, betaS) {
+			return support, betaS, true
+		}
+	}
+	if !full {
+		return nil, nil, false
+	}
+	return s.fitSupport(s.independentColumns(order, s.n))
+}
+
+// supportReadTol: entries of a small-α argmin below this fraction of the
+// largest are taken as off the support by readSupport's first try.
+const supportReadTol = 1e-6
+
+// interpolates reports ‖X_S β_S − y‖ ≤ l1ResidualTol·max(1, ‖y‖).
+func (s *Solver) interpolates(support []int, betaS []float64) bool {
+	beta := make([]float64, s.d)
+	for k, j := range support {
+		beta[j] = betaS[k]
+	}
+	return s.residualNorm(beta) <= l1ResidualTol*math.Max(1, s.yNorm)
+}
+
 // polishAndCertify takes the n largest |β_j| of a small-α argmin as a
 // superset of the support, solves X_S β_S = y there, drops the entries that
 // come out zero and solves again, then certifies (certifyOn). ok is false
 // when the support does not interpolate.
 func (s *Solver) polishAndCertify(betaAlpha, nuHat []float64) (L1Result, bool) {
-	support, betaS, ok := s.fitSupport(s.independentColumns(byMagnitude(betaAlpha), s.n))
+	support, betaS, ok := s.readSupport(betaAlpha, byMagnitude(betaAlpha), true)
 	if !ok {
 		return L1Result{}, false
 	}
@@ -236,10 +303,7 @@ func (s *Solver) independentColumns(order []int, k int) []int {
 		norm := vecNorm(r)
 		for range 2 {
 			for _, q := range basis {
-				c := dotVec(q, r)
-				for i := range r {
-					r[i] -= c * q[i]
-				}
+				blas64.Axpy(-blas64.Dot(vec(q), vec(r)), vec(q), vec(r))
 			}
 		}
 		rest := vecNorm(r)
@@ -257,14 +321,6 @@ func (s *Solver) independentColumns(order []int, k int) []int {
 // independentTol: a column whose part outside the span of the kept ones is
 // below this fraction of its norm counts as dependent.
 const independentTol = 1e-9
-
-func dotVec(a, b []float64) float64 {
-	var sum float64
-	for i := range a {
-		sum += a[i] * b[i]
-	}
-	return sum
-}
 
 // byMagnitude returns the indices of the nonzero entries of v by decreasing |v_j|.
 func byMagnitude(v []float64) []int {

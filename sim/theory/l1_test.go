@@ -104,3 +104,22 @@ func TestMinL1ZeroLabels(t *testing.T) {
 		t.Errorf("y = 0: β = %v, certified %v, err %v", r.Beta, r.Certified, err)
 	}
 }
+
+// TestMinL1SettlesEarlyOnExactRecovery: when the sparse support is read off
+// and certified at an intermediate continuation stage, MinL1 stops there
+// (α well above the last stage's 1e-12) with β = β*, which the certificate
+// alone proves optimal.
+func TestMinL1SettlesEarlyOnExactRecovery(t *testing.T) {
+	in := gaussianInstance(5, 40, 100, 3, 0)
+	r, err := in.solver().MinL1()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCertificate(t, in, r)
+	if d := relDist(r.Beta, in.betaStar); d > 1e-10 {
+		t.Errorf("distance to β* %.3g", d)
+	}
+	if r.Alpha <= 1e-12 {
+		t.Errorf("settled at α = %.3g, want an intermediate stage", r.Alpha)
+	}
+}

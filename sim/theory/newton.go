@@ -105,6 +105,7 @@ func (s *Solver) adaptAfterStep(t, length float64, truncated bool) {
 func (s *Solver) newtonStep() (slope, length float64, truncated, ok bool) {
 	s.buildHessian()
 	tri, ok := s.factorHessian()
+	s.lastFactor, s.haveFactor = tri, ok
 	if !ok {
 		return 0, 0, false, false
 	}

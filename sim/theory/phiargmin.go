@@ -99,6 +99,7 @@ func (s *Solver) checkPhiInputs(lnAlpha, tilt, warmNu []float64) error {
 // solvePhi leaves the solution in s.nu, s.beta, s.res. It tries the warm
 // start, then a direct cold solve (α not small) or continuation (α small).
 func (s *Solver) solvePhi(warmNu []float64) (int, error) {
+	s.haveFactor = false
 	tol, budget := s.tol(), s.maxIter()
 	iters := 0
 	if warmNu != nil {
@@ -173,6 +174,9 @@ func (s *Solver) continuation(tol float64, budget int) (int, error) {
 		}
 		copy(s.nuPrev, s.nuSaved)
 		prevStage, stage, havePrev = stage, next, true
+		if s.settled != nil && stage < 1 && s.settled(prevStage, stage) {
+			return iters, errSettled
+		}
 		if k <= 3 {
 			ratio = math.Min(1.5*ratio, maxStageRatio)
 			maxStep *= 1.5
@@ -223,10 +227,18 @@ func (s *Solver) predict(prev, cur, next float64, havePrev bool) {
 // tangent writes dν/ds at the solution in s.z, s.beta: differentiating
 // X·β(tilt + Xᵀν, s) = y in s with ∂β/∂(ln a) = β, d(ln a)/ds = 2·ln α_target
 // gives (X·diag(w)·Xᵀ)·dν/ds = −X·(2·ln α_target ⊙ β).
+//
+// The matrix is the one the stage's last Newton step factored, at the point
+// one step before the solution: the tangent only seeds a predictor (the
+// best of three by D), and a fresh n²d product and n³ factorisation per
+// stage would cost as much as a Newton step.
 func (s *Solver) tangent(dst []float64) {
-	s.buildHessian()
-	s.damping = 0
-	tri, ok := s.factorHessian()
+	tri, ok := s.lastFactor, s.haveFactor
+	if !ok {
+		s.buildHessian()
+		s.damping = 0
+		tri, ok = s.factorHessian()
+	}
 	if !ok {
 		clear(dst)
 		return

@@ -42,6 +42,11 @@ type Solver struct {
 	// DeadlineExceeded), so a caller that is shutting down need not wait.
 	Context context.Context
 
+	// settled, when set, is asked after every intermediate continuation
+	// stage (prev, cur in s; the solutions in nuPrev and nu, beta) whether
+	// the caller has what it needs; if so the solve ends with errSettled.
+	settled func(prev, cur float64) bool
+
 	newtonWork
 }
 
@@ -59,6 +64,10 @@ type newtonWork struct {
 	nuTangent              []float64 // dν/ds at a solved stage (n)
 	lnAlphaTarget          []float64 // copy of the requested ln α (d)
 	damping, radius        float64
+	// lastFactor is the Cholesky factor of the last Newton step of the
+	// current solve (in factor), when haveFactor; scaled by jacobi.
+	lastFactor blas64.Triangular
+	haveFactor bool
 }
 
 // NewSolver prepares a solver for the n×d row-major design X (row i is
