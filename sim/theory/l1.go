@@ -142,6 +142,13 @@ func (s *Solver) l1AtAlpha(betaAlpha []float64, guesses [][]float64, full, last 
 	if !ok {
 		return false
 	}
+	if len(support) < s.n {
+		// The dual set {ν : X_Sᵀν = sign β_S} is then not a point; its
+		// minimum-norm member (the projection of 0) certifies exact
+		// recovery when the off-support correlations are well below 1,
+		// however rough the guesses from ν are at this α.
+		guesses = append(guesses, make([]float64, s.n))
+	}
 	for _, nuHat := range guesses {
 		if cand, ok := s.certifyOn(betaAlpha, support, betaS, nuHat); ok && consider(cand) {
 			return true

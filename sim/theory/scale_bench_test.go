@@ -2,7 +2,10 @@ package theory
 
 import (
 	"math"
+	"os"
 	"testing"
+
+	"sgdbias/sim/problem"
 )
 
 // BenchmarkMinL1Scale: basis pursuit at (n, d) = (400, 4000) with an
@@ -44,4 +47,32 @@ func BenchmarkReferencesScale(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkMinL1File solves basis pursuit on the problem file named by
+// $SGDBIAS_PROBLEM (as written by `sgdbias data`), so that another solver can
+// be timed on the same X and y (scripts/vs_scipy.py). It logs ‖β‖₁ in full
+// precision and is skipped when the variable is unset.
+func BenchmarkMinL1File(b *testing.B) {
+	path := os.Getenv("SGDBIAS_PROBLEM")
+	if path == "" {
+		b.Skip("SGDBIAS_PROBLEM is not set")
+	}
+	p, err := problem.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var r L1Result
+	for b.Loop() {
+		s := NewSolver(p.N, p.D, p.X, p.Y)
+		if r, err = s.MinL1(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var l1 float64
+	for _, v := range r.Beta {
+		l1 += math.Abs(v)
+	}
+	b.Logf("l1_norm %.17g certified %v support %d pivots %d alpha %.3g", l1, r.Certified, len(r.Support), r.Pivots, r.Alpha)
 }
