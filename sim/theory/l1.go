@@ -113,6 +113,18 @@ func (s *Solver) MinL1() (L1Result, error) {
 	return best, nil
 }
 
+// MinL1From is MinL1 with the continuation of its first φ_α solve started
+// from a solved argmin at a uniform α = exp(lnAlpha) (the GF limit of a run,
+// say) instead of from ν = 0, which saves most of the first stage's Newton
+// steps. A seed that does not help only costs its attempt.
+func (s *Solver) MinL1From(seed PhiResult, lnAlpha float64) (L1Result, error) {
+	if len(seed.Nu) == s.n && lnAlpha < 0 && allFinite(seed.Nu) {
+		s.seed.nu, s.seed.lnAlpha = seed.Nu, lnAlpha
+		defer func() { s.seed.nu = nil }()
+	}
+	return s.MinL1()
+}
+
 // l1AtStage tries to settle basis pursuit at an intermediate stage of the
 // first continuation (ln α = lnCur, the stage before at lnPrev; solutions
 // in s.nu, s.beta and s.nuPrev), so that a support identified and certified

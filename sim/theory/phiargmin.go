@@ -134,9 +134,7 @@ func (s *Solver) setStage(stage float64) {
 func (s *Solver) continuation(tol float64, budget int) (int, error) {
 	stageTol := math.Max(tol, stageRelTol*math.Max(1, s.yNorm))
 	first := math.Log(continuationStartAlpha) / minOf(s.lnAlphaTarget)
-	clear(s.nu)
-	s.setStage(first)
-	iters, err := s.newton(s.nu, stageTol, budget)
+	iters, err := s.firstStage(first, stageTol, budget)
 	if err != nil {
 		return iters, fmt.Errorf("continuation, first stage (min α = %g): %w", continuationStartAlpha, err)
 	}
@@ -183,6 +181,25 @@ func (s *Solver) continuation(tol float64, budget int) (int, error) {
 		}
 	}
 	return iters, nil
+}
+
+// firstStage solves the continuation's first stage, from s.seed when set
+// (scaled to the stage's α, ν growing like ln(1/α)) and otherwise, or if
+// that fails, from ν = 0.
+func (s *Solver) firstStage(first, tol float64, budget int) (int, error) {
+	s.setStage(first)
+	iters := 0
+	if s.seed.nu != nil {
+		copy(s.nu, s.seed.nu)
+		blas64.Scal(first*minOf(s.lnAlphaTarget)/s.seed.lnAlpha, vec(s.nu))
+		k, err := s.newton(s.nu, tol, min(warmMaxIter, budget))
+		if iters += k; err == nil {
+			return iters, nil
+		}
+	}
+	clear(s.nu)
+	k, err := s.newton(s.nu, tol, budget-iters)
+	return iters + k, err
 }
 
 // predict seeds stage next (in s.nu, which holds the solution of stage cur)

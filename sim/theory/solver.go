@@ -46,6 +46,12 @@ type Solver struct {
 	// stage (prev, cur in s; the solutions in nuPrev and nu, beta) whether
 	// the caller has what it needs; if so the solve ends with errSettled.
 	settled func(prev, cur float64) bool
+	// seed, when its nu is set, starts the first continuation stage
+	// (MinL1From).
+	seed struct {
+		nu      []float64
+		lnAlpha float64
+	}
 
 	newtonWork
 }
