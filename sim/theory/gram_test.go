@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -84,4 +86,53 @@ func BenchmarkGram(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestGramHelperEndsWhenCollected: the second core's goroutine of a large
+// Gram (n²d above gramParallelWork) ends once the solver that owns it is
+// garbage, so solvers made per run do not accumulate goroutines.
+func TestGramHelperEndsWhenCollected(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: no helper goroutine")
+	}
+	before := settledGoroutines() // helpers of earlier tests' Grams may still be ending
+	n, d := 100, 500
+	x, sqrtW := make([]float64, n*d), make([]float64, d)
+	for i := range x {
+		x[i] = float64(i%7) - 3
+	}
+	for j := range sqrtW {
+		sqrtW[j] = 1
+	}
+	func() {
+		g := newGram(n, d, x)
+		if g.helper == nil {
+			t.Fatal("no helper at n²d = 5e6")
+		}
+		g.build(sqrtW, make([]float64, n*n))
+	}()
+	for range 200 {
+		runtime.GC()
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines after the Gram was dropped, %d before", runtime.NumGoroutine(), before)
+}
+
+// settledGoroutines collects garbage until the goroutine count stops
+// falling (at most a second) and returns it.
+func settledGoroutines() int {
+	n := runtime.NumGoroutine()
+	for range 100 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		m := runtime.NumGoroutine()
+		if m == n {
+			return m
+		}
+		n = m
+	}
+	return n
 }
