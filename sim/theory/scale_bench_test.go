@@ -29,17 +29,19 @@ func BenchmarkMinL1Scale(b *testing.B) {
 }
 
 // BenchmarkReferencesScale: the three references a run prints (GF limit at
-// α = 0.1, min-ℓ₁, min-ℓ₂) at (n, d) = (1000, 10000), s = 100.
+// α = 0.1, min-ℓ₁ seeded by it, min-ℓ₂), as sim.SolveReferences solves
+// them, at (n, d) = (1000, 10000), s = 100.
 func BenchmarkReferencesScale(b *testing.B) {
 	in := gaussianInstance(42, 1000, 10000, 100, 0)
 	lnAlpha := logUniform(in.d, 0.1)
 	b.ReportAllocs()
 	for b.Loop() {
 		s := in.solver()
-		if _, err := s.PhiArgmin(lnAlpha, nil, nil); err != nil {
+		gf, err := s.PhiArgmin(lnAlpha, nil, nil)
+		if err != nil {
 			b.Fatal(err)
 		}
-		r, err := s.MinL1()
+		r, err := s.MinL1From(gf, math.Log(0.1))
 		if err != nil || !r.Certified {
 			b.Fatalf("min-ℓ₁: %v (certified %v)", err, r.Certified)
 		}
