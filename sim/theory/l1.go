@@ -3,11 +3,11 @@ package theory
 import (
 	"cmp"
 	"errors"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -52,9 +52,11 @@ type L1Result struct {
 // certificate. It walks α down the schedule l1LogAlphas, each solve
 // warm-started from the previous one; at each α it tries to polish and
 // certify the support read off the argmin, then simplex pivots from that
-// support (l1simplex.go), and goes to the next α only if neither certifies. When nothing certifies it returns the
-// best attempt with Certified = false; it returns an error only if the φ_α
-// solves fail or no candidate interpolates y.
+// support (l1simplex.go), and goes to the next α only if neither certifies.
+// The first solve's continuation stops at the first stage whose sparse
+// support certifies (l1AtStage). When nothing certifies it returns the best
+// attempt with Certified = false; it returns an error only if the φ_α solves
+// fail or no candidate interpolates y.
 //
 // Degenerate problems (duplicated or collinear columns, a face of optima
 // spanned by dependent columns) are handled where the support is read off:
@@ -142,12 +144,12 @@ func (s *Solver) l1AtStage(lnPrev, lnCur float64, consider func(L1Result, float6
 // l1AtAlpha reads the support off the φ_α argmin betaAlpha, polishes it and
 // tries to certify it with each guess of the basis-pursuit dual; failing
 // that, it takes simplex pivots from it when it is the last chance or when
-// its ℓ₁ norm is within simplexStartGap of a dual lower bound. full is
-// passed to readSupport. Simplex
-// pivots cost O(nd) each (l1simplex.go), a smaller α tens of Newton steps of
-// O(n²d); but from a poor vertex (a support read off at an α too large for
-// it, theory.md §3) primal simplex takes thousands of pivots. consider gets
-// every candidate and says whether it settles the solve.
+// its ℓ₁ norm is within simplexStartGap of a dual lower bound. Simplex
+// pivots cost O(nd) each (l1simplex.go), a smaller α tens of Newton steps
+// of O(n²d); but from a poor vertex (a support read off at an α too large
+// for it, theory.md §3) primal simplex takes thousands of pivots. full is
+// passed to readSupport; consider gets every candidate and says whether it
+// settles the solve.
 func (s *Solver) l1AtAlpha(betaAlpha []float64, guesses [][]float64, full, last bool, consider func(L1Result) bool) bool {
 	order := byMagnitude(betaAlpha)
 	support, betaS, ok := s.readSupport(betaAlpha, order, full)
@@ -242,8 +244,9 @@ func (s *Solver) readSupport(betaAlpha []float64, order []int, full bool) ([]int
 	for m < len(order) && math.Abs(betaAlpha[order[m]]) > supportReadTol*top {
 		m++
 	}
-	// A support beyond n/2 is past any recovery guarantee (theory.md §3):
-	// take the n/2 largest as the sparse superset then.
+	// The first try is capped at n/2 entries to stay cheap: a sparse
+	// support is well inside it, and one of about n entries is the full
+	// try's case.
 	if m = min(m, s.n/2); m > 0 {
 		support, betaS, ok := s.fitSupport(s.independentColumns(order[:m], m))
 		if ok && s.interpolates(support, betaS) {
