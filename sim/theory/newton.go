@@ -148,10 +148,6 @@ func (s *Solver) buildHessian() {
 	}
 }
 
-func (s *Solver) hessian() blas64.Symmetric {
-	return blas64.Symmetric{Uplo: blas.Upper, N: s.n, Stride: s.n, Data: s.hess}
-}
-
 // factorHessian Cholesky-factors J·(−∇²D)·J + μI, raising the damping μ
 // until the factorisation succeeds: for tiny α only support coordinates carry
 // weight and −∇²D is numerically rank-deficient.
