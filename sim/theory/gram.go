@@ -13,11 +13,11 @@ import (
 // the same sum blocked for the caches: the columns of X are walked in panels
 // of gramPanel, the output in tiles of gramTile rows so that a tile's panel
 // stays in the level-2 cache, and each inner loop computes a 2×4 block of
-// outputs from six rows, keeping eight sums in registers. Two cores split the
+// outputs from six rows, keeping eight sums in registers (tile). Two cores split the
 // columns of X in halves and add their triangles at the end.
 const (
 	gramPanel = 128 // columns of X per panel: a row's panel is 1 KB
-	gramTile  = 128 // output columns per tile: a tile's panel is 128 KB
+	gramTile  = 128 // output rows per tile: a tile's panel is 128 KB
 	// gramParallelWork is the n²d above which the second core helps: below
 	// it the hand-off costs about what it saves.
 	gramParallelWork = 4e6
@@ -109,8 +109,8 @@ func (p *gramPart) run() {
 	clearUpper(p.out, n)
 	for k0 := p.lo; k0 < p.hi; k0 += gramPanel {
 		k1 := min(k0+gramPanel, p.hi)
-		for j0 := 0; j0 < n; j0 += gramTile {
-			g.tile(p.out, k0, k1, j0, min(j0+gramTile, n))
+		for i0 := 0; i0 < n; i0 += gramTile {
+			g.tile(p.out, k0, k1, i0, min(i0+gramTile, n))
 		}
 	}
 }
@@ -121,23 +121,26 @@ func clearUpper(h []float64, n int) {
 	}
 }
 
-// tile adds columns [k0, k1) of the sums for output columns [j0, j1) and
-// every row i < j1 (the upper triangle), two rows and four columns at a time.
-// Rows and columns past n reuse the last valid one and are not written.
-func (g *gram) tile(out []float64, k0, k1, j0, j1 int) {
+// tile adds columns [k0, k1) of the sums for output rows [i0, i1) (i0
+// even) and every column j ≥ i (the upper triangle). Four columns' panels
+// stay in the level-1 cache while the tile's rows stream past them two at a
+// time from the level-2 cache: per 2×4 block two panels come from level 2,
+// not four (about 20% faster than the transposed order, measured at
+// (1000, 10000)). Rows and columns past n reuse the last valid one and are
+// not written.
+func (g *gram) tile(out []float64, k0, k1, i0, i1 int) {
 	n, d, a := g.n, g.d, g.xw
 	seg := func(i int) []float64 { return a[i*d+k0 : i*d+k1] }
-	for i := 0; i < j1; i += 2 {
-		i1 := min(i+1, n-1)
-		a0, a1 := seg(i), seg(i1)
-		for j := max(j0, i&^3); j < j1; j += 4 {
+	for j := i0 &^ 3; j < n; j += 4 {
+		b0, b1, b2, b3 := seg(j), seg(min(j+1, n-1)), seg(min(j+2, n-1)), seg(min(j+3, n-1))
+		for i := i0; i < min(i1, j+4); i += 2 {
 			var s [8]float64
-			block2x4(&s, a0, a1, seg(j), seg(min(j+1, n-1)), seg(min(j+2, n-1)), seg(min(j+3, n-1)))
-			for c := range min(4, j1-j) {
+			block2x4(&s, seg(i), seg(min(i+1, n-1)), b0, b1, b2, b3)
+			for c := range min(4, n-j) {
 				if j+c >= i {
 					out[i*n+j+c] += s[c]
 				}
-				if i+1 < n && j+c >= i+1 {
+				if i+1 < i1 && j+c >= i+1 {
 					out[(i+1)*n+j+c] += s[4+c]
 				}
 			}
