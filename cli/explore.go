@@ -61,6 +61,9 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	if err != nil {
 		return planError(std.err, "", err)
 	}
+	if err := checkAlgoFlags(f.scenario.Given(), r.setup.Algos); err != nil {
+		return usageError(std.err, "", err)
+	}
 	if _, err := f.runOptions(r.setup.Horizon); err != nil {
 		return usageError(std.err, "", err)
 	}
@@ -84,6 +87,9 @@ func cmdExplore(ctx context.Context, args []string, std stdio) int {
 	}
 	if line, err := ShareLine(s); err == nil {
 		fmt.Fprintln(std.err, "to come back to this configuration:", line)
+	}
+	if ctx.Err() != nil {
+		return 130 // ended by a signal, not by q: a script must see it
 	}
 	return 0
 }

@@ -51,7 +51,7 @@ func TestExploreScenarioFromFlags(t *testing.T) {
 		if !slices.Equal(sc.Algos, c.algos) {
 			t.Errorf("%v: shows %v, want %v", c.args, sc.Algos, c.algos)
 		}
-		if sc.Spec.N != plan.prob.N || sc.Spec.D != plan.prob.D || sc.Alpha != plan.cfg.Init.Alpha[0] ||
+		if sc.Spec.N != plan.prob.N || sc.Spec.D != plan.prob.D || sc.Alpha != plan.cfg.Init.At(0) ||
 			sc.Params != plan.cfg.Params || sc.Seed != plan.cfg.Seed || sc.Spec.Seed != plan.cfg.Seed {
 			t.Errorf("%v: scenario %+v differs from the run plan", c.args, sc)
 		}

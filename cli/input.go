@@ -113,29 +113,47 @@ func checkDataFlags(given presets.Scenario) error {
 	return nil
 }
 
-// algoOnlyFlags are the parameters one algorithm alone reads.
-var algoOnlyFlags = []struct {
+// algoFlags are the flags that only some algorithms read, with the
+// parameter (pin key) each sets; --reshuffle goes with the batch. --step is
+// not one: GF reads it too, as the time scale of a --steps horizon.
+var algoFlags = []struct {
 	name param.Name
-	algo sim.Algo
-}{{param.LabelNoise, sim.LNSGD}, {param.Momentum, sim.HB}}
+	key  string
+}{{param.Noise, "noise"}, {param.Batch, "batch"}, {param.Reshuffle, "batch"},
+	{param.LabelNoise, "label-noise"}, {param.Momentum, "momentum"}}
 
-// checkAlgoFlags refuses a flag given on the command line for an algorithm
-// that --algo does not run: it would change nothing. Only the flags given
-// count, so a preset's own momentum under other algorithms is no error.
+// checkAlgoFlags refuses a flag given on the command line that no algorithm
+// of --algo reads (a variant that pins the parameter does not read it): it
+// would change nothing while the header says it was set. Only the flags
+// given count, so a preset's own momentum under other algorithms is no
+// error.
 func checkAlgoFlags(given presets.Scenario, algos []sim.Algo) error {
 	keys := givenKeys(given)
-	for _, f := range algoOnlyFlags {
-		if !keys[string(f.name)] || slices.ContainsFunc(algos, func(a sim.Algo) bool { return a.Base() == f.algo }) {
+	for _, f := range algoFlags {
+		if !keys[string(f.name)] || slices.ContainsFunc(algos, func(a sim.Algo) bool { return a.ReadsParam(f.key) }) {
 			continue
 		}
-		names := make([]string, len(algos))
-		for i, a := range algos {
-			names[i] = string(a)
-		}
-		return fmt.Errorf("%s: only %s uses it, and --algo runs %s; add %s to --algo or drop the flag",
-			presets.FlagName(f.name), f.algo, clip(strings.Join(names, ",")), f.algo)
+		return fmt.Errorf("%s: only %s %s it, and --algo runs %s; add one of them to --algo or drop the flag",
+			presets.FlagName(f.name), algoList(sim.ParamReaders(f.key)), readVerb(len(sim.ParamReaders(f.key))), algoList(algos))
 	}
 	return nil
+}
+
+// algoList names algorithms as --algo takes them, cut for an echo.
+func algoList(algos []sim.Algo) string {
+	names := make([]string, len(algos))
+	for i, a := range algos {
+		names[i] = string(a)
+	}
+	return clip(strings.Join(names, ","))
+}
+
+// readVerb agrees "read" with the number of algorithms that read a flag.
+func readVerb(readers int) string {
+	if readers == 1 {
+		return "reads"
+	}
+	return "read"
 }
 
 // runOnlyFlags set how the algorithms run, not the problem.

@@ -87,11 +87,18 @@ func planError(stderr io.Writer, cmd string, err error) int {
 // checkRunMemory refuses, before the problem is drawn, a setup whose
 // problem and runs would not fit in the memory available.
 func checkRunMemory(s sim.Setup, references bool) error {
+	return checkRunMemoryPrinting(s, references, 0)
+}
+
+// checkRunMemoryPrinting is checkRunMemory for a run whose report keeps
+// reportVectors more vectors of length d.
+func checkRunMemoryPrinting(s sim.Setup, references bool, reportVectors int) error {
 	n, d := s.Spec.N, s.Spec.D
 	if s.Data != nil {
 		n, d = s.Data.N, s.Data.D
 	}
-	need := runMemory(float64(n), float64(d), s.Algos, references)
+	dense := s.Data != nil && s.Data.BetaStar != nil
+	need := runMemory(float64(n), float64(d), s.Algos, dense, references, reportVectors)
 	what := fmt.Sprintf("n = %d, d = %d with %d algorithm", n, d, len(s.Algos))
 	if len(s.Algos) != 1 {
 		what += "s"
@@ -103,5 +110,5 @@ func checkRunMemory(s sim.Setup, references bool) error {
 // would not fit in the memory available.
 func checkLoadMemory(path string) error {
 	size := fileSize(path)
-	return memoryCheck(memBase+memLoadPerByte*size, fmt.Sprintf("loading %s (%s)", path, formatBytes(size)), memoryAvailable)
+	return memoryCheck(loadMemory(size), fmt.Sprintf("loading %s (%s)", path, formatBytes(size)), memoryAvailable)
 }

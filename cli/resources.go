@@ -14,35 +14,45 @@ import (
 )
 
 // Memory model of a headless run, fitted to peak resident sizes measured
-// with /usr/bin/time on generated problems (n = 1…400, d = 4e4…4e5; within
-// 5% of each, and of a 12.2 GB peak at n = 1, d = 5e7 with the
-// references): the runtime's base, X with the buffers that build it, per
-// algorithm its state (minibatch methods also copy X) and the reference
-// solves' work vectors.
+// with /usr/bin/time on generated problems (GD at n = 1…10, d = 5e6 and
+// n = 1, d = 5e7, within 5% of each): the runtime's base, X, and per
+// algorithm its state (sim.MethodBytes). A generated β* is sparse and its
+// zero pages are never written, so only a loaded one counts. The reference
+// solves keep the terms fitted before: their vectors, per entry of X and
+// per coordinate. The JSON report keeps ln α_t per coordinate for each run
+// (its vectors are written out as they are formatted, not encoded whole).
 const (
 	memBase        = 16 << 20 // bytes
-	memPerEntry    = 16       // bytes per entry of X (X and its build buffers)
-	memPerCoord    = 80       // bytes per coordinate shared by every run
-	memBatchEntry  = 8        // bytes per entry of X per minibatch algorithm
-	memAlgoCoord   = 128      // bytes per coordinate per algorithm
-	memRefsEntry   = 8        // bytes per entry of X for the reference solves
-	memRefsCoord   = 16       // bytes per coordinate for the reference solves
-	memLoadPerByte = 3        // peak bytes per byte of a --data file while parsing
+	memPerEntry    = 8        // bytes per entry of X
+	memPerCoord    = 8        // bytes per coordinate of a loaded β*
+	memRefsEntry   = 12       // bytes per entry of X for the reference solves
+	memRefsCoord   = 114      // bytes per coordinate for the reference solves
+	memLoadPerByte = 0.4      // bytes of X per byte of a file written at full precision
+	memLoadSlack   = 32 << 20 // the loader's chunks and buffers beyond X
 )
 
-// runMemory estimates the peak memory of running algos on an n×d problem.
-func runMemory(n, d float64, algos []sim.Algo, references bool) float64 {
-	need := memBase + memPerEntry*n*d + memPerCoord*d
+// runMemory estimates the peak memory of running algos on an n×d problem,
+// with a loaded β* (denseBetaStar), the reference solves, and reportVectors
+// more vectors of length d kept for the report.
+func runMemory(n, d float64, algos []sim.Algo, denseBetaStar, references bool, reportVectors int) float64 {
+	need := memBase + memPerEntry*n*d
+	if denseBetaStar {
+		need += memPerCoord * d
+	}
 	for _, a := range algos {
-		need += memAlgoCoord * d
-		if b := a.Base(); b == sim.SGD || b == sim.LNSGD {
-			need += memBatchEntry * n * d
-		}
+		need += sim.MethodBytes(a, int(n), int(d))
 	}
 	if references {
 		need += memRefsEntry*n*d + memRefsCoord*d + 64*n*n
 	}
-	return need
+	return need + 8*float64(reportVectors)*d
+}
+
+// loadMemory estimates the peak memory of loading a problem file of size
+// bytes: X, about 8 bytes for the ~20 characters of each number written at
+// full precision, and the loader's fixed buffers.
+func loadMemory(size float64) float64 {
+	return memBase + memLoadSlack + memLoadPerByte*size
 }
 
 // memoryAvailable is the memory this process may still use: the smaller of

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -87,6 +86,9 @@ func (f *runFlags) runOptions(h sim.Horizon) (sim.RunOptions, error) {
 	default:
 		return opts, fmt.Errorf("--format: %q is not allowed; want table, json or csv", f.format)
 	}
+	// Only the JSON report prints α_t per coordinate: the other formats
+	// leave the run without that vector of length d.
+	opts.EffectiveInit = f.format == "json"
 	if f.saddles && f.format == "csv" {
 		// The CSV has one row per run: the schedule would be dropped silently.
 		return opts, errors.New("--saddles: the schedule is printed with --format table or json; --format csv has one row per run")
@@ -185,6 +187,15 @@ func keepFinished(outcomes []runOutcome, finished []bool) []runOutcome {
 	return out
 }
 
+// reportVectors is how many vectors of length d the report keeps beyond
+// the runs' state: ln α_t of each run, for the JSON report only.
+func (f *runFlags) reportVectors(runs int) int {
+	if f.format != "json" {
+		return 0
+	}
+	return runs
+}
+
 // plan resolves the flags into a runnable plan, reading files through in.
 func (f *runFlags) plan(in inputs) (runPlan, presets.Scenario, error) {
 	r, err := resolveSetup(in, f.scenario, f.scenario.Given())
@@ -194,7 +205,7 @@ func (f *runFlags) plan(in inputs) (runPlan, presets.Scenario, error) {
 	if err := checkAlgoFlags(f.scenario.Given(), r.setup.Algos); err != nil {
 		return runPlan{}, r.sc, err
 	}
-	if err := checkRunMemory(r.setup, !f.noRefs); err != nil {
+	if err := checkRunMemoryPrinting(r.setup, !f.noRefs, f.reportVectors(len(r.setup.Algos))); err != nil {
 		return runPlan{}, r.sc, err
 	}
 	return f.planOf(r)
@@ -253,9 +264,7 @@ func exitStatus(stderr io.Writer, outcomes []runOutcome) int {
 func writeReport(w io.Writer, format string, r jsonReport) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeJSONReport(w, r)
 	case "csv":
 		return writeRunsCSV(w, r)
 	}

@@ -68,6 +68,9 @@ func cmdServe(ctx context.Context, args []string, std stdio) int {
 	if err != nil {
 		return planError(std.err, "serve", err)
 	}
+	if err := checkAlgoFlags(f.scenario.Given(), r.setup.Algos); err != nil {
+		return usageError(std.err, "serve", err)
+	}
 	scenario := liveScenario(r)
 	switch {
 	case *speed < 0 || math.IsNaN(*speed):

@@ -32,7 +32,7 @@ func TestSweepUsageErrors(t *testing.T) {
 		{[]string{"sweep", "--alpha", "log:0:1:3"}, "--alpha: log:0:1:3: a log grid needs LO > 0"},
 		{[]string{"sweep", "--alpha", "0.1,0.1"}, "--alpha: the value 0.1 appears twice"},
 		{[]string{"sweep", "--step", "lin:0.1:0.01:3"}, "--step:"},
-		{[]string{"sweep", "--batch", "1,50"}, "--batch: 50 is out of range; allowed 1 ≤ b ≤ n (=40)"},
+		{[]string{"sweep", "--algo", "sgd", "--batch", "1,50"}, "--batch: 50 is out of range; allowed 1 ≤ b ≤ n (=40)"},
 		{[]string{"sweep", "--batch", "1.5"}, "--batch: 1.5 is not an integer"},
 		{[]string{"sweep", "--shard", "1/3"}, "--out: required with --shard"},
 		{[]string{"sweep", "--shard", "3/3", "--out", "x.json"}, "--shard: K = 3 is out of range"},

@@ -6,14 +6,24 @@ batch 1, on Gaussian data of the same sizes.
     python3 scripts/vs_numpy.py            # builds sgdbias with go build
     python3 scripts/vs_numpy.py ./sgdbias  # or uses the given binary
     STEPS_SCALE=0.2 python3 scripts/vs_numpy.py   # shorter runs
+    REPEATS=5 python3 scripts/vs_numpy.py         # more pairs (default 3)
 
 sgdbias's figure is its steps_per_second (wall time inside the step loop,
 from `sgdbias run --format json`); numpy's is timed the same way, around its
 step loop only. Both draw their own data: the step cost does not depend on
-the values. Exits 0 with a message when numpy is not installed.
+the values. Each size is measured REPEATS times, the two sides alternating,
+so that both see the same load; the table gives the best rate of each side
+(the run least disturbed by other processes) and the range of the ratios of
+the pairs, with the load average before and after. The CPU ratio compares
+CPU time rather than wall time, which other processes on the machine
+distort less: sgdbias's is the CPU time of a whole process with two metric
+samples (start and end) less that of the same run of one step (start-up
+and data); numpy's is that of its step loop. Exits 0 with
+a message when numpy is not installed.
 """
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,6 +39,7 @@ SIZES = [(40, 100), (400, 4000)]
 STEP = 1e-4
 ALPHA = 0.1
 SCALE = float(os.environ.get("STEPS_SCALE", "1"))
+REPEATS = max(1, int(os.environ.get("REPEATS", "3")))
 
 
 def steps_for(algo, n, d):
@@ -47,7 +58,7 @@ def numpy_rate(algo, n, d, steps, seed=1):
     wm = np.full(d, ALPHA)
     beta = np.zeros(d)
     idx = rng.integers(0, n, size=steps)
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     if algo == "gd":
         for _ in range(steps):
             r = X @ beta - y
@@ -63,16 +74,22 @@ def numpy_rate(algo, n, d, steps, seed=1):
             wp *= 1 - STEP * g
             wm *= 1 + STEP * g
             beta = wp * wp - wm * wm
-    return steps / (time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
+    return steps / wall, steps / cpu
 
 
-def sgdbias_rate(binary, algo, n, d, steps):
+def sgdbias_rate(binary, algo, n, d, steps, samples=200):
+    """The run's steps_per_second, and the CPU time of the whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    batch = ["--batch", "1"] if algo == "sgd" else []  # run refuses a flag its algorithm does not read
     out = subprocess.run(
         [binary, "run", "--n", str(n), "--d", str(d), "--s", "5", "--algo", algo,
-         "--alpha", str(ALPHA), "--step", str(STEP), "--batch", "1", "--steps", str(steps),
+         "--alpha", str(ALPHA), "--step", str(STEP), *batch, "--steps", str(steps), "--samples", str(samples),
          "--no-references", "--predict", "never", "--format", "json", "--quiet"],
         check=True, capture_output=True, text=True).stdout
-    return json.loads(out)["runs"][0]["steps_per_second"]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return json.loads(out)["runs"][0]["steps_per_second"], cpu
 
 
 def main():
@@ -83,14 +100,31 @@ def main():
         binary = os.path.join(tmp, "sgdbias")
         root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
         subprocess.run(["go", "build", "-o", binary, "."], cwd=root, check=True)
-    print(f"numpy {np.__version__}; step γ = {STEP}, α = {ALPHA}")
-    print(f"{'algo':<5} {'(n, d)':>12} {'steps':>9} {'numpy steps/s':>14} {'sgdbias steps/s':>16} {'ratio':>7}")
+    print(f"numpy {np.__version__}; step γ = {STEP}, α = {ALPHA}; best of {REPEATS} alternating pairs")
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    print(f"{'algo':<5} {'(n, d)':>12} {'steps':>9} {'numpy steps/s':>14} {'sgdbias steps/s':>16} {'ratio':>7}"
+          f"  {'pairs':>12}  {'CPU ratio':>9}")
     for algo in ("gd", "sgd"):
         for n, d in SIZES:
             steps = steps_for(algo, n, d)
-            ours = sgdbias_rate(binary, algo, n, d, steps)
-            theirs = numpy_rate(algo, n, d, steps)
-            print(f"{algo:<5} {f'({n}, {d})':>12} {steps:>9} {theirs:>14.4g} {ours:>16.4g} {ours / theirs:>6.2f}×")
+            ours, theirs, ours_cpu, theirs_cpu, setup_cpu = [], [], [], [], []
+            for _ in range(REPEATS):
+                ours.append(sgdbias_rate(binary, algo, n, d, steps)[0])
+                ours_cpu.append(sgdbias_rate(binary, algo, n, d, steps, samples=2)[1])
+                setup_cpu.append(sgdbias_rate(binary, algo, n, d, 1, samples=2)[1])
+                wall, cpu = numpy_rate(algo, n, d, steps)
+                theirs.append(wall)
+                theirs_cpu.append(cpu)
+            ratios = [o / t for o, t in zip(ours, theirs)]
+            best = max(ours) / max(theirs)
+            # CPU time of the steps: the run's less the same run of 1 step
+            # (start-up and data), both at their least.
+            step_cpu = max(min(ours_cpu) - min(setup_cpu), 1e-6)
+            cpu_ratio = (steps - 1) / step_cpu / max(theirs_cpu)
+            pairs = f"{min(ratios):.3g}–{max(ratios):.3g}×"
+            print(f"{algo:<5} {f'({n}, {d})':>12} {steps:>9} {max(theirs):>14.4g} {max(ours):>16.4g} "
+                  f"{best:>6.2f}×  {pairs:>12}  {cpu_ratio:>8.3g}×")
+    print(f"load average {os.getloadavg()[0]:.2f}")
     if tmp:
         os.remove(binary)
         os.rmdir(tmp)

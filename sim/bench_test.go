@@ -84,7 +84,7 @@ func BenchmarkGDSplit(b *testing.B) {
 	for _, size := range [][2]int{{40, 100}, {100, 1000}, {200, 2000}, {400, 4000}} {
 		p := sparseProblem(b, size[0], size[1], 5, 1)
 		b.Run(fmt.Sprintf("n=%d,d=%d", size[0], size[1]), func(b *testing.B) {
-			serial, split := sim.NewGDForBenchmark(b, p, false), sim.NewGDForBenchmark(b, p, true)
+			serial, split := sim.NewGDForBenchmark(b, p, sim.GDTwoPass), sim.NewGDForBenchmark(b, p, sim.GDColumnSplit)
 			var inSerial, inSplit time.Duration
 			b.ReportAllocs()
 			for b.Loop() {

@@ -96,9 +96,12 @@ func newCore(p *problem.Problem, in Init, params Params) (core, error) {
 		spanCoef: make([]float64, p.N),
 	}
 	c.state.Beta = make([]float64, p.D)
-	if uniform(in.Alpha) {
+	switch {
+	case in.IsUniform():
+		c.alphaUniform = in.Uniform
+	case uniform(in.Alpha):
 		c.alphaUniform = in.Alpha[0]
-	} else {
+	default:
 		c.alpha = append([]float64(nil), in.Alpha...)
 	}
 	c.zeroInterpolates = sumSquares(p.Y) == 0
@@ -143,6 +146,10 @@ func (c *core) fillAlpha(ws ...[]float64) {
 		}
 	}
 }
+
+// keepStopped marks the method stopped by e again after a replay to its
+// last finite state (handOver), so that it refuses to step as it did.
+func (c *core) keepStopped(e *DivergenceError) { c.err = e }
 
 func (c *core) State() *State         { return &c.state }
 func (c *core) Params() Params        { return c.params }

@@ -174,7 +174,7 @@ func TestSGFEffectiveInitLaw(t *testing.T) {
 	got := effectiveAlpha(m)
 	want := make([]float64, p.D)
 	for j := range want {
-		want[j] = alpha * math.Exp(-2*noise*p.DiagH[j]*intLoss)
+		want[j] = alpha * math.Exp(-2*noise*p.HDiag()[j]*intLoss)
 	}
 	if e := relDist(got, want); e > 1e-12 {
 		t.Fatalf("α_t vs α·exp(−2γ diag(H) ∫L): relative error %.3g", e)

@@ -6,6 +6,9 @@ import (
 	"math"
 	"strconv"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
 	"sgdbias/sim/param"
 	"sgdbias/sim/problem"
 	"sgdbias/sim/theory"
@@ -58,7 +61,8 @@ func NewMethod(a Algo, p *problem.Problem, cfg Config) (Method, error) {
 
 // CheckScale reports data too large to train on: the initial loss
 // ‖y‖²/(4n) or the initial gradient Xᵀy/n overflows float64, so every
-// method would stop at step 0 (rescale X or y).
+// method would stop at step 0 (rescale X or y). The gradient is formed a
+// block of columns at a time, so that the check holds no vector of length d.
 func CheckScale(p *problem.Problem) error {
 	var yy float64
 	for _, v := range p.Y {
@@ -67,11 +71,15 @@ func CheckScale(p *problem.Problem) error {
 	if math.IsInf(yy/(4*float64(p.N)), 0) {
 		return errors.New("the labels are too large: the initial loss ‖y‖²/(4n) overflows float64; rescale y")
 	}
-	g := make([]float64, p.D)
-	transposeTimes(p, 1/float64(p.N), p.Y, g)
-	for j, v := range g {
-		if math.IsInf(v, 0) || math.IsNaN(v) {
-			return fmt.Errorf("the data are too large: the initial gradient (Xᵀy/n)[%d] overflows float64; rescale X or y", j)
+	const block = 4096
+	g := make([]float64, min(block, p.D))
+	for lo := 0; lo < p.D; lo += block {
+		cols := g[:min(block, p.D-lo)]
+		blas64.Implementation().Dgemv(blas.Trans, p.N, len(cols), 1/float64(p.N), p.X[lo:], p.D, p.Y, 1, 0, cols, 1)
+		for k, v := range cols {
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				return fmt.Errorf("the data are too large: the initial gradient (Xᵀy/n)[%d] overflows float64; rescale X or y", lo+k)
+			}
 		}
 	}
 	return nil

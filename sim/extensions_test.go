@@ -35,7 +35,7 @@ func TestLabelNoiseGDHoversAroundLasso(t *testing.T) {
 	}
 	lambda := make([]float64, p.D)
 	for j := range lambda {
-		lambda[j] = gamma * delta * p.DiagH[j] / (2 * float64(p.N))
+		lambda[j] = gamma * delta * p.HDiag()[j] / (2 * float64(p.N))
 	}
 	lasso, err := theory.Lasso(p.N, p.D, p.X, p.Y, lambda, 1e-12)
 	if err != nil {

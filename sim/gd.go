@@ -9,9 +9,19 @@ import (
 type gdMethod struct {
 	core
 	wp, wm []float64
-	// split, when set, takes the column-block step shared with a second
-	// core (gdsplit.go): X has at least gdSplitMinElems entries.
-	split *gdSplit
+	// fast, when set, takes the step in place of the two-pass one: the
+	// one-pass step (gdonepass.go) where X is large enough and its column
+	// copy small enough, else the column-block split (gdsplit.go) from
+	// gdSplitMinElems entries.
+	fast gdStepper
+}
+
+// gdStepper is a GD step at large X. step returns the loss at β_k and
+// ‖β_{k+1}‖² (ok false when the loss is not finite) and leaves r_{k+1} in
+// m.resid; invalidate says that β changed outside the step (Reset).
+type gdStepper interface {
+	step(m *gdMethod) (loss, norm2 float64, ok bool)
+	invalidate()
 }
 
 // NewGD returns gradient descent from the initialisation in.
@@ -21,8 +31,11 @@ func NewGD(p *problem.Problem, in Init, params Params) (Method, error) {
 		return nil, err
 	}
 	m := &gdMethod{core: c, wp: make([]float64, p.D), wm: make([]float64, p.D)}
-	if p.N*p.D >= gdSplitMinElems {
-		m.split = newGDSplit(m)
+	switch {
+	case useOnePass(p.N, p.D):
+		m.fast = newGDOnePass(m, p.N*p.D >= gdTwoCoreMinElems)
+	case p.N*p.D >= gdSplitMinElems:
+		m.fast = newGDSplit(m)
 	}
 	m.Reset()
 	return m, nil
@@ -33,8 +46,8 @@ func (m *gdMethod) Algo() Algo { return GD }
 func (m *gdMethod) Reset() {
 	m.resetCore()
 	m.fillAlpha(m.wp, m.wm)
-	if m.split != nil {
-		m.split.stale = true
+	if m.fast != nil {
+		m.fast.invalidate()
 	}
 }
 
@@ -44,9 +57,9 @@ func (m *gdMethod) Step() error {
 	}
 	gamma := m.params.Step
 	var loss, norm2 float64
-	if m.split != nil {
+	if m.fast != nil {
 		var ok bool
-		if loss, norm2, ok = m.split.step(m); !ok {
+		if loss, norm2, ok = m.fast.step(m); !ok {
 			return m.fail(GD)
 		}
 	} else {

@@ -1,17 +1,16 @@
 package sim
 
 import (
-	"runtime"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // gdSplitMinElems is the size of X (n·d entries) from which GD takes its
-// column-block step shared with a second core. Below it the two-pass step on
-// one core is faster: on a quiet 2-core machine (BenchmarkGDSplit) the split
-// step took 130–158 µs against 104–116 µs at (200, 2000) (0.4M entries), and
-// 469–494 µs against 490–592 µs at (400, 4000) (1.6M entries).
+// column-block step shared with a second core, where it does not take the
+// one-pass step (gdonepass.go): n < 4, or a copy of X above gdCopyMaxBytes.
+// On a quiet 2-core machine (BenchmarkGDSplit) the split step took 130–158
+// µs against 104–116 µs for the two-pass step at (200, 2000) (0.4M entries),
+// and 469–494 µs against 490–592 µs at (400, 4000) (1.6M entries).
 const gdSplitMinElems = 1 << 20
 
 // gdExactEvery is how many column-block steps may update the residual
@@ -28,26 +27,6 @@ const gdExactEvery = 64
 // and the step costs on one core what the two-pass step costs.
 const gdBlockBytes = 32 << 20
 
-// startGDHelper starts the goroutine that runs the second half of a split
-// step for one GD method, and returns its job channel; nil on one core. The
-// goroutine holds the method only while it runs a half, so the method can be
-// collected between steps; a cleanup then closes the channel and the
-// goroutine ends (no process-wide pool to share between runs).
-func startGDHelper(m *gdMethod) chan *gdPart {
-	if runtime.GOMAXPROCS(0) < 2 {
-		return nil
-	}
-	jobs := make(chan *gdPart)
-	go func() {
-		for part := range jobs {
-			part.run()
-			part.done <- struct{}{}
-		}
-	}()
-	runtime.AddCleanup(m, func(jobs chan *gdPart) { close(jobs) }, jobs)
-	return jobs
-}
-
 // gdSplit is GD's step at large X, on two cores (theory.md §2 for the
 // update). The multiplicative update is elementwise, so X can be walked in
 // column blocks X_J: g_J = X_Jᵀr_k/n, update w±_J and β_J, then add
@@ -57,8 +36,8 @@ func startGDHelper(m *gdMethod) chan *gdPart {
 // step instead of twice (after Xβ and after Xᵀr).
 type gdSplit struct {
 	parts      [2]gdPart
-	helper     chan *gdPart // the second core's goroutine; nil on one core
-	stale      bool         // the residual must be recomputed exactly
+	helper     *gdHelper // the second core's goroutine; nil on one core
+	stale      bool      // the residual must be recomputed exactly
 	sinceExact int
 }
 
@@ -71,7 +50,6 @@ type gdPart struct {
 	g, dj  []float64 // a block's gradient and β increment
 	dr     []float64 // this part's increment of the residual (n)
 	norm2  float64
-	done   chan struct{}
 }
 
 func newGDSplit(m *gdMethod) *gdSplit {
@@ -83,7 +61,6 @@ func newGDSplit(m *gdMethod) *gdSplit {
 		s.parts[i] = gdPart{
 			m: m, lo: cols[0], hi: cols[1], width: width,
 			g: make([]float64, width), dj: make([]float64, width), dr: make([]float64, n),
-			done: make(chan struct{}, 1),
 		}
 	}
 	return s
@@ -112,6 +89,8 @@ func (p *gdPart) run() {
 	}
 }
 
+func (s *gdSplit) invalidate() { s.stale = true }
+
 // step is one GD step. It returns the loss at β_k and ‖β_{k+1}‖², and
 // leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
 // (G += γg, §5) before r changed.
@@ -120,23 +99,18 @@ func (s *gdSplit) step(m *gdMethod) (loss, norm2 float64, ok bool) {
 		residual(m.prob, m.state.Beta, m.resid)
 		s.stale, s.sinceExact = false, 0
 	}
-	var ss float64
-	for _, v := range m.resid {
-		ss += v * v
-	}
-	loss = ss / (4 * float64(m.prob.N))
+	loss = squaredNorm(m.resid) / (4 * float64(m.prob.N))
 	if !m.noteLoss(loss) {
 		return loss, 0, false
 	}
 	own, other := &s.parts[0], &s.parts[1]
-	sent := false
-	if other.lo < other.hi && s.helper != nil {
-		s.helper <- other
-		sent = true
+	sent := other.lo < other.hi && s.helper != nil
+	if sent {
+		s.helper.start(other)
 	}
 	own.run()
 	if sent {
-		<-other.done
+		s.helper.finish()
 	} else {
 		other.run()
 	}

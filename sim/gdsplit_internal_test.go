@@ -41,8 +41,9 @@ func newGDPair(t *testing.T, p *problem.Problem, step float64) (serial, split *g
 		return m.(*gdMethod)
 	}
 	serial, split = mk(), mk()
-	serial.split = nil
-	split.split = newGDSplit(split)
+	serial.fast = nil
+	split.fast = newGDSplit(split)
+	split.Reset()
 	return serial, split
 }
 
@@ -69,8 +70,8 @@ func TestSplitGDMatchesSerial(t *testing.T) {
 		p := sparseGaussianProblem(size[0], size[1], uint64(size[1]))
 		serial, split := newGDPair(t, p, 0.05)
 		if tc.width > 0 {
-			for i := range split.split.parts {
-				split.split.parts[i].width = tc.width
+			for i := range split.fast.(*gdSplit).parts {
+				split.fast.(*gdSplit).parts[i].width = tc.width
 			}
 		}
 		for k := range 300 {
@@ -181,33 +182,30 @@ func TestSplitGDDivergence(t *testing.T) {
 
 // A split method's helper goroutine ends once the method is collected, so
 // that runs made and dropped (sweeps, the explorer's restarts) leave none:
-// the cleanup closes the helper's channel, which ends its loop.
+// the cleanup tells the helper to end.
 func TestSplitGDHelperEndsWithItsMethod(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("one core: no helper goroutine")
 	}
-	jobs := func() chan *gdPart {
+	ended := func() chan struct{} {
 		_, m := newGDPair(t, sparseGaussianProblem(9, 203, 3), 0.05)
 		for range 3 {
 			if err := m.Step(); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if m.split.helper == nil {
+		if m.fast.(*gdSplit).helper == nil {
 			t.Fatal("no helper on two cores")
 		}
-		return m.split.helper
+		return m.fast.(*gdSplit).helper.ended
 	}()
 	for range 500 { // collection and the cleanup are asynchronous
 		runtime.GC()
 		select {
-		case _, open := <-jobs:
-			if open {
-				t.Fatal("a job arrived with no step running")
-			}
+		case <-ended:
 			return
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	t.Fatal("the helper's channel is still open after its method was dropped")
+	t.Fatal("the helper goroutine still runs after its method was dropped")
 }

@@ -180,11 +180,12 @@ func (m *legacyGF) atRest() bool {
 		return false
 	}
 	var floor float64
+	hDiag := m.prob.HDiag()
 	for j, g := range m.span {
 		la2 := 2 * m.logAlpha[j]
 		w2 := math.Exp(la2-2*g) + math.Exp(la2+2*g)
 		db := 2 * w2 * (m.tol.Abs + m.tol.Rel*math.Abs(g))
-		floor += m.prob.DiagH[j] * db * db
+		floor += hDiag[j] * db * db
 	}
 	return m.lossK[0] <= legacyRestFactor*floor/4
 }

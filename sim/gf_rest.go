@@ -36,8 +36,9 @@ func (m *gfMethod) atRest() bool {
 // and the loss floor is Σ_j H_jj·δβ_j²/4.
 func (m *gfMethod) lossAtFloor() bool {
 	var floor float64
+	hDiag := m.prob.HDiag()
 	for j, g := range m.span {
-		floor += lossFloorTerm(m.prob.DiagH[j], m.curvature(j), g, m.tol)
+		floor += lossFloorTerm(hDiag[j], m.curvature(j), g, m.tol)
 	}
 	return m.loss <= restFactor*floor
 }

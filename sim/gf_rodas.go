@@ -109,13 +109,14 @@ func (m *gfMethod) formJacobian() {
 	n, d := p.N, p.D
 	impl := blas64.Implementation()
 	var floor float64
+	hDiag := p.HDiag()
 	for j0 := 0; j0 < d; j0 += jacobianBlock {
 		k := min(jacobianBlock, d-j0)
 		for jj := range k {
 			j := j0 + jj
 			dj := m.curvature(j)
 			w.rootD[jj] = math.Sqrt(dj)
-			floor += lossFloorTerm(p.DiagH[j], dj, m.span[j], m.tol)
+			floor += lossFloorTerm(hDiag[j], dj, m.span[j], m.tol)
 		}
 		for i := 0; i < n; i++ {
 			row := p.X[i*d+j0 : i*d+j0+k]

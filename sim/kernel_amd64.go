@@ -15,3 +15,9 @@ func dotAVX2(x, y []float64) float64
 
 //go:noescape
 func updateAVX2(wp, wm, beta, g []float64, gamma float64) float64
+
+// onePassAVX2 is GD's one-pass kernel (kernel_gd_amd64.s); onePassGo is
+// its specification.
+//
+//go:noescape
+func onePassAVX2(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64) float64

@@ -33,17 +33,21 @@ type Sampler struct {
 	// sumLogAlpha is Σ_j ln α_j at initialisation: the mean gain needs only
 	// this sum, not a vector of length d.
 	sumLogAlpha float64
-	logAlphaT   []float64 // ln α_t of the last measure
-	resid       []float64
+	// logAlphaT receives ln α_t: effectiveInitChunk entries at a time from
+	// the methods that write it by ranges, all d for the others (allocated
+	// at their first measure).
+	logAlphaT []float64
+	resid     []float64
 }
+
+// effectiveInitChunk is how many coordinates of ln α_t the sampler reads at
+// a time from a method that writes it by ranges: small enough to stay in
+// the L1 cache, large enough that the calls cost nothing.
+const effectiveInitChunk = 512
 
 // NewSampler prepares buffers for measuring methods started from in.
 func NewSampler(p *problem.Problem, in Init) *Sampler {
-	var sum float64
-	for _, a := range in.Alpha {
-		sum += math.Log(a)
-	}
-	return &Sampler{prob: p, sumLogAlpha: sum, logAlphaT: make([]float64, p.D), resid: make([]float64, p.N)}
+	return &Sampler{prob: p, sumLogAlpha: in.SumLogAlpha(), resid: make([]float64, p.N)}
 }
 
 // Measure computes every metric except the prediction error.
@@ -55,19 +59,49 @@ func (s *Sampler) Measure(m Method) Sample {
 		out.L1 += math.Abs(b)
 	}
 	out.TestError, out.HasTestError = s.prob.TestError(st.Beta)
-	m.LogEffectiveInit(s.logAlphaT)
-	lo, hi, sum := math.Inf(1), math.Inf(-1), 0.0
-	for _, la := range s.logAlphaT {
-		lo, hi = math.Min(lo, la), math.Max(hi, la)
-		sum += la
+	var acc logAlphaSummary
+	acc.start()
+	if effectiveInitRanged(m) {
+		s.logAlphaT = growTo(s.logAlphaT, min(effectiveInitChunk, s.prob.D))
+		r := unwrapRanged(m)
+		for lo := 0; lo < s.prob.D; lo += effectiveInitChunk {
+			chunk := s.logAlphaT[:min(effectiveInitChunk, s.prob.D-lo)]
+			r.logEffectiveInitFrom(chunk, lo)
+			acc.add(chunk)
+		}
+	} else {
+		s.logAlphaT = growTo(s.logAlphaT, s.prob.D)
+		m.LogEffectiveInit(s.logAlphaT)
+		acc.add(s.logAlphaT)
 	}
-	d := float64(len(s.logAlphaT))
-	out.AlphaMin, out.AlphaMax = math.Exp(lo), math.Exp(hi)
+	d := float64(s.prob.D)
+	out.AlphaMin, out.AlphaMax = math.Exp(acc.lo), math.Exp(acc.hi)
 	// The mean of the logarithms is within [lo, hi] in exact arithmetic but
 	// its rounded sum can step outside by an ulp or so; clamp it back.
-	out.AlphaGeoMean = math.Min(math.Max(math.Exp(sum/d), out.AlphaMin), out.AlphaMax)
-	out.GainMean = 2 * (s.sumLogAlpha - sum) / d
+	out.AlphaGeoMean = math.Min(math.Max(math.Exp(acc.sum/d), out.AlphaMin), out.AlphaMax)
+	out.GainMean = 2 * (s.sumLogAlpha - acc.sum) / d
 	return out
+}
+
+// logAlphaSummary accumulates the least, largest and summed ln α_t in
+// coordinate order, so that reading by chunks gives the numbers of one pass.
+type logAlphaSummary struct{ lo, hi, sum float64 }
+
+func (a *logAlphaSummary) start() { a.lo, a.hi, a.sum = math.Inf(1), math.Inf(-1), 0 }
+
+func (a *logAlphaSummary) add(logAlpha []float64) {
+	for _, la := range logAlpha {
+		a.lo, a.hi = math.Min(a.lo, la), math.Max(a.hi, la)
+		a.sum += la
+	}
+}
+
+// growTo returns buf with length n, reallocated only when too short.
+func growTo(buf []float64, n int) []float64 {
+	if cap(buf) < n {
+		return make([]float64, n)
+	}
+	return buf[:n]
 }
 
 // Finite reports whether every number in the sample is finite, so that

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 
 	"sgdbias/sim/problem"
@@ -48,15 +49,17 @@ func SolveReferences(ctx context.Context, p *problem.Problem, in Init, want RefK
 	solver := theory.NewSolver(p.N, p.D, p.X, p.Y)
 	solver.Context = ctx
 	fail := func(name string, err error) { refs.Errs = append(refs.Errs, fmt.Errorf("%s: %w", name, err)) }
+	var gf theory.PhiResult
 	if want&RefGFLimit != 0 {
-		if res, err := solver.PhiArgmin(in.LogAlpha(), nil, nil); err == nil {
-			refs.GFLimit = res.Beta
+		var err error
+		if gf, err = solver.PhiArgmin(in.LogAlpha(), nil, nil); err == nil {
+			refs.GFLimit = gf.Beta
 		} else {
 			fail("GF limit", err)
 		}
 	}
 	if want&RefMinL1 != 0 {
-		if res, err := solver.MinL1(); err == nil {
+		if res, err := solveMinL1(solver, in, gf); err == nil {
 			refs.MinL1, refs.MinL1Certified = res.Beta, res.Certified
 		} else {
 			fail("min-ℓ₁", err)
@@ -77,6 +80,21 @@ func SolveReferences(ctx context.Context, p *problem.Problem, in Init, want RefK
 		}
 	}
 	return refs
+}
+
+// solveMinL1 seeds basis pursuit's α continuation with the GF limit when
+// that was solved at a uniform α: the GF limit is the first point of the
+// same path (theory.md §3, §7), which saves Newton steps at large n²d.
+func solveMinL1(solver *theory.Solver, in Init, gf theory.PhiResult) (theory.L1Result, error) {
+	if gf.Nu == nil || len(in.Alpha) == 0 {
+		return solver.MinL1()
+	}
+	for _, a := range in.Alpha {
+		if a != in.Alpha[0] {
+			return solver.MinL1()
+		}
+	}
+	return solver.MinL1From(gf, math.Log(in.Alpha[0]))
 }
 
 // Err joins the solves' errors (nil when all asked for succeeded).

@@ -28,6 +28,10 @@ type RunOptions struct {
 	// Predictor, when set, fills each sample's distance to the predicted
 	// limit (a warm-started solve per sample, outside the timed loop).
 	Predictor *Predictor
+	// EffectiveInit asks for ln α_t per coordinate at the end
+	// (RunResult.LogAlpha), a vector of length d kept only when an output
+	// prints it.
+	EffectiveInit bool
 }
 
 // Status is how a run ended. Every run ends in exactly one.
@@ -53,9 +57,13 @@ func (s Status) OK() bool { return s == StatusHorizon || s == StatusConverged }
 type RunResult struct {
 	Final Sample
 	// Beta is β at the end, or at the last finite sample for a run that
-	// diverged, collapsed or failed.
-	Beta     []float64
-	LogAlpha []float64 // ln α_t per coordinate at the end
+	// diverged, collapsed or failed. It is the method's own state, handed
+	// over rather than copied (a run at large d holds no second β): it
+	// changes if the method steps again.
+	Beta []float64
+	// LogAlpha is ln α_t per coordinate at the same state as Beta, when
+	// RunOptions.EffectiveInit asked for it; nil otherwise.
+	LogAlpha []float64
 	Status   Status
 	// Diverged is set for StatusDiverged and StatusCollapsed.
 	Diverged *DivergenceError
@@ -85,7 +93,12 @@ const toleranceCheckSteps = 1024
 // when ctx is cancelled (returning ctx.Err()); every other end, a divergence,
 // a collapse or a failure of the method, is the result's Status.
 func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
-	res, err := run(ctx, m, s, opt)
+	res, err := run(ctx, m, s, opt, -1)
+	if ctx.Err() == nil {
+		if rerr := handOver(ctx, m, s, opt, &res); rerr != nil {
+			return res, rerr
+		}
+	}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return res, err
@@ -101,7 +114,38 @@ func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 	return res, nil
 }
 
-func run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
+// handOver sets the result's β (and ln α_t when asked) from the method's
+// state at the last finite sample. A run that ended on a result is there
+// already. One that diverged, collapsed or failed has moved past it: rather
+// than copy β at every sample, which would hold a second vector of length d
+// for the rare run that blows up, the method is reset and replayed to that
+// sample — the same calls from the same seed repeat the trajectory bit for
+// bit (Method.Reset), at the cost of running it twice.
+func handOver(ctx context.Context, m Method, s *Sampler, opt RunOptions, res *RunResult) error {
+	if m.State().Steps != res.Final.Steps {
+		m.Reset()
+		replay := opt
+		replay.OnSample, replay.OnProgress, replay.Predictor = nil, nil, nil
+		if _, err := run(ctx, m, s, replay, res.Final.Steps); err != nil && ctx.Err() != nil {
+			return err
+		}
+		if res.Diverged != nil {
+			if st, ok := unwrapMethod(m).(interface{ keepStopped(*DivergenceError) }); ok {
+				st.keepStopped(res.Diverged)
+			}
+		}
+	}
+	res.Beta = m.State().Beta
+	if opt.EffectiveInit {
+		res.LogAlpha = make([]float64, len(res.Beta))
+		m.LogEffectiveInit(res.LogAlpha)
+	}
+	return nil
+}
+
+// run advances m to the horizon, sampling on the way; with stopAt ≥ 0 it
+// stops at the sample point where the step count is stopAt (a replay).
+func run(ctx context.Context, m Method, s *Sampler, opt RunOptions, stopAt int64) (RunResult, error) {
 	dt := TimePerStep(m.Algo(), m.Params())
 	end := opt.Horizon.End(dt)
 	if !(end > 0) {
@@ -109,9 +153,11 @@ func run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 	}
 	times := SampleTimes(end, dt, opt.Samples, opt.Spacing)
 	var res RunResult
-	res.Beta = make([]float64, len(m.State().Beta))
-	emit(opt, &res, m, s, measure(m, s, opt.Predictor))
+	emit(opt, &res, measure(m, s, opt.Predictor))
 	for _, target := range times {
+		if m.State().Steps == stopAt {
+			return res, nil
+		}
 		sampled := m.State().Steps
 		if err := advanceChunked(ctx, m, s, target, opt.Horizon.Tol, &res); err != nil || res.Diverged != nil {
 			return res, err
@@ -120,7 +166,7 @@ func run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 		// times) find the state already sampled: measuring it again would
 		// cost O(d) for a duplicate.
 		if m.State().Steps != sampled {
-			emit(opt, &res, m, s, measure(m, s, opt.Predictor))
+			emit(opt, &res, measure(m, s, opt.Predictor))
 		}
 		if opt.OnProgress != nil {
 			opt.OnProgress(math.Min(1, m.State().Time/end))
@@ -179,19 +225,13 @@ func TimePerStep(a Algo, p Params) float64 {
 	return p.Step
 }
 
-// emit records a finite sample as the latest result and passes it on. The
-// sampler has just written ln α_t, which is copied rather than recomputed
-// (d logarithms).
-func emit(opt RunOptions, res *RunResult, m Method, s *Sampler, smp Sample) {
+// emit records a finite sample as the latest result and passes it on; the
+// state it was taken at is handed over at the end (handOver).
+func emit(opt RunOptions, res *RunResult, smp Sample) {
 	if !smp.Finite() {
 		return
 	}
 	res.Final = smp
-	copy(res.Beta, m.State().Beta)
-	if res.LogAlpha == nil {
-		res.LogAlpha = make([]float64, len(res.Beta))
-	}
-	copy(res.LogAlpha, s.logAlphaT)
 	if opt.OnSample != nil {
 		opt.OnSample(smp)
 	}

@@ -51,8 +51,8 @@ func (s Setup) N() int {
 }
 
 // Config is the engine's configuration of the setup's runs on p (its
-// Problem): the scalar α becomes the per-coordinate initialisation here,
-// once.
+// Problem): the scalar α becomes a uniform initialisation of p's d
+// coordinates, still a scalar (no vector of length d).
 func (s Setup) Config(p *problem.Problem) Config {
 	return Config{Algos: s.Algos, Init: UniformInit(s.Alpha, p.D), Params: s.Params, Seed: s.Seed}
 }

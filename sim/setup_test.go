@@ -100,7 +100,7 @@ func TestSetupProblemUsesTheSeed(t *testing.T) {
 			t.Fatal("drawn with another seed")
 		}
 	}
-	if cfg := s.Config(p); len(cfg.Init.Alpha) != p.D || cfg.Init.Alpha[0] != s.Alpha || cfg.Seed != s.Seed {
+	if cfg := s.Config(p); !cfg.Init.IsUniform() || cfg.Init.D != p.D || cfg.Init.Uniform != s.Alpha || cfg.Seed != s.Seed {
 		t.Errorf("config %+v", cfg)
 	}
 }

@@ -37,7 +37,7 @@ func NewSGF(p *problem.Problem, in Init, params Params, seed uint64) (Method, er
 		core: c, logWp: make([]float64, p.D), logWm: make([]float64, p.D),
 		seed: seed, drive: make([]float64, p.N), colNorm2: make([]float64, p.D),
 	}
-	for j, h := range p.DiagH {
+	for j, h := range p.HDiag() {
 		m.colNorm2[j] = float64(p.N) * h
 	}
 	m.Reset()

@@ -144,22 +144,49 @@ func CheckAlpha(alpha float64) error {
 	return nil
 }
 
-// Init is the initialisation w₊(0) = w₋(0) = α, per coordinate (§1).
+// Init is the initialisation w₊(0) = w₋(0) = α (§1): one scale for every
+// coordinate (UniformInit), or a vector α when one is given (VectorInit).
+// A uniform α is a scalar here and in every method, so that a run at large d
+// holds no vector of length d for it.
 type Init struct {
+	// Alpha is α per coordinate; nil when uniform.
 	Alpha []float64
+	// Uniform is α in every coordinate, when Alpha is nil.
+	Uniform float64
+	// D is the dimension a uniform α was made for, checked by Validate.
+	D int
 }
 
 // UniformInit returns α·1 in dimension d.
 func UniformInit(alpha float64, d int) Init {
-	a := make([]float64, d)
-	for j := range a {
-		a[j] = alpha
-	}
-	return Init{Alpha: a}
+	return Init{Uniform: alpha, D: d}
 }
 
-// Validate checks that α is finite and positive in every coordinate.
+// VectorInit returns the initialisation α per coordinate (kept, not copied).
+func VectorInit(alpha []float64) Init {
+	return Init{Alpha: alpha, D: len(alpha)}
+}
+
+// IsUniform reports whether every coordinate starts from the same α.
+func (in Init) IsUniform() bool { return in.Alpha == nil }
+
+// At is α in coordinate j.
+func (in Init) At(j int) float64 {
+	if in.Alpha == nil {
+		return in.Uniform
+	}
+	return in.Alpha[j]
+}
+
+// Validate checks that α is given for d coordinates and is finite and
+// positive in every one.
 func (in Init) Validate(d int) error {
+	if in.Alpha == nil {
+		if in.D != d {
+			return param.Errorf(param.Alpha, fmt.Sprintf("uniform α for d = %d", in.D), "given", "α for d (=%d) coordinates", d)
+		}
+		return CheckAlpha(in.Uniform)
+	}
 	if len(in.Alpha) != d {
 		return param.Errorf(param.Alpha, fmt.Sprintf("%d values", len(in.Alpha)), "given", "1 or d (=%d)", d)
 	}
@@ -172,11 +199,23 @@ func (in Init) Validate(d int) error {
 	return nil
 }
 
-// LogAlpha returns ln α per coordinate.
+// SumLogAlpha is Σ_j ln α_j over the d coordinates, the reference of the
+// mean gain (§5), without a vector. A uniform α is summed term by term like
+// a vector, so that the gain is the same number whichever way α was given.
+func (in Init) SumLogAlpha() float64 {
+	var sum float64
+	for j := range in.D {
+		sum += math.Log(in.At(j))
+	}
+	return sum
+}
+
+// LogAlpha returns ln α per coordinate, a new vector of length d, for the
+// solvers that take one.
 func (in Init) LogAlpha() []float64 {
-	out := make([]float64, len(in.Alpha))
-	for j, a := range in.Alpha {
-		out[j] = math.Log(a)
+	out := make([]float64, in.D)
+	for j := range out {
+		out[j] = math.Log(in.At(j))
 	}
 	return out
 }

@@ -37,6 +37,28 @@ var usedPins = map[Algo][]string{
 	HB:    {"step", "momentum"},
 }
 
+// ReadsParam reports whether algorithm a reads the live parameter key (one
+// of the pin keys): a variant that pins the key does not, since its pin
+// wins over the live value.
+func (a Algo) ReadsParam(key string) bool {
+	if !slices.Contains(usedPins[a.Base()], key) {
+		return false
+	}
+	return !slices.ContainsFunc(a.Pins(), func(p Pin) bool { return p.Key == key })
+}
+
+// ParamReaders are the plain algorithms that read the parameter key, in
+// display order.
+func ParamReaders(key string) []Algo {
+	var readers []Algo
+	for _, a := range AllAlgos {
+		if slices.Contains(usedPins[a], key) {
+			readers = append(readers, a)
+		}
+	}
+	return readers
+}
+
 // Base is the algorithm a variant runs: "gd" for "gd:step=0.0175".
 func (a Algo) Base() Algo {
 	base, _, _ := strings.Cut(string(a), ":")

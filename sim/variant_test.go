@@ -111,3 +111,27 @@ func FuzzParseAlgos(f *testing.F) {
 		}
 	})
 }
+
+func TestReadsParam(t *testing.T) {
+	cases := []struct {
+		algo sim.Algo
+		key  string
+		want bool
+	}{
+		{"sgf", "noise", true},
+		{"sgf:noise=0.1", "noise", false}, // the pin wins over the live value
+		{"sgf:noise=0.1", "step", true},
+		{"gd", "noise", false},
+		{"gf", "step", false},
+		{"lnsgd:batch=2", "label-noise", true},
+		{"sgd:batch=2", "batch", false},
+	}
+	for _, c := range cases {
+		if got := c.algo.ReadsParam(c.key); got != c.want {
+			t.Errorf("%s reads %s: %v, want %v", c.algo, c.key, got, c.want)
+		}
+	}
+	if got := sim.ParamReaders("batch"); !slices.Equal(got, []sim.Algo{sim.SGD, sim.LNSGD}) {
+		t.Errorf("readers of batch: %v, want [sgd lnsgd]", got)
+	}
+}

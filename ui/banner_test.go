@@ -64,3 +64,36 @@ func TestBannerWrapsNotCuts(t *testing.T) {
 		}
 	}
 }
+
+// Given fewer rows the banner takes a terser form that still says
+// everything, the remarks in parentheses left out, and only cuts (with
+// "…") when even that does not fit; FitsIn says which.
+func TestBannerTerserWhenShort(t *testing.T) {
+	c := NewCommon(nil)
+	snap := &live.Snapshot{Runs: []live.Run{
+		{Algo: sim.GD, Enabled: true, Diverged: &live.Divergence{Status: sim.StatusDiverged, Step: 5, Gamma: 0.05,
+			Hint: "stable γ ≈ 0.00969 by 2/sharpness (an estimate; larger γ may still train)"}},
+	}}
+	b := &Banner{common: &c, snap: snap}
+	b.SetSize(80, maxBannerLines)
+	if b.Lines() != 2 || !strings.Contains(b.View(), "larger γ may still train") {
+		t.Fatalf("with room, the full form in 2 rows: %d rows\n%s", b.Lines(), b.View())
+	}
+	if !b.FitsIn(1) {
+		t.Fatal("the terse form fits one row of 80")
+	}
+	b.SetSize(80, 1)
+	view := b.View()
+	for _, want := range []string{"GD diverged at step 5", "stable γ ≈ 0.00969 by 2/sharpness", "r restarts"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("one row lacks %q: %s", want, view)
+		}
+	}
+	if b.Lines() != 1 || strings.Contains(view, "estimate") || strings.Contains(view, "…") {
+		t.Errorf("one row, terse, not cut: %d rows %q", b.Lines(), view)
+	}
+	b.SetSize(40, 1)
+	if b.FitsIn(1) || b.Lines() != 1 || !strings.Contains(b.View(), "…") {
+		t.Errorf("at 40 columns one row must be cut, and FitsIn(1) say so: %q", b.View())
+	}
+}

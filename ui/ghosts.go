@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -196,10 +197,9 @@ func (m *Model) variantPin(sel paramID) (sim.Algo, string, bool) {
 }
 
 // toggleVariant adds to the shown runs a variant of the focused run with
-// the parameter sel pinned at its current value, or removes it if it
-// is there. The scenario is loaded again with it: the runs restart.
+// the parameter sel pinned at its current value, or removes it if it is
+// there; the other runs go on, an added one catches up with the clock.
 func (m *Model) toggleVariant(sel paramID) (live.Command, bool) {
-	s := m.snap
 	base, key, ok := m.variantPin(sel)
 	if !ok {
 		return live.Command{}, false
@@ -210,24 +210,10 @@ func (m *Model) toggleVariant(sel paramID) (live.Command, bool) {
 		m.notify("no variant: "+err.Error(), true)
 		return live.Command{}, false
 	}
-	sc := s.Scenario
-	algos := make([]sim.Algo, 0, len(sc.Algos)+1)
-	removed := false
-	for _, a := range sc.Algos {
-		if a == name {
-			removed = true
-			continue
-		}
-		algos = append(algos, a)
-	}
-	if !removed {
-		algos = append(algos, name)
-	}
-	sc.Algos = algos
-	if removed {
-		m.notify("removed the variant "+algoLabel(name)+"; the runs restart", false)
+	if slices.Contains(m.snap.Scenario.Algos, name) {
+		m.notify("removed the variant "+algoLabel(name), false)
 	} else {
-		m.notify("added the variant "+algoLabel(name)+" (m again removes it); the runs restart", false)
+		m.notify("added the variant "+algoLabel(name)+" (m removes it); it catches up with the clock", false)
 	}
-	return live.LoadScenario(sc), true
+	return live.ToggleVariant(name), true
 }

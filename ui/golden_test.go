@@ -41,6 +41,14 @@ func TestGolden(t *testing.T) {
 				return settledAt(12)(s) && d != nil && d.StableStep > 0
 			}},
 		}},
+		// Three runs and a hint that wraps at 80 columns: the banner takes
+		// its terse one-row form there so that the strip keeps its rows.
+		{name: "diverged_three_runs", sc: presetScenario(t, "edge-of-stability"), steps: []step{
+			{cmds: []live.Command{live.SetParams(sim.Params{Step: 0.05, Noise: 0.05, Batch: 1}), live.Step(40)}, wait: func(s *live.Snapshot) bool {
+				d := s.Run(sim.GD).Diverged
+				return settledAt(40)(s) && d != nil && d.StableStep > 0
+			}},
+		}},
 		{name: "converged_four", sc: paper(sim.GF, sim.SGF, sim.GD, sim.SGD), steps: []step{
 			{cmds: []live.Command{live.SetSpeed(live.Unlimited), live.Resume()}, wait: func(s *live.Snapshot) bool {
 				return s.State == live.Converged && settled(s)

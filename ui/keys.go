@@ -214,9 +214,7 @@ func (m *Model) variant(sel paramID) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	m.notice.sticky = true
-	speed := m.speed
-	return tea.Batch(m.send(c), m.send(live.SetSpeed(speed)))
+	return m.send(c)
 }
 
 // flushVariant sends a variant asked for before the commands sent ahead of

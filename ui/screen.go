@@ -18,7 +18,7 @@ func (m *Model) layout() {
 		m.shown = len(m.snap.Enabled())
 		m.stairShown = m.snap.Refs.Staircase != nil
 	}
-	m.banner.SetSize(w, 1)
+	m.banner.SetSize(w, maxBannerLines)
 	m.bannerLines = m.banner.Lines()
 	if m.tooSmall || w == 0 {
 		return
@@ -31,10 +31,11 @@ func (m *Model) layout() {
 	m.values.note = m.ghostNote()
 	m.valuesHeight = m.values.Lines()
 	fixed := 1 + m.paramsHeight + m.valuesHeight + 1 // header, params, values, footer
-	fixed += m.bannerLines
 	if m.hasModeLine() {
 		fixed++
 	}
+	m.fitBanner(w, h-fixed-minChartRows)
+	fixed += m.bannerLines
 	m.header.SetSize(w, 1)
 	m.params.SetSize(w, m.paramsHeight)
 	for i, c := range m.charts {
@@ -81,6 +82,23 @@ func (m *Model) layout() {
 	m.strip.SetSize(w, m.stripHeight)
 	m.alphas.SetSize(w, m.stripHeight)
 	m.updateCharts()
+}
+
+// fitBanner gives the banner the rows it needs, unless the strip (which
+// shares spare rows with it) would then be left out while a terser banner
+// that still says everything leaves the strip its three rows.
+func (m *Model) fitBanner(w, spare int) {
+	need := m.bannerLines
+	if spare-need >= 3 {
+		return
+	}
+	for k := need - 1; k >= 1; k-- {
+		if spare-k >= 3 && m.banner.FitsIn(k) {
+			m.banner.SetSize(w, k)
+			m.bannerLines = k
+			return
+		}
+	}
 }
 
 // stripLines is the strip's height: its header rows (the coordinates and β*

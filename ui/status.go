@@ -86,13 +86,15 @@ func (h *Header) stateText(s live.State) string {
 // Banner reports runs that stopped (diverged, collapsed, failed) with the
 // step and the hint that fits the method.
 type Banner struct {
-	common *Common
-	width  int
-	snap   *live.Snapshot
+	common   *Common
+	width    int
+	maxLines int // rows the layout allows; 0 means maxBannerLines
+	snap     *live.Snapshot
 }
 
-// SetSize sets the banner's width; its height follows (Lines).
-func (b *Banner) SetSize(w, _ int) { b.width = w }
+// SetSize sets the banner's width and the rows it may take (at most
+// maxBannerLines); its height follows (Lines).
+func (b *Banner) SetSize(w, h int) { b.width, b.maxLines = w, h }
 
 // Active reports whether a shown run diverged.
 func (b *Banner) Active() bool {
@@ -124,38 +126,71 @@ func (b *Banner) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// Lines is the banner's height at its width: 0 when no shown run stopped.
+// Lines is the banner's height at its size: 0 when no shown run stopped.
 func (b *Banner) Lines() int { return len(b.lines()) }
 
-// lines is the banner's text wrapped to its width: in full when it fits in
-// maxBannerLines rows, else without the hints' parenthesised remarks, and
-// only then cut.
+// FitsIn reports whether the banner says everything (its terse form at
+// worst, never cut) in k rows at its width.
+func (b *Banner) FitsIn(k int) bool {
+	if !b.Active() || b.width <= 0 {
+		return true
+	}
+	forms := b.forms()
+	return len(forms[len(forms)-1]) <= k
+}
+
+// lines is the banner's text wrapped to its width: the first of its forms
+// (forms) that fits the rows allowed, else the tersest one cut.
 func (b *Banner) lines() []string {
 	if !b.Active() || b.width <= 0 {
 		return nil
 	}
+	limit := maxBannerLines
+	if b.maxLines > 0 {
+		limit = min(b.maxLines, maxBannerLines)
+	}
+	forms := b.forms()
+	for _, lines := range forms {
+		if len(lines) <= limit {
+			return lines
+		}
+	}
+	lines := forms[len(forms)-1][:limit]
+	lines[limit-1] = truncate(lines[limit-1]+" …", b.width)
+	return lines
+}
+
+// forms are the banner's text wrapped to its width, from the fullest to the
+// tersest: in full; without the hints' parenthesised remarks; and without
+// the step size of each run too (the parameter row shows it).
+func (b *Banner) forms() [][]string {
 	parts, hints := b.texts()
-	join := func(hints []string) string {
+	join := func(parts, hints []string) []string {
 		text := "✗ " + strings.Join(parts, "; ")
 		if len(hints) > 0 {
 			text += " — " + strings.Join(hints, "; ")
 		}
-		return text + "; r restarts"
+		return wrapWords(text+"; r restarts", b.width)
 	}
-	lines := wrapWords(join(hints), b.width)
-	if len(lines) > maxBannerLines {
-		for i, h := range hints {
-			if k := strings.Index(h, " ("); k > 0 && strings.HasSuffix(h, ")") {
-				hints[i] = h[:k]
-			}
-		}
-		lines = wrapWords(join(hints), b.width)
+	full := join(parts, hints)
+	hints = slices.Clone(hints)
+	for i, h := range hints {
+		hints[i] = withoutRemark(h)
 	}
-	if len(lines) > maxBannerLines {
-		lines = lines[:maxBannerLines]
-		lines[maxBannerLines-1] = truncate(lines[maxBannerLines-1]+" …", b.width)
+	short := join(parts, hints)
+	parts = slices.Clone(parts)
+	for i, p := range parts {
+		parts[i] = withoutRemark(p)
 	}
-	return lines
+	return [][]string{full, short, join(parts, hints)}
+}
+
+// withoutRemark drops a closing parenthesised remark: "a (b)" → "a".
+func withoutRemark(text string) string {
+	if k := strings.LastIndex(text, " ("); k > 0 && strings.HasSuffix(text, ")") {
+		return text[:k]
+	}
+	return text
 }
 
 // texts are how each shown run stopped and the distinct hints.

@@ -128,7 +128,7 @@ func TestLassoReferenceAndAverage(t *testing.T) {
 	}
 	lambda := make([]float64, p.D)
 	for j := range lambda {
-		lambda[j] = 0.01 * 20 * p.DiagH[j] / (2 * float64(p.N))
+		lambda[j] = 0.01 * 20 * p.HDiag()[j] / (2 * float64(p.N))
 	}
 	lasso, err := theory.Lasso(p.N, p.D, p.X, p.Y, lambda, 1e-12)
 	if err != nil {

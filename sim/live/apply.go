@@ -92,6 +92,8 @@ func (l *loop) apply(c Command, restart *bool, rebuild **problem.Spec) {
 			show[c.algo] = !show[c.algo]
 			l.setShown(show)
 		}
+	case cmdToggleVariant:
+		l.toggleVariant(c.algo)
 	case cmdToggleDiscrete:
 		show := maps.Clone(l.exp.show)
 		on := !(show[sim.GD] && show[sim.SGD])
@@ -114,6 +116,39 @@ func (l *loop) loadScenario(sc Scenario, rebuild **problem.Spec) {
 	spec := sc.Spec
 	*rebuild = &spec
 	l.exp.recalibrate = true
+}
+
+// toggleVariant removes the variant a if it runs, else adds it (see
+// ToggleVariant). A plain algorithm is never added or removed this way.
+func (l *loop) toggleVariant(a sim.Algo) {
+	if a == a.Base() {
+		l.setNotice(string(a) + " is not a variant (ALGO:key=value)")
+		return
+	}
+	if i := slices.Index(l.exp.algos, a); i >= 0 {
+		show := maps.Clone(l.exp.show)
+		delete(show, a)
+		if !slices.Contains(slices.Collect(maps.Values(show)), true) {
+			l.setNotice("at least one algorithm stays shown")
+			return
+		}
+		l.exp.show = show
+		l.exp.algos = slices.Delete(l.exp.algos, i, i+1)
+		l.exp.tracks = slices.DeleteFunc(l.exp.tracks, func(t *track) bool { return t.algo == a })
+		l.exp.sc.Algos = slices.DeleteFunc(slices.Clone(l.exp.sc.Algos), func(b sim.Algo) bool { return b == a })
+		return
+	}
+	in := sim.UniformInit(l.exp.sc.Alpha, l.exp.prob.D)
+	m, err := sim.NewMethod(a, l.exp.prob, sim.Config{Init: in, Params: l.exp.start, Seed: l.exp.sc.Seed})
+	if err != nil {
+		l.setNotice(err.Error())
+		return
+	}
+	l.exp.tracks = append(l.exp.tracks, l.newTrack(m, in))
+	l.exp.algos = append(slices.Clone(l.exp.algos), a)
+	l.exp.show = maps.Clone(l.exp.show)
+	l.exp.show[a] = true
+	l.exp.sc.Algos = append(slices.Clone(l.exp.sc.Algos), a)
 }
 
 // setShown changes the shown runs, refusing to hide them all.

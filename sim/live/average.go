@@ -96,8 +96,9 @@ func (l *loop) lassoWeights() []float64 {
 	}
 	prob := l.exp.prob
 	lambda := make([]float64, prob.D)
+	hDiag := prob.HDiag()
 	for j := range lambda {
-		lambda[j] = p.Step * p.LabelNoise * prob.DiagH[j] / (2 * float64(prob.N))
+		lambda[j] = p.Step * p.LabelNoise * hDiag[j] / (2 * float64(prob.N))
 	}
 	return lambda
 }

@@ -37,6 +37,7 @@ const (
 	cmdNextSeed
 	cmdRestart
 	cmdToggleAlgo
+	cmdToggleVariant
 	cmdToggleDiscrete
 	cmdCheckpoint
 	cmdScenario
@@ -89,6 +90,13 @@ func LoadScenario(sc Scenario) Command { return Command{kind: cmdScenario, scena
 // with the clock, replaying the live changes made meanwhile.
 func ToggleAlgo(a sim.Algo) Command { return Command{kind: cmdToggleAlgo, algo: a} }
 
+// ToggleVariant adds a variant (an algorithm with pinned parameters, such
+// as "gd:step=0.0175") to the shown runs, or removes it if it is there. The
+// other runs go on: an added variant starts from the initialisation and
+// catches up with the clock, replaying the live changes made meanwhile
+// (its pins win over them), so it is the run a restart would give it.
+func ToggleVariant(a sim.Algo) Command { return Command{kind: cmdToggleVariant, algo: a} }
+
 // ToggleDiscrete switches GD and SGD together: on if either is off.
 func ToggleDiscrete() Command { return Command{kind: cmdToggleDiscrete} }
 
@@ -128,6 +136,8 @@ func (c Command) String() string {
 		return "restart"
 	case cmdToggleAlgo:
 		return "toggle " + string(c.algo)
+	case cmdToggleVariant:
+		return "toggle variant " + string(c.algo)
 	case cmdToggleDiscrete:
 		return "toggle gd,sgd"
 	case cmdCheckpoint:

@@ -557,3 +557,42 @@ func TestExtraAlgorithm(t *testing.T) {
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// A variant added live starts from the initialisation and catches up with
+// the clock, replaying the live changes (its pin wins over them): it ends
+// where the same variant shown from the start stands, bit for bit, while
+// the other runs go on untouched. Toggled again, it is removed.
+func TestVariantAddedLive(t *testing.T) {
+	variant := sim.Algo("sgf:noise=0.03")
+	change := live.SetParams(sim.Params{Step: 0.05, Noise: 0.05, Batch: 2})
+	late := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF), live.Options{Paused: true, ChunkSteps: 6})
+	simtest.Send(t, late, live.Step(40))
+	simtest.WaitFor(t, late, "40 steps", simtest.StepsDone(40))
+	simtest.Send(t, late, change, live.Step(40))
+	before := simtest.WaitFor(t, late, "80 steps", simtest.StepsDone(80))
+	simtest.Send(t, late, live.ToggleVariant(variant))
+	got := simtest.WaitFor(t, late, "catch-up", func(s *live.Snapshot) bool {
+		r := s.Run(variant)
+		return r != nil && r.Enabled && !r.CatchingUp && r.Latest.Steps == 80
+	})
+	if g, w := got.Run(sim.SGF).Latest, before.Run(sim.SGF).Latest; g != w {
+		t.Errorf("adding the variant moved SGF: %+v, was %+v", g, w)
+	}
+	if got.Steps != 80 {
+		t.Errorf("the clock moved to step %d while the variant caught up", got.Steps)
+	}
+
+	early := simtest.Start(t, simtest.Paper(sim.GF, sim.SGF, variant), live.Options{Paused: true, ChunkSteps: 6})
+	simtest.Send(t, early, live.Step(40))
+	simtest.WaitFor(t, early, "40 steps", simtest.StepsDone(40))
+	simtest.Send(t, early, change, live.Step(40))
+	want := simtest.WaitFor(t, early, "80 steps", simtest.StepsDone(80))
+	if g, w := got.Run(variant).Latest, want.Run(variant).Latest; g.Loss != w.Loss || g.L1 != w.L1 || g.Time != w.Time || g.AlphaGeoMean != w.AlphaGeoMean {
+		t.Errorf("%s added live reached %+v\nshown from the start: %+v", variant, g, w)
+	}
+
+	simtest.Send(t, late, live.ToggleVariant(variant))
+	simtest.WaitFor(t, late, "removal", func(s *live.Snapshot) bool { return s.Run(variant) == nil && s.Run(sim.SGF).Enabled })
+	simtest.Send(t, late, live.ToggleVariant(sim.GD))
+	simtest.WaitFor(t, late, "a notice", func(s *live.Snapshot) bool { return strings.Contains(s.Notice.Text, "not a variant") })
+}

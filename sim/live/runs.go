@@ -25,6 +25,7 @@ type experiment struct {
 	show    map[sim.Algo]bool
 	params  sim.Params // the live parameters in force
 	changes []change   // the live changes since the start, for late runs
+	nextID  uint64     // the id of the next run built
 }
 
 // baseAlgos are always run (shown or not): the seed paper's four.
@@ -62,6 +63,7 @@ type change struct {
 
 // track is one method with its sampling state.
 type track struct {
+	id        uint64 // unique in the loop's life: solves find their run by it
 	algo      sim.Algo
 	m         sim.Method
 	sampler   *sim.Sampler
@@ -146,15 +148,7 @@ func (l *loop) build(spec *problem.Spec) error {
 	l.exp.l0 /= 4 * float64(prob.N)
 	l.exp.tracks = l.exp.tracks[:0]
 	for _, m := range exp.Methods {
-		t := &track{
-			algo: m.Algo(), m: m, sampler: sim.NewSampler(prob, cfg.Init),
-			lin: newLinHistory(params.Step), log: newLogHistory(), predTime: math.NaN(),
-		}
-		if t.algo.Base() == sim.LNSGD {
-			t.avg = newTimeAverage(prob.D)
-		}
-		l.sample(t)
-		l.exp.tracks = append(l.exp.tracks, t)
+		l.exp.tracks = append(l.exp.tracks, l.newTrack(m, cfg.Init))
 	}
 	l.exp.changes = nil
 	l.clock.t, l.clock.steps, l.clock.pending = 0, 0, 0
@@ -166,6 +160,31 @@ func (l *loop) build(spec *problem.Spec) error {
 	l.resetPace(time.Now())
 	l.pub.rate = 0
 	l.pub.urgent, l.pub.dirty = true, true
+	return nil
+}
+
+// newTrack wraps a method built at time 0 with its sampling state and
+// records its first sample.
+func (l *loop) newTrack(m sim.Method, in sim.Init) *track {
+	t := &track{
+		id: l.exp.nextID, algo: m.Algo(), m: m, sampler: sim.NewSampler(l.exp.prob, in),
+		lin: newLinHistory(l.exp.start.Step), log: newLogHistory(), predTime: math.NaN(),
+	}
+	l.exp.nextID++
+	if t.algo.Base() == sim.LNSGD {
+		t.avg = newTimeAverage(l.exp.prob.D)
+	}
+	l.sample(t)
+	return t
+}
+
+// track is the run with id, or nil once it was removed.
+func (l *loop) track(id uint64) *track {
+	for _, t := range l.exp.tracks {
+		if t.id == id {
+			return t
+		}
+	}
 	return nil
 }
 

@@ -52,7 +52,7 @@ func (l *loop) dispatch(now time.Time) {
 		// While the clock stands still the state is what the user reads at
 		// leisure: solve it cold, so that the digits shown do not depend on
 		// how many predictions happened to run before (determinism).
-		j := job{kind: jobPredict, gen: l.exp.gen, prob: l.exp.prob, algo: t.algo, idx: idx, time: t.time(),
+		j := job{kind: jobPredict, gen: l.exp.gen, prob: l.exp.prob, algo: t.algo, run: t.id, time: t.time(),
 			logAlpha: make([]float64, l.exp.prob.D), tilt: make([]float64, l.exp.prob.D), cold: !l.clockRunning(), steps: t.m.State().Steps}
 		t.m.LogEffectiveInit(j.logAlpha)
 		t.m.Tilt(j.tilt)
@@ -90,7 +90,10 @@ func (l *loop) collect(res result) {
 		}
 	case jobPredict:
 		l.solves.predDur, l.solves.predEnd = res.dur, time.Now()
-		t := l.exp.tracks[res.idx]
+		t := l.track(res.run)
+		if t == nil {
+			return // the run was removed meanwhile
+		}
 		if res.err != nil {
 			t.pred = nil
 			return

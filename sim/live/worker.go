@@ -27,7 +27,7 @@ type job struct {
 	gen      uint64
 	prob     *problem.Problem
 	algo     sim.Algo
-	idx      int
+	run      uint64    // prediction only: the run's id (track.id)
 	time     float64   // the run's time when the state was taken
 	steps    int64     // prediction only: the run's steps then
 	init     sim.Init  // references only
@@ -40,7 +40,7 @@ type job struct {
 type result struct {
 	kind  jobKind
 	gen   uint64
-	idx   int
+	run   uint64
 	time  float64
 	steps int64 // of the state predicted
 	dur   time.Duration
@@ -60,7 +60,7 @@ type worker struct {
 	ctx    context.Context // cancelled by Runner.Stop: a solve stops at its next Newton step
 	budget *Budget
 	gen    uint64
-	preds  map[int]*sim.Predictor
+	preds  map[uint64]*sim.Predictor // per run, for its warm starts
 }
 
 func (w *worker) loop(jobs <-chan job, results chan<- result, stop <-chan struct{}) {
@@ -88,9 +88,9 @@ func (w *worker) loop(jobs <-chan job, results chan<- result, stop <-chan struct
 
 func (w *worker) do(j job) result {
 	if j.gen != w.gen || w.preds == nil {
-		w.gen, w.preds = j.gen, map[int]*sim.Predictor{}
+		w.gen, w.preds = j.gen, map[uint64]*sim.Predictor{}
 	}
-	r := result{kind: j.kind, gen: j.gen, idx: j.idx, time: j.time, steps: j.steps, cold: j.cold}
+	r := result{kind: j.kind, gen: j.gen, run: j.run, time: j.time, steps: j.steps, cold: j.cold}
 	switch j.kind {
 	case jobRefs:
 		r.refs, r.gfLimit = solveRefs(w.ctx, j.prob, j.init)
@@ -98,13 +98,13 @@ func (w *worker) do(j job) result {
 			r.lasso = solveLasso(&r.refs, j.prob, j.lasso)
 		}
 	case jobPredict:
-		pr := w.preds[j.idx]
+		pr := w.preds[j.run]
 		if pr == nil {
 			pr = sim.NewPredictor(j.prob)
 			if w.ctx != nil {
 				pr.SetContext(w.ctx)
 			}
-			w.preds[j.idx] = pr
+			w.preds[j.run] = pr
 		}
 		if j.cold {
 			pr.ForgetWarmStart()

@@ -46,7 +46,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	if !bytes.Equal(encode(t, first, "json"), encode(t, second, "json")) {
 		t.Fatal("the same Spec gave different problems")
 	}
-	if !sameBits(first.FeatureVar, second.FeatureVar) || !sameBits(first.DiagH, second.DiagH) {
+	if !sameBits(first.FeatureVar, second.FeatureVar) || !sameBits(first.HDiag(), second.HDiag()) {
 		t.Fatal("the same Spec gave different FeatureVar or DiagH")
 	}
 	if first.Source != "generated" {
@@ -127,8 +127,8 @@ func checkColumnVariances(t *testing.T, p *Problem, variance func(int) float64) 
 		}
 		ratio := sumSq / float64(p.N) / variance(j)
 		worst = max(worst, math.Abs(ratio-1))
-		if math.Abs(p.DiagH[j]-sumSq/float64(p.N)) > 1e-12*p.DiagH[j] {
-			t.Fatalf("DiagH[%d] = %v, want %v", j, p.DiagH[j], sumSq/float64(p.N))
+		if math.Abs(p.HDiag()[j]-sumSq/float64(p.N)) > 1e-12*p.HDiag()[j] {
+			t.Fatalf("DiagH[%d] = %v, want %v", j, p.HDiag()[j], sumSq/float64(p.N))
 		}
 	}
 	if worst > tol {

@@ -1,13 +1,13 @@
 package problem
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -18,15 +18,22 @@ const MaxFileBytes = 1536 << 20
 // Load reads a problem from a .json or .csv file (other names are sniffed: a
 // file starting with '{' or '[' is JSON, anything else CSV) and validates it.
 // Every error names the file, and the line and field where there is one.
+// The file is parsed as it is read, straight into X: loading needs about
+// the size of X, not of the file (2–3 times larger at full precision).
 func Load(path string) (*Problem, error) {
+	defer tightenGC()()
 	if isCSVName(path) {
 		return loadCSVFile(path)
 	}
-	data, err := readLimited(path)
+	f, info, err := openProblemFile(path)
 	if err != nil {
 		return nil, err
 	}
-	p, err := parse(path, data)
+	defer f.Close()
+	if info.Mode().IsRegular() && info.Size() > MaxFileBytes {
+		return nil, tooLarge(path)
+	}
+	p, err := readStream(path, f)
 	if err != nil {
 		return nil, err
 	}
@@ -36,16 +43,49 @@ func Load(path string) (*Problem, error) {
 
 // Read is Load for a stream (standard input): name is used in messages.
 func Read(name string, r io.Reader) (*Problem, error) {
-	data, err := readAllLimited(name, r)
-	if err != nil {
-		return nil, err
-	}
-	p, err := parse(name, data)
+	defer tightenGC()()
+	p, err := readStream(name, r)
 	if err != nil {
 		return nil, err
 	}
 	p.Source = name
 	return p, nil
+}
+
+// readStream parses a problem from r as it is read, refusing more than
+// MaxFileBytes and binary data (a NUL byte in the first block: neither
+// format has one), and telling the format from the name or the first
+// character.
+func readStream(name string, r io.Reader) (*Problem, error) {
+	in := bufio.NewReaderSize(&limitedReader{name: name, r: r, left: MaxFileBytes}, 1<<20)
+	head, err := in.Peek(4096)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return nil, fmt.Errorf("%s: binary data (a NUL byte near the start); want a .json or .csv text file", name)
+	}
+	var text io.Reader = in
+	// A UTF-8 byte order mark would be a syntax error for both formats; read
+	// it as blanks so that columns stay those of the file.
+	if bytes.HasPrefix(head, []byte("\ufeff")) {
+		in.Discard(3)
+		text = io.MultiReader(strings.NewReader("   "), in)
+		head = head[3:]
+	}
+	trimmed := bytes.TrimSpace(head)
+	if len(trimmed) == 0 && len(head) < 4096 {
+		return nil, emptyFile(name)
+	}
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case ext == ".json":
+		return readJSON(name, text)
+	case ext == ".csv":
+		return readCSV(name, text, 0)
+	case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
+		return readJSON(name, text)
+	}
+	return readCSV(name, text, 0)
 }
 
 // openProblemFile opens a problem file for reading, refusing a directory.
@@ -67,90 +107,12 @@ func openProblemFile(path string) (*os.File, os.FileInfo, error) {
 	return f, info, nil
 }
 
-// readLimited reads the file, refusing more than MaxFileBytes; the limit is
-// also enforced while reading, for pipes and files that grow.
-func readLimited(path string) ([]byte, error) {
-	f, info, err := openProblemFile(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if info.Mode().IsRegular() && info.Size() > MaxFileBytes {
-		return nil, tooLarge(path)
-	}
-	return readAllLimited(path, f)
-}
-
-// readAllLimited reads r up to the limit. A NUL byte in the first block
-// (/dev/zero, a binary file) is refused before the rest is read: neither
-// format has one.
-func readAllLimited(name string, r io.Reader) ([]byte, error) {
-	head := make([]byte, 4096)
-	n, err := io.ReadFull(r, head)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if bytes.IndexByte(head[:n], 0) >= 0 {
-		return nil, fmt.Errorf("%s: binary data (a NUL byte near the start); want a .json or .csv text file", name)
-	}
-	rest, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1-int64(n)))
-	data := append(head[:n], rest...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(data) > MaxFileBytes {
-		return nil, tooLarge(name)
-	}
-	return data, nil
-}
-
 func emptyFile(name string) error {
 	return fmt.Errorf("%s: file is empty; want a JSON object {\"X\": …, \"y\": …} or a CSV with header x1,…,xd,y", name)
 }
 
 func tooLarge(path string) error {
 	return fmt.Errorf("%s: file is larger than the limit of %d MiB", path, MaxFileBytes>>20)
-}
-
-// parse decodes a whole file's bytes; name is used in error messages only.
-func parse(name string, data []byte) (*Problem, error) {
-	// A UTF-8 byte order mark would be a syntax error for both formats; blank
-	// it out so that offsets, hence lines and columns, stay those of the file.
-	if bytes.HasPrefix(data, []byte("\ufeff")) {
-		data = append([]byte("   "), data[3:]...)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, emptyFile(name)
-	}
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json":
-		return parseJSON(name, data)
-	case ".csv":
-		return parseCSV(name, data)
-	}
-	if first := bytes.TrimSpace(data)[0]; first == '{' || first == '[' {
-		return parseJSON(name, data)
-	}
-	return parseCSV(name, data)
-}
-
-// lineIndex maps byte offsets of a file to 1-based lines and columns.
-type lineIndex []int // offsets where lines start
-
-func newLineIndex(data []byte) lineIndex {
-	starts := lineIndex{0}
-	for k, c := range data {
-		if c == '\n' {
-			starts = append(starts, k+1)
-		}
-	}
-	return starts
-}
-
-// position returns the 1-based line and byte column of offset.
-func (starts lineIndex) position(offset int) (line, col int) {
-	line = sort.SearchInts(starts, offset+1) // first start > offset
-	return line, offset - starts[line-1] + 1
 }
 
 // finishLoaded fills the derived fields and validates; a failure caused by

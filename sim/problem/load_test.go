@@ -10,6 +10,11 @@ import (
 	"testing"
 )
 
+// parse decodes a file's bytes as a stream; name is used in messages only.
+func parse(name string, data []byte) (*Problem, error) {
+	return readStream(name, bytes.NewReader(data))
+}
+
 // writeFile puts content in dir/name and returns the path.
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
@@ -65,7 +70,7 @@ func TestLoadGoodFiles(t *testing.T) {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
 		}
-		if p.N != 2 || p.D != 3 || p.X[4] != 1 || p.Y[1] != 2 || p.Source != tt.name || len(p.DiagH) != 3 {
+		if p.N != 2 || p.D != 3 || p.X[4] != 1 || p.Y[1] != 2 || p.Source != tt.name || len(p.HDiag()) != 3 {
 			t.Errorf("%s: got %+v", tt.name, p)
 		}
 		if wantBeta := strings.Contains(tt.content, "beta_star\": ["); (p.BetaStar != nil) != wantBeta {

@@ -1,7 +1,6 @@
 package problem
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,18 +12,16 @@ import (
 type csvTable struct {
 	name     string
 	d        int
-	x, y     []float64
+	x        *rowStore
+	y        []float64
 	rowLines []int
 }
 
-func parseCSV(name string, data []byte) (*Problem, error) {
-	return readCSV(name, bytes.NewReader(data), bytes.Count(data, []byte{'\n'})+1)
-}
-
-// readCSV parses a CSV stream with at most maxRows lines. X is allocated
-// once with room for maxRows rows, so that it never grows by copying (its
-// pages that no row reaches are never touched, so they cost address space,
-// not memory).
+// readCSV parses a CSV stream with at most maxRows lines (0: unknown). With
+// a bound, X is allocated once with room for maxRows rows, so that it never
+// grows by copying (its pages that no row reaches are never touched, so
+// they cost address space, not memory); without, it is collected in chunks
+// (rowStore).
 func readCSV(name string, r io.Reader, maxRows int) (*Problem, error) {
 	reader := csv.NewReader(r)
 	reader.FieldsPerRecord = -1 // counted here, for a clearer message
@@ -41,9 +38,9 @@ func readCSV(name string, r io.Reader, maxRows int) (*Problem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", name, headerLine, err)
 	}
-	table := &csvTable{name: name, d: d}
+	table := &csvTable{name: name, d: d, x: newRowStore(0)}
 	if rows := min(maxRows, MaxEntries/d+1); rows > 0 {
-		table.x = make([]float64, 0, rows*d)
+		table.x = newRowStore(rows * d)
 		table.y = make([]float64, 0, rows)
 	}
 	for {
@@ -113,7 +110,7 @@ func (t *csvTable) addRow(record []string, line int) error {
 	if len(record) != t.d+1 {
 		return fmt.Errorf("%s:%d: row has %s, want %d (%s)", t.name, line, plural(len(record), "field", "fields"), t.d+1, expectedHeader(t.d))
 	}
-	if len(t.x)+t.d > MaxEntries {
+	if t.x.len()+t.d > MaxEntries {
 		return fmt.Errorf("%s:%d: X: more than %d numbers; allowed n·d ≤ %d", t.name, line, MaxEntries, MaxEntries)
 	}
 	for k, field := range record {
@@ -122,7 +119,7 @@ func (t *csvTable) addRow(record []string, line int) error {
 			return fmt.Errorf("%s:%d: column %s: %w", t.name, line, columnName(k, t.d), err)
 		}
 		if k < t.d {
-			t.x = append(t.x, v)
+			t.x.push(v)
 		} else {
 			t.y = append(t.y, v)
 		}
@@ -140,6 +137,6 @@ func (t *csvTable) problem(headerLine int) (*Problem, error) {
 	if n >= t.d {
 		return nil, tooManySamples(t.name, t.rowLines, t.d)
 	}
-	p := &Problem{N: n, D: t.d, X: t.x, Y: t.y}
+	p := &Problem{N: n, D: t.d, X: t.x.assemble(), Y: t.y}
 	return finishLoaded(t.name, p, t.rowLines)
 }

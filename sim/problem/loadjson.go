@@ -14,20 +14,24 @@ import (
 const jsonKeys = `"X", "y", "beta_star"`
 
 // jsonReader streams the tokens of a JSON file and remembers where the last
-// one starts, so that every error can name its line.
+// one starts, so that every error can name its line. The file passes
+// through a textWindow: it is never held whole.
 type jsonReader struct {
 	name  string
-	data  []byte
-	lines lineIndex
+	text  *textWindow
 	dec   *json.Decoder
-	start int // offset of the first byte of the last token read
-	end   int // offset just past the last token read
+	doc   *jsonDocument // the document being read
+	start int           // offset of the first byte of the last token read
+	end   int           // offset just past the last token read
 }
 
 // jsonDocument is the content of the top-level object, with the lines of its
 // parts for error messages.
 type jsonDocument struct {
-	x         []float64
+	// row0 holds the first row until its length, d, is known; then every
+	// row goes into x.
+	row0      []float64
+	x         *rowStore
 	d         int
 	rowLines  []int // line of each row's '['
 	y         []float64
@@ -38,10 +42,12 @@ type jsonDocument struct {
 	closeLine int // line of the closing '}'
 }
 
-func parseJSON(name string, data []byte) (*Problem, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
+// readJSON parses a JSON problem from a stream, straight into X.
+func readJSON(name string, in io.Reader) (*Problem, error) {
+	text := newTextWindow(in)
+	dec := json.NewDecoder(text)
 	dec.UseNumber() // parse numbers ourselves, to name the field on failure
-	r := &jsonReader{name: name, data: data, lines: newLineIndex(data), dec: dec}
+	r := &jsonReader{name: name, text: text, dec: dec}
 	doc, err := r.readDocument()
 	if err != nil {
 		return nil, err
@@ -74,11 +80,14 @@ func (f jsonField) String() string {
 
 // next reads one token; field names what is being read, for errors.
 func (r *jsonReader) next(field jsonField) (json.Token, error) {
-	r.start = r.tokenStart(r.end)
 	tok, err := r.dec.Token()
+	// The decoder has read the token (or the bytes it fails on): it is in
+	// the window, and what lies before the end of the previous one can go.
+	r.start = r.tokenStart(r.end)
+	r.text.forget(r.end)
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		r.start = max(len(bytes.TrimRight(r.data, " \t\r\n"))-1, 0)
+		r.start = r.text.lastNonSpace()
 		return nil, r.errorf(field, "unexpected end of file")
 	case err != nil:
 		return nil, r.syntaxError(field, err)
@@ -91,45 +100,52 @@ func (r *jsonReader) next(field jsonField) (json.Token, error) {
 // own syntax error offsets are relative to an internal buffer, so positions
 // are tracked here instead.
 func (r *jsonReader) tokenStart(offset int) int {
+	rest := r.text.from(offset)
+	k := 0
 	skipSpace := func() {
-		for offset < len(r.data) && isJSONSpace(r.data[offset]) {
-			offset++
+		for k < len(rest) && isJSONSpace(rest[k]) {
+			k++
 		}
 	}
 	skipSpace()
-	if offset < len(r.data) && (r.data[offset] == ',' || r.data[offset] == ':') {
-		offset++
+	if k < len(rest) && (rest[k] == ',' || rest[k] == ':') {
+		k++
 		skipSpace()
 	}
-	return offset
+	return offset + k
 }
 
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // line is the line of the last token read.
 func (r *jsonReader) line() int {
-	line, _ := r.lines.position(r.start)
+	line, _ := r.text.position(r.start)
 	return line
 }
 
 // errorf formats "file:line: field: message" at the last token.
 func (r *jsonReader) errorf(field jsonField, format string, args ...any) error {
+	return r.errorfAt(r.line(), field, format, args...)
+}
+
+// errorfAt formats "file:line: field: message" at a given line.
+func (r *jsonReader) errorfAt(line int, field jsonField, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	if name := field.String(); name != "" {
 		msg = name + ": " + msg
 	}
-	return fmt.Errorf("%s:%d: %s", r.name, r.line(), msg)
+	return fmt.Errorf("%s:%d: %s", r.name, line, msg)
 }
 
 // syntaxError reports malformed JSON at the line and column where the bad
 // token starts, recognising NaN and Inf, which JSON cannot hold.
 func (r *jsonReader) syntaxError(field jsonField, err error) error {
-	rest := bytes.TrimLeft(r.data[r.start:], "+-")
+	rest := bytes.TrimLeft(r.text.from(r.start), "+-")
 	word := strings.ToLower(string(rest[:min(len(rest), 3)]))
 	if word == "nan" || word == "inf" {
 		return r.errorf(field, "NaN/Inf not allowed")
 	}
-	line, col := r.lines.position(r.start)
+	line, col := r.text.position(r.start)
 	where := ""
 	if name := field.String(); name != "" {
 		where = name + ": "
@@ -170,6 +186,7 @@ func (r *jsonReader) readDocument() (*jsonDocument, error) {
 		return nil, r.errorf(jsonField{}, `the top level must be an object {"X": [[…], …], "y": […]}, got %s`, describe(tok))
 	}
 	doc := &jsonDocument{seen: map[string]bool{}}
+	r.doc = doc
 	for {
 		tok, err := r.next(jsonField{})
 		if err != nil {
@@ -225,30 +242,38 @@ func (r *jsonReader) readVector(field jsonField, nullable bool) ([]float64, int,
 	if tok != json.Delim('[') {
 		return nil, 0, r.errorf(field, "got %s, want an array of numbers", describe(tok))
 	}
-	values, err := r.readNumbers(field, nil)
+	var values []float64
+	if hint := r.vectorHint(field.key); hint > 0 {
+		values = make([]float64, 0, hint)
+	}
+	_, err = r.readNumbers(field, func(v float64) bool {
+		values = append(values, v)
+		return len(values) <= MaxEntries
+	})
 	return values, line, err
 }
 
 // readNumbers appends the numbers of an array whose '[' was read, up to its
 // ']'.
-func (r *jsonReader) readNumbers(field jsonField, values []float64) ([]float64, error) {
+// Each number goes to add, which returns false when there are more than
+// MaxEntries. It returns the count of numbers read.
+func (r *jsonReader) readNumbers(field jsonField, add func(float64) bool) (int, error) {
 	for k := 0; ; k++ {
 		element := field.at(k)
 		tok, err := r.next(element)
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
 		if tok == json.Delim(']') {
-			return values, nil
+			return k, nil
 		}
 		v, err := r.number(element, tok)
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
-		if len(values) >= MaxEntries {
-			return nil, r.errorf(field, "more than %d numbers; allowed n·d ≤ %d", MaxEntries, MaxEntries)
+		if !add(v) {
+			return 0, r.errorf(field, "more than %d numbers; allowed n·d ≤ %d", MaxEntries, MaxEntries)
 		}
-		values = append(values, v)
 	}
 }
 
@@ -303,24 +328,56 @@ func (r *jsonReader) readRow(doc *jsonDocument, i int) error {
 	if tok != json.Delim('[') {
 		return r.errorf(field, "got %s, want an array of numbers (row %d of X)", describe(tok), i)
 	}
-	rowStart, line := r.start, r.line()
-	before := len(doc.x)
-	doc.x, err = r.readNumbers(field, doc.x)
+	line := r.line() // errors about the whole row point at its '['
+	length, err := r.readNumbers(field, doc.adder(i))
 	if err != nil {
 		return err
 	}
-	length := len(doc.x) - before
-	r.start = rowStart // errors about the whole row point at its '['
 	switch {
 	case i == 0 && length < 2:
-		return r.errorf(jsonField{}, "%s has %s; want d ≥ 2 features", field, plural(length, "entry", "entries"))
+		return r.errorfAt(line, jsonField{}, "%s has %s; want d ≥ 2 features", field, plural(length, "entry", "entries"))
 	case i == 0:
 		doc.d = length
+		doc.x = newRowStore(0)
+		for _, v := range doc.row0 {
+			doc.x.push(v)
+		}
+		doc.row0 = nil
 	case length != doc.d:
-		return r.errorf(jsonField{}, "%s has %s, want %d (the length of X[0])", field, plural(length, "entry", "entries"), doc.d)
+		return r.errorfAt(line, jsonField{}, "%s has %s, want %d (the length of X[0])", field, plural(length, "entry", "entries"), doc.d)
 	}
 	doc.rowLines = append(doc.rowLines, line)
 	return nil
+}
+
+// adder is where the numbers of row i go: the first row's own slice, then
+// the store of X.
+func (doc *jsonDocument) adder(i int) func(float64) bool {
+	if i == 0 {
+		return func(v float64) bool {
+			doc.row0 = append(doc.row0, v)
+			return len(doc.row0) <= MaxEntries
+		}
+	}
+	return func(v float64) bool {
+		doc.x.push(v)
+		return doc.x.len() <= MaxEntries
+	}
+}
+
+// vectorHint is the length y or beta_star will have when X came first: n or
+// d, so that the vector is allocated once.
+func (r *jsonReader) vectorHint(key string) int {
+	if r.doc == nil {
+		return 0
+	}
+	switch key {
+	case "y":
+		return len(r.doc.rowLines)
+	case "beta_star":
+		return r.doc.d
+	}
+	return 0
 }
 
 // problem checks the parts against each other and builds the Problem.
@@ -339,6 +396,6 @@ func (doc *jsonDocument) problem(r *jsonReader) (*Problem, error) {
 		return nil, fmt.Errorf("%s:%d: beta_star has %s, want %d (the length of the rows of X)",
 			r.name, doc.betaLine, plural(len(doc.betaStar), "entry", "entries"), doc.d)
 	}
-	p := &Problem{N: n, D: doc.d, X: doc.x, Y: doc.y, BetaStar: doc.betaStar}
+	p := &Problem{N: n, D: doc.d, X: doc.x.assemble(), Y: doc.y, BetaStar: doc.betaStar}
 	return finishLoaded(r.name, p, doc.rowLines)
 }

@@ -25,12 +25,8 @@ func loadCSVFile(path string) (*Problem, error) {
 	}
 	defer f.Close()
 	if !info.Mode().IsRegular() {
-		// A pipe or device cannot be read twice: read it whole.
-		data, err := readAllLimited(path, f)
-		if err != nil {
-			return nil, err
-		}
-		return finishLoad(path, data)
+		// A pipe or device cannot be read twice to count its lines.
+		return finishLoad(path, f)
 	}
 	if info.Size() > MaxFileBytes {
 		return nil, tooLarge(path)
@@ -55,8 +51,8 @@ func loadCSVFile(path string) (*Problem, error) {
 	return p, nil
 }
 
-func finishLoad(path string, data []byte) (*Problem, error) {
-	p, err := parse(path, data)
+func finishLoad(path string, r io.Reader) (*Problem, error) {
+	p, err := readStream(path, r)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +61,7 @@ func finishLoad(path string, data []byte) (*Problem, error) {
 }
 
 // countLines counts the newlines of f, refusing binary data (a NUL byte in
-// the first 4096 bytes, as readAllLimited) and files that grow past
+// the first 4096 bytes, as readStream) and files that grow past
 // MaxFileBytes while being read.
 func countLines(name string, f io.Reader) (int, error) {
 	buf := make([]byte, 1<<20)

@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// A .csv file is parsed from the file as a stream; standard input is read
-// whole. Both must give the same problem, whatever the file's shape: a BOM,
+// A .csv file is parsed in two passes over the file (X allocated once from
+// its line count); standard input in one, X collected in chunks. Both must
+// give the same problem, whatever the file's shape: a BOM,
 // CRLF lines, blank lines, quoted fields, no final newline, full-precision
 // numbers.
 func TestStreamedCSVMatchesWholeRead(t *testing.T) {
@@ -43,7 +44,7 @@ func TestStreamedCSVMatchesWholeRead(t *testing.T) {
 		}
 		whole, err := Read("data.csv", strings.NewReader(content))
 		if err != nil {
-			t.Fatalf("%s: read whole: %v", name, err)
+			t.Fatalf("%s: read from a stream: %v", name, err)
 		}
 		whole.Source = filepath.Base(path)
 		if !reflect.DeepEqual(streamed, whole) {
@@ -55,7 +56,7 @@ func TestStreamedCSVMatchesWholeRead(t *testing.T) {
 	}
 }
 
-// The streamed path gives the whole-read path's messages on bad files.
+// The two-pass file path gives the one-pass stream path's messages on bad files.
 func TestStreamedCSVErrors(t *testing.T) {
 	for _, content := range []string{
 		"", "\n\n", "x1,x2,y\n", "x1,x2,y\n1,2\n", "x1,x2,y\n1,zz,3\n", "x1,x2,y\n1,2,3\n4,5,6\n7,8,9\n",
@@ -64,7 +65,7 @@ func TestStreamedCSVErrors(t *testing.T) {
 		got := loadError(t, "data.csv", content)
 		_, err := Read("data.csv", strings.NewReader(content))
 		if err == nil || got != err.Error() {
-			t.Errorf("%q: streamed %q, whole read %v", content, got, err)
+			t.Errorf("%q: file %q, stream %v", content, got, err)
 		}
 	}
 }

@@ -79,9 +79,6 @@ func (p *Problem) checkOptional() error {
 			}
 		}
 	}
-	if p.DiagH != nil && len(p.DiagH) != p.D {
-		return fmt.Errorf("DiagH has %s, want d = %d (call Finish after changing X)", plural(len(p.DiagH), "entry", "entries"), p.D)
-	}
 	return nil
 }
 

@@ -37,7 +37,7 @@ func TestValidateAcceptsGoodProblems(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Fatalf("cond ≈ 1e10: %v", err)
 	}
-	p.BetaStar, p.FeatureVar, p.DiagH = nil, nil, nil
+	p.BetaStar, p.FeatureVar, p.diagH = nil, nil, nil
 	if err := p.Validate(); err != nil {
 		t.Fatalf("without the optional fields: %v", err)
 	}
@@ -60,7 +60,6 @@ func TestValidateRejectsBadProblems(t *testing.T) {
 		{"beta_star NaN", func(p *Problem) { p.BetaStar[3] = math.NaN() }, "beta_star[3] = NaN: NaN/Inf not allowed", -1},
 		{"variances length", func(p *Problem) { p.FeatureVar = p.FeatureVar[:2] }, "feature variances has 2 entries, want d = 5", -1},
 		{"variance zero", func(p *Problem) { p.FeatureVar[4] = 0 }, "feature variance 4 = 0 is out of range; allowed 0 < v < ∞", -1},
-		{"DiagH stale", func(p *Problem) { p.DiagH = p.DiagH[:1] }, "DiagH has 1 entry, want d = 5 (call Finish after changing X)", -1},
 		{"zero first row", func(p *Problem) { setRow(p, 0, 0, 0, 0, 0, 0) }, "X[0] is (numerically) zero, so X has rank < n = 3", 0},
 		{"repeated row", func(p *Problem) { setRow(p, 1, 1, 0, 0, 2, 0) }, "X[1] is a linear combination of X[0], so X has rank < n = 3", 1},
 		{"sum of rows", func(p *Problem) { setRow(p, 2, 1, 1, 0, 2, -1) }, "X[2] is a linear combination of X[0..1], so X has rank < n = 3", 2},

@@ -19,16 +19,17 @@ func newJumpTrace(sc *theory.Schedule, alpha float64, s *sim.Sampler, m sim.Meth
 		return nil
 	}
 	jt := &jumpTrace{schedule: sc, alpha: alpha}
-	jt.record(s, m)
+	jt.record(m.State().Time, s.Loss(m))
 	return jt
 }
 
-func (jt *jumpTrace) record(s *sim.Sampler, m sim.Method) {
+// record keeps the training loss at time t (a no-op when inactive).
+func (jt *jumpTrace) record(t, loss float64) {
 	if jt == nil {
 		return
 	}
-	jt.times = append(jt.times, m.State().Time)
-	jt.losses = append(jt.losses, s.Loss(m))
+	jt.times = append(jt.times, t)
+	jt.losses = append(jt.losses, loss)
 }
 
 // jumpError is the metric's value, nil when there is none.

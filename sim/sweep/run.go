@@ -349,8 +349,14 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 			return rec, nil
 		}
 		progress(m.State().Time / end)
-		jumps.record(s, m)
-		if tol > 0 && s.Loss(m) <= tol {
+		// One residual per check serves both the jump trace and the
+		// tolerance (a loss is a pass over X).
+		var loss float64
+		if jumps != nil || tol > 0 {
+			loss = s.Loss(m)
+		}
+		jumps.record(m.State().Time, loss)
+		if tol > 0 && loss <= tol {
 			rec.Converged, rec.Status = true, sim.StatusConverged
 			break
 		}

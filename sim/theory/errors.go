@@ -21,3 +21,7 @@ func notConverged(format string, args ...any) error {
 func invalidInput(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
 }
+
+// errSettled ends a φ_α continuation whose caller (Solver.settled) needs no
+// further stage.
+var errSettled = errors.New("theory: continuation settled by its caller")

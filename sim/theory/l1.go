@@ -2,9 +2,12 @@ package theory
 
 import (
 	"cmp"
+	"errors"
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -47,11 +50,13 @@ type L1Result struct {
 
 // MinL1 returns argmin { ‖β‖₁ : Xβ = y } (basis pursuit) with a dual
 // certificate. It walks α down the schedule l1LogAlphas, each solve
-// warm-started from the previous one, and tries to polish and certify at each
-// α; if none certifies, it falls back to simplex pivots from the support of
-// the smallest-α argmin (l1simplex.go). When nothing certifies it returns the
-// best attempt with Certified = false; it returns an error only if the φ_α
-// solves fail or no candidate interpolates y.
+// warm-started from the previous one; at each α it tries to polish and
+// certify the support read off the argmin, then simplex pivots from that
+// support (l1simplex.go), and goes to the next α only if neither certifies.
+// The first solve's continuation stops at the first stage whose sparse
+// support certifies (l1AtStage). When nothing certifies it returns the best
+// attempt with Certified = false; it returns an error only if the φ_α solves
+// fail or no candidate interpolates y.
 //
 // Degenerate problems (duplicated or collinear columns, a face of optima
 // spanned by dependent columns) are handled where the support is read off:
@@ -81,22 +86,25 @@ func (s *Solver) MinL1() (L1Result, error) {
 			// ν ≈ ½·ln(1/α)·ν_BP + O(1): rescale to the new α.
 			warm = scaled(prev.Nu, ln/prevLn)
 		}
+		if k == 0 {
+			s.settled = func(prevStage, stage float64) bool {
+				return s.l1AtStage(prevStage*ln, stage*ln, func(c L1Result, ln float64) bool { return consider(c, ln) })
+			}
+		}
 		res, err := s.PhiArgmin(lnAlpha, nil, warm)
+		s.settled = nil
+		if errors.Is(err, errSettled) {
+			return best, nil
+		}
 		if err != nil {
 			solveErr = err
 			break
 		}
-		for _, nuHat := range s.bpDualGuesses(res, ln, prev, prevLn, k > 0) {
-			if cand, ok := s.polishAndCertify(res.Beta, nuHat); ok && consider(cand, ln) {
-				return best, nil
-			}
+		guesses := s.bpDualGuesses(res, ln, prev, prevLn, k > 0)
+		if s.l1AtAlpha(res.Beta, guesses, true, k == len(l1LogAlphas)-1, func(c L1Result) bool { return consider(c, ln) }) {
+			return best, nil
 		}
 		prev, prevLn = res, ln
-	}
-	if prev.Beta != nil {
-		if cand, ok := s.simplexPolish(prev.Beta); ok {
-			consider(cand, prevLn)
-		}
 	}
 	if best.Beta == nil {
 		if solveErr != nil {
@@ -107,20 +115,92 @@ func (s *Solver) MinL1() (L1Result, error) {
 	return best, nil
 }
 
-// simplexPolish runs simplex pivots from the support read off betaAlpha.
-func (s *Solver) simplexPolish(betaAlpha []float64) (L1Result, bool) {
+// MinL1From is MinL1 with the continuation of its first φ_α solve started
+// from a solved argmin at a uniform α = exp(lnAlpha) (the GF limit of a run,
+// say) instead of from ν = 0, which saves most of the first stage's Newton
+// steps. A seed that does not help only costs its attempt.
+func (s *Solver) MinL1From(seed PhiResult, lnAlpha float64) (L1Result, error) {
+	if len(seed.Nu) == s.n && lnAlpha < 0 && allFinite(seed.Nu) {
+		s.seed.nu, s.seed.lnAlpha = seed.Nu, lnAlpha
+		defer func() { s.seed.nu = nil }()
+	}
+	return s.MinL1()
+}
+
+// l1AtStage tries to settle basis pursuit at an intermediate stage of the
+// first continuation (ln α = lnCur, the stage before at lnPrev; solutions
+// in s.nu, s.beta and s.nuPrev), so that a support identified and certified
+// early saves the remaining stages. Only the cheap sparse read-off is tried
+// (readSupport), with the secant and the scaled dual as guesses.
+func (s *Solver) l1AtStage(lnPrev, lnCur float64, consider func(L1Result, float64) bool) bool {
+	secant := make([]float64, s.n)
+	for i := range secant {
+		secant[i] = 2 * (s.nu[i] - s.nuPrev[i]) / (lnPrev - lnCur)
+	}
+	guesses := [][]float64{secant, scaled(s.nu, -2/lnCur)}
+	return s.l1AtAlpha(s.beta, guesses, false, false, func(c L1Result) bool { return consider(c, lnCur) })
+}
+
+// l1AtAlpha reads the support off the φ_α argmin betaAlpha, polishes it and
+// tries to certify it with each guess of the basis-pursuit dual; failing
+// that, it takes simplex pivots from it when it is the last chance or when
+// its ℓ₁ norm is within simplexStartGap of a dual lower bound. Simplex
+// pivots cost O(nd) each (l1simplex.go), a smaller α tens of Newton steps
+// of O(n²d); but from a poor vertex (a support read off at an α too large
+// for it, theory.md §3) primal simplex takes thousands of pivots. full is
+// passed to readSupport; consider gets every candidate and says whether it
+// settles the solve.
+func (s *Solver) l1AtAlpha(betaAlpha []float64, guesses [][]float64, full, last bool, consider func(L1Result) bool) bool {
 	order := byMagnitude(betaAlpha)
-	support, betaS, ok := s.fitSupport(s.independentColumns(order, s.n))
+	support, betaS, ok := s.readSupport(betaAlpha, order, full)
 	if !ok {
-		return L1Result{}, false
+		return false
+	}
+	if len(support) < s.n {
+		// The dual set {ν : X_Sᵀν = sign β_S} is then not a point; its
+		// minimum-norm member (the projection of 0) certifies exact
+		// recovery when the off-support correlations are well below 1,
+		// however rough the guesses from ν are at this α.
+		guesses = append(guesses, make([]float64, s.n))
+	}
+	for _, nuHat := range guesses {
+		if cand, ok := s.certifyOn(betaAlpha, support, betaS, nuHat); ok && consider(cand) {
+			return true
+		}
+	}
+	if !last && !s.nearOptimalVertex(betaS, guesses) {
+		return false
 	}
 	beta, nu, pivots, ok := s.simplexFromSupport(support, betaS, order, maxSimplexPivots(s.n))
 	if !ok {
-		return L1Result{}, false
+		return false
 	}
-	res, ok := s.polishAndCertify(beta, nu)
-	res.Pivots = pivots
-	return res, ok
+	cand, ok := s.polishAndCertify(beta, nu)
+	cand.Pivots = pivots
+	return ok && consider(cand)
+}
+
+// simplexStartGap: simplex starts from a vertex whose ℓ₁ norm is within this
+// fraction of the best dual lower bound (at n = 400 a gap of 0.3% took ~150
+// pivots, a gap of 50% did not finish in 5n).
+const simplexStartGap = 0.05
+
+// nearOptimalVertex compares ‖β_S‖₁ with the weak-duality lower bound
+// ⟨y, ν⟩/‖Xᵀν‖_∞ ≤ min ‖β‖₁ of the best guess.
+func (s *Solver) nearOptimalVertex(betaS []float64, guesses [][]float64) bool {
+	var obj float64
+	for _, b := range betaS {
+		obj += math.Abs(b)
+	}
+	corr := make([]float64, s.d)
+	bound := math.Inf(-1)
+	for _, nu := range guesses {
+		blas64.Gemv(blas.Trans, 1, s.xMat, vec(nu), 0, vec(corr))
+		if m := math.Abs(corr[blas64.Iamax(vec(corr))]); m > 0 {
+			bound = math.Max(bound, blas64.Dot(vec(s.y), vec(nu))/m)
+		}
+	}
+	return obj-bound <= simplexStartGap*obj
 }
 
 func maxSimplexPivots(n int) int { return 5*n + 50 }
@@ -149,16 +229,65 @@ func scaled(v []float64, f float64) []float64 {
 	return out
 }
 
+// readSupport returns a support S (increasing) and β_S with X_S β_S = y
+// read off the φ_α argmin betaAlpha, whose indices by decreasing magnitude
+// are order. It first tries the m ≤ n/2 largest entries above
+// supportReadTol·max|β|, which costs O(nm²) and settles a sparse support
+// (least squares on a superset of it interpolates), then, when full is set,
+// the n largest: an O(n³) superset that also holds a support of n entries.
+func (s *Solver) readSupport(betaAlpha []float64, order []int, full bool) ([]int, []float64, bool) {
+	if len(order) == 0 {
+		return nil, nil, false
+	}
+	top := math.Abs(betaAlpha[order[0]])
+	m := 0
+	for m < len(order) && math.Abs(betaAlpha[order[m]]) > supportReadTol*top {
+		m++
+	}
+	// The first try is capped at n/2 entries to stay cheap: a sparse
+	// support is well inside it, and one of about n entries is the full
+	// try's case.
+	if m = min(m, s.n/2); m > 0 {
+		support, betaS, ok := s.fitSupport(s.independentColumns(order[:m], m))
+		if ok && s.interpolates(support, betaS) {
+			return support, betaS, true
+		}
+	}
+	if !full {
+		return nil, nil, false
+	}
+	return s.fitSupport(s.independentColumns(order, s.n))
+}
+
+// supportReadTol: entries of a small-α argmin below this fraction of the
+// largest are taken as off the support by readSupport's first try.
+const supportReadTol = 1e-6
+
+// interpolates reports ‖X_S β_S − y‖ ≤ l1ResidualTol·max(1, ‖y‖).
+func (s *Solver) interpolates(support []int, betaS []float64) bool {
+	beta := make([]float64, s.d)
+	for k, j := range support {
+		beta[j] = betaS[k]
+	}
+	return s.residualNorm(beta) <= l1ResidualTol*math.Max(1, s.yNorm)
+}
+
 // polishAndCertify takes the n largest |β_j| of a small-α argmin as a
 // superset of the support, solves X_S β_S = y there, drops the entries that
-// come out zero and solves again, checks the residual and that the signs
-// agree with the φ_α argmin, and certifies with nuHat projected onto
-// {ν : X_Sᵀν = sign(β_S)}. ok is false when the support does not interpolate.
+// come out zero and solves again, then certifies (certifyOn). ok is false
+// when the support does not interpolate.
 func (s *Solver) polishAndCertify(betaAlpha, nuHat []float64) (L1Result, bool) {
-	support, betaS, ok := s.fitSupport(s.independentColumns(byMagnitude(betaAlpha), s.n))
+	support, betaS, ok := s.readSupport(betaAlpha, byMagnitude(betaAlpha), true)
 	if !ok {
 		return L1Result{}, false
 	}
+	return s.certifyOn(betaAlpha, support, betaS, nuHat)
+}
+
+// certifyOn checks the residual of the polished β_S on support and that its
+// signs agree with the φ_α argmin, and certifies with nuHat projected onto
+// {ν : X_Sᵀν = sign(β_S)}. ok is false when the support does not interpolate.
+func (s *Solver) certifyOn(betaAlpha []float64, support []int, betaS, nuHat []float64) (L1Result, bool) {
 	beta := make([]float64, s.d)
 	signsAgree := true
 	for k, j := range support {
@@ -196,10 +325,7 @@ func (s *Solver) independentColumns(order []int, k int) []int {
 		norm := vecNorm(r)
 		for range 2 {
 			for _, q := range basis {
-				c := dotVec(q, r)
-				for i := range r {
-					r[i] -= c * q[i]
-				}
+				blas64.Axpy(-blas64.Dot(vec(q), vec(r)), vec(q), vec(r))
 			}
 		}
 		rest := vecNorm(r)
@@ -217,14 +343,6 @@ func (s *Solver) independentColumns(order []int, k int) []int {
 // independentTol: a column whose part outside the span of the kept ones is
 // below this fraction of its norm counts as dependent.
 const independentTol = 1e-9
-
-func dotVec(a, b []float64) float64 {
-	var sum float64
-	for i := range a {
-		sum += a[i] * b[i]
-	}
-	return sum
-}
 
 // byMagnitude returns the indices of the nonzero entries of v by decreasing |v_j|.
 func byMagnitude(v []float64) []int {
@@ -309,14 +427,9 @@ func (s *Solver) projectDual(nuHat []float64, support []int, betaS []float64) []
 
 // certificate returns max(0, ‖Xᵀν‖_∞ − 1) and |‖β‖₁ − ⟨y,ν⟩|/max(1,‖β‖₁).
 func (s *Solver) certificate(beta, nu []float64) (violation, gap float64) {
-	var maxCorr float64
-	for j := 0; j < s.d; j++ {
-		var c float64
-		for i := 0; i < s.n; i++ {
-			c += s.x[i*s.d+j] * nu[i]
-		}
-		maxCorr = math.Max(maxCorr, math.Abs(c))
-	}
+	corr := make([]float64, s.d)
+	blas64.Gemv(blas.Trans, 1, s.xMat, vec(nu), 0, vec(corr))
+	maxCorr := math.Abs(corr[blas64.Iamax(vec(corr))])
 	var l1, yNu float64
 	for _, b := range beta {
 		l1 += math.Abs(b)

@@ -104,3 +104,48 @@ func TestMinL1ZeroLabels(t *testing.T) {
 		t.Errorf("y = 0: β = %v, certified %v, err %v", r.Beta, r.Certified, err)
 	}
 }
+
+// TestMinL1SettlesEarlyOnExactRecovery: when the sparse support is read off
+// and certified at an intermediate continuation stage, MinL1 stops there
+// (α well above the last stage's 1e-12) with β = β*, which the certificate
+// alone proves optimal.
+func TestMinL1SettlesEarlyOnExactRecovery(t *testing.T) {
+	in := gaussianInstance(5, 40, 100, 3, 0)
+	r, err := in.solver().MinL1()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCertificate(t, in, r)
+	if d := relDist(r.Beta, in.betaStar); d > 1e-10 {
+		t.Errorf("distance to β* %.3g", d)
+	}
+	if r.Alpha <= 1e-12 {
+		t.Errorf("settled at α = %.3g, want an intermediate stage", r.Alpha)
+	}
+}
+
+// TestMinL1FromSeed: seeding the continuation with the φ_α argmin at α = 0.1
+// gives the same certified solution as a cold MinL1 (the seed only moves
+// where the first continuation stage starts).
+func TestMinL1FromSeed(t *testing.T) {
+	for _, noise := range []float64{0, 0.1} {
+		in := gaussianInstance(7, 40, 100, 4, noise)
+		cold, err := in.solver().MinL1()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := in.solver()
+		gf, err := s.PhiArgmin(logUniform(in.d, 0.1), nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warm, err := s.MinL1From(gf, math.Log(0.1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCertificate(t, in, warm)
+		if d := relDist(warm.Beta, cold.Beta); d > 1e-9 {
+			t.Errorf("noise %g: seeded and cold solutions differ by %.3g", noise, d)
+		}
+	}
+}

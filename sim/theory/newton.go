@@ -45,6 +45,12 @@ func (s *Solver) newton(nu []float64, tol float64, maxIter int) (int, error) {
 			return iters, fmt.Errorf("theory: solve stopped: %w", s.Context.Err())
 		}
 		if iters >= maxIter {
+			// Steps that still pass the line search by rounding-level
+			// decreases can use up the budget at the floor: that is as
+			// converged as a stall there.
+			if cur.resNorm <= floorFactor*s.roundingFloor() {
+				return iters, nil
+			}
 			return iters, notConverged("%d Newton steps, residual %.3g > %.3g", iters, cur.resNorm, tol)
 		}
 		slope, length, truncated, ok := s.newtonStep()
@@ -99,6 +105,7 @@ func (s *Solver) adaptAfterStep(t, length float64, truncated bool) {
 func (s *Solver) newtonStep() (slope, length float64, truncated, ok bool) {
 	s.buildHessian()
 	tri, ok := s.factorHessian()
+	s.lastFactor, s.haveFactor = tri, ok
 	if !ok {
 		return 0, 0, false, false
 	}
@@ -125,19 +132,13 @@ func (s *Solver) newtonStep() (slope, length float64, truncated, ok bool) {
 }
 
 // buildHessian fills the upper triangle of −∇²D = X·diag(8α²cosh 4z)·Xᵀ as
-// (X·diag √w)(X·diag √w)ᵀ, and the Jacobi scaling 1/√diag.
+// (X·diag √w)(X·diag √w)ᵀ (gram.go, on two cores at large n²d), and the
+// Jacobi scaling 1/√diag.
 func (s *Solver) buildHessian() {
 	for j, zj := range s.z {
 		s.sqrtW[j] = sqrtCurvature(zj, s.lnA[j])
 	}
-	for i := 0; i < s.n; i++ {
-		row, out := s.x[i*s.d:(i+1)*s.d], s.xw[i*s.d:(i+1)*s.d]
-		for j, xij := range row {
-			out[j] = xij * s.sqrtW[j]
-		}
-	}
-	xw := blas64.General{Rows: s.n, Cols: s.d, Stride: s.d, Data: s.xw}
-	blas64.Syrk(blas.NoTrans, 1, xw, 0, s.hessian())
+	s.gram.build(s.sqrtW, s.hess)
 	for i := range s.jacobi {
 		h := s.hess[i*s.n+i]
 		s.jacobi[i] = 1
@@ -145,10 +146,6 @@ func (s *Solver) buildHessian() {
 			s.jacobi[i] = 1 / math.Sqrt(h)
 		}
 	}
-}
-
-func (s *Solver) hessian() blas64.Symmetric {
-	return blas64.Symmetric{Uplo: blas.Upper, N: s.n, Stride: s.n, Data: s.hess}
 }
 
 // factorHessian Cholesky-factors J·(−∇²D)·J + μI, raising the damping μ

@@ -99,6 +99,7 @@ func (s *Solver) checkPhiInputs(lnAlpha, tilt, warmNu []float64) error {
 // solvePhi leaves the solution in s.nu, s.beta, s.res. It tries the warm
 // start, then a direct cold solve (α not small) or continuation (α small).
 func (s *Solver) solvePhi(warmNu []float64) (int, error) {
+	s.haveFactor = false
 	tol, budget := s.tol(), s.maxIter()
 	iters := 0
 	if warmNu != nil {
@@ -133,9 +134,7 @@ func (s *Solver) setStage(stage float64) {
 func (s *Solver) continuation(tol float64, budget int) (int, error) {
 	stageTol := math.Max(tol, stageRelTol*math.Max(1, s.yNorm))
 	first := math.Log(continuationStartAlpha) / minOf(s.lnAlphaTarget)
-	clear(s.nu)
-	s.setStage(first)
-	iters, err := s.newton(s.nu, stageTol, budget)
+	iters, err := s.firstStage(first, stageTol, budget)
 	if err != nil {
 		return iters, fmt.Errorf("continuation, first stage (min α = %g): %w", continuationStartAlpha, err)
 	}
@@ -173,12 +172,34 @@ func (s *Solver) continuation(tol float64, budget int) (int, error) {
 		}
 		copy(s.nuPrev, s.nuSaved)
 		prevStage, stage, havePrev = stage, next, true
+		if s.settled != nil && stage < 1 && s.settled(prevStage, stage) {
+			return iters, errSettled
+		}
 		if k <= 3 {
 			ratio = math.Min(1.5*ratio, maxStageRatio)
 			maxStep *= 1.5
 		}
 	}
 	return iters, nil
+}
+
+// firstStage solves the continuation's first stage, from s.seed when set
+// (scaled to the stage's α, ν growing like ln(1/α)) and otherwise, or if
+// that fails, from ν = 0.
+func (s *Solver) firstStage(first, tol float64, budget int) (int, error) {
+	s.setStage(first)
+	iters := 0
+	if s.seed.nu != nil {
+		copy(s.nu, s.seed.nu)
+		blas64.Scal(first*minOf(s.lnAlphaTarget)/s.seed.lnAlpha, vec(s.nu))
+		k, err := s.newton(s.nu, tol, min(warmMaxIter, budget))
+		if iters += k; err == nil {
+			return iters, nil
+		}
+	}
+	clear(s.nu)
+	k, err := s.newton(s.nu, tol, budget-iters)
+	return iters + k, err
 }
 
 // predict seeds stage next (in s.nu, which holds the solution of stage cur)
@@ -223,10 +244,18 @@ func (s *Solver) predict(prev, cur, next float64, havePrev bool) {
 // tangent writes dν/ds at the solution in s.z, s.beta: differentiating
 // X·β(tilt + Xᵀν, s) = y in s with ∂β/∂(ln a) = β, d(ln a)/ds = 2·ln α_target
 // gives (X·diag(w)·Xᵀ)·dν/ds = −X·(2·ln α_target ⊙ β).
+//
+// The matrix is the one the stage's last Newton step factored, at the point
+// one step before the solution: the tangent only seeds a predictor (the
+// best of three by D), and a fresh n²d product and n³ factorisation per
+// stage would cost as much as a Newton step.
 func (s *Solver) tangent(dst []float64) {
-	s.buildHessian()
-	s.damping = 0
-	tri, ok := s.factorHessian()
+	tri, ok := s.lastFactor, s.haveFactor
+	if !ok {
+		s.buildHessian()
+		s.damping = 0
+		tri, ok = s.factorHessian()
+	}
 	if !ok {
 		clear(dst)
 		return

@@ -42,6 +42,17 @@ type Solver struct {
 	// DeadlineExceeded), so a caller that is shutting down need not wait.
 	Context context.Context
 
+	// settled, when set, is asked after every intermediate continuation
+	// stage (prev, cur in s; the solutions in nuPrev and nu, beta) whether
+	// the caller has what it needs; if so the solve ends with errSettled.
+	settled func(prev, cur float64) bool
+	// seed, when its nu is set, starts the first continuation stage
+	// (MinL1From).
+	seed struct {
+		nu      []float64
+		lnAlpha float64
+	}
+
 	newtonWork
 }
 
@@ -50,7 +61,7 @@ type newtonWork struct {
 	lnA, tilt              []float64 // ln α² of the current stage; tilt (d)
 	z, beta, zTry, betaTry []float64 // dual point and trial point (d)
 	dz, sqrtW              []float64 // Xᵀ·step; √(∂β/∂z) (d)
-	xw                     []float64 // X·diag(√w), n×d
+	gram                   *gram     // forms X·diag(w)·Xᵀ
 	hess, factor           []float64 // n×n: −∇²D and its damped, scaled Cholesky factor
 	jacobi                 []float64 // Jacobi scaling 1/√diag(−∇²D) (n)
 	res, resTry            []float64 // y − Xβ at the point and at the trial (n)
@@ -59,6 +70,10 @@ type newtonWork struct {
 	nuTangent              []float64 // dν/ds at a solved stage (n)
 	lnAlphaTarget          []float64 // copy of the requested ln α (d)
 	damping, radius        float64
+	// lastFactor is the Cholesky factor of the last Newton step of the
+	// current solve (in factor), when haveFactor; scaled by jacobi.
+	lastFactor blas64.Triangular
+	haveFactor bool
 }
 
 // NewSolver prepares a solver for the n×d row-major design X (row i is
@@ -79,7 +94,7 @@ func NewSolver(n, d int, X, y []float64) *Solver {
 	s.newtonWork = newtonWork{
 		lnA: dv(), tilt: dv(),
 		z: dv(), beta: dv(), zTry: dv(), betaTry: dv(), dz: dv(), sqrtW: dv(),
-		xw:   make([]float64, n*d),
+		gram: newGram(n, d, X),
 		hess: make([]float64, n*n), factor: make([]float64, n*n),
 		jacobi: nv(), res: nv(), resTry: nv(), step: nv(), nuTry: nv(),
 		nu: nv(), nuPrev: nv(), nuSaved: nv(), nuTangent: nv(),

@@ -1,0 +1,115 @@
+package sim
+
+import (
+	"runtime"
+	"sync/atomic"
+)
+
+// gdSpinLimit is how many times a goroutine of a two-core GD step polls for
+// the other before it parks (some tens of µs). A step at the sizes that use
+// two cores takes 50–500 µs and the two halves end close together, while a
+// parked goroutine takes tens of µs to be woken and scheduled again: polling
+// briefly keeps the hand-off off the step's critical path, and parking
+// afterwards keeps an idle or paused run from holding a core. The poll
+// yields to other goroutines now and then, so that runs stepping side by
+// side (a sweep) are not held up by each other's polling.
+var gdSpinLimit = 1 << 16
+
+// gdHalf is the half of a GD step that the second core runs.
+type gdHalf interface{ run() }
+
+// gdHelper is the second core's goroutine of one GD run. It holds the run
+// only while it runs a half (job is cleared first), so the run can be
+// collected between steps; a cleanup then tells the goroutine to end. Each
+// run has its own helper: no process-wide pool to share between runs.
+type gdHelper struct {
+	job    gdHalf
+	posted gdSignal // a job, or the end, is there
+	done   gdSignal // the job has run
+	quit   atomic.Bool
+	ended  chan struct{} // closed when the goroutine ends
+	spin   int
+}
+
+// startGDHelper starts the helper of m; nil on one core.
+func startGDHelper(m *gdMethod) *gdHelper {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return nil
+	}
+	h := &gdHelper{posted: newGDSignal(), done: newGDSignal(), ended: make(chan struct{}), spin: gdSpinLimit}
+	go h.loop()
+	runtime.AddCleanup(m, func(h *gdHelper) {
+		h.quit.Store(true)
+		h.posted.post()
+	}, h)
+	return h
+}
+
+func (h *gdHelper) loop() {
+	defer close(h.ended)
+	for {
+		h.posted.wait(h.spin)
+		if h.quit.Load() {
+			return
+		}
+		job := h.job
+		h.job = nil
+		job.run()
+		h.done.post()
+	}
+}
+
+// start hands job to the helper; finish waits until it has run.
+func (h *gdHelper) start(job gdHalf) {
+	h.job = job
+	h.posted.post()
+}
+
+func (h *gdHelper) finish() { h.done.wait(h.spin) }
+
+// gdSignal tells one waiting goroutine that something happened: the waiter
+// polls up to a limit, then parks on wake. Its state moves by single
+// atomic steps: empty → posted (post) → empty (the waiter takes it), or
+// empty → parked (the waiter gives up polling) → empty (post, which then
+// wakes the waiter). A wake is sent only while the waiter is parked in the
+// wait it belongs to, so none is left over for a later wait.
+type gdSignal struct {
+	state atomic.Int32
+	wake  chan struct{}
+}
+
+const (
+	signalEmpty int32 = iota
+	signalPosted
+	signalParked
+)
+
+func newGDSignal() gdSignal { return gdSignal{wake: make(chan struct{}, 1)} }
+
+func (s *gdSignal) post() {
+	for {
+		if s.state.CompareAndSwap(signalEmpty, signalPosted) {
+			return
+		}
+		if s.state.CompareAndSwap(signalParked, signalEmpty) {
+			s.wake <- struct{}{}
+			return
+		}
+	}
+}
+
+func (s *gdSignal) wait(spin int) {
+	for i := range spin {
+		if s.state.Load() == signalPosted && s.state.CompareAndSwap(signalPosted, signalEmpty) {
+			return
+		}
+		if i%256 == 255 {
+			runtime.Gosched() // let other goroutines of this process run (a sweep's runs)
+		}
+	}
+	if s.state.CompareAndSwap(signalEmpty, signalParked) {
+		<-s.wake
+		return
+	}
+	s.state.Store(signalEmpty) // it was posted meanwhile
+}

@@ -1,0 +1,143 @@
+package sim
+
+// gdOnePassMinElems is the size of X (n·d entries) from which GD takes the
+// one-pass step on one core, and gdTwoCoreMinElems the size from which that
+// step is shared with a second core. BenchmarkGDOnePass, on a loaded 2-core
+// machine: the one-pass step was 1.3× faster than the two-pass one at
+// (8, 32), tied at (20, 50) and was 1.2–2.4× faster from (40, 100) (4000
+// entries) up; below 2¹¹ entries the run keeps no copy of X. On two cores it
+// lost at (200, 2000) (1.5×) and mostly at (400, 4000) (by 7–40%), and won
+// by 3–11% at (1000, 10000), with other processes holding both cores: the
+// helper then waits for a time slice. With a free second core the hand-off
+// costs microseconds against a step of hundreds, so the split starts at
+// (400, 4000); rerun the benchmark on a quiet machine to move it. Variables,
+// not constants, so that tests can force either path at small sizes.
+var (
+	gdOnePassMinElems = 1 << 11
+	gdTwoCoreMinElems = 1 << 20
+)
+
+// gdCopyMaxBytes bounds the copy of X by columns that the one-pass step
+// keeps; above it GD reads X where it is (the two-pass step, or the
+// column-block split at large X).
+const gdCopyMaxBytes = 256 << 20
+
+// useOnePass reports whether GD on an n×d problem takes the one-pass step:
+// X is large enough for the step to pay, its column copy fits the bound,
+// and the padding of columns to eight rows at most doubles it (n ≥ 4).
+func useOnePass(n, d int) bool {
+	elems := float64(n) * float64(d) // in floats: no overflow at any size
+	return n >= 4 && elems >= float64(gdOnePassMinElems) && 8*float64(paddedStride(n))*float64(d) <= gdCopyMaxBytes
+}
+
+// gdOnePass is GD's step reading X once (theory.md §2 for the update). X is
+// row-major, so its columns are strided; the step keeps a copy of X by
+// columns, made once per run, and walks it four columns at a time: the four
+// dots with r_k, the update (U) of w± and β on those columns, and
+// r_{k+1} − r_k += X_J·Δβ_J while the columns are still in L1 (onePass).
+// The two-pass step reads all of X twice, from memory or the last-level
+// cache; this one reads it once. On two cores each part owns half of the
+// columns and a private increment of r, and the parts meet once a step to
+// add their increments to r. The residual is recomputed as Xβ − y every
+// gdExactEvery steps and after Reset, so that rounding in the increments
+// cannot accumulate.
+type gdOnePass struct {
+	xt         []float64 // X by columns, stride rows each (zero padding)
+	stride     int
+	parts      [2]onePassPart // the second is empty on one core
+	helper     *gdHelper      // the second core's goroutine; nil on one core
+	stale      bool           // the residual must be recomputed exactly
+	sinceExact int
+}
+
+// onePassPart is a range of columns with its private residual increment,
+// preallocated so that a step allocates nothing.
+type onePassPart struct {
+	m      *gdMethod
+	xt     []float64 // the columns lo..hi of the copy
+	lo, hi int
+	dz     []float64 // this part's increment of the residual (stride rows)
+	norm2  float64
+}
+
+// newGDOnePass copies X by columns and splits the columns between two
+// parts when twoCores is set (the split point a multiple of four, so that
+// only the last part has a column tail). It pads m.resid to the stride with
+// zeros, which the kernel reads and no step writes.
+func newGDOnePass(m *gdMethod, twoCores bool) *gdOnePass {
+	n, d := m.prob.N, m.prob.D
+	stride := paddedStride(n)
+	f := &gdOnePass{xt: columnsOf(m.prob.X, n, d, stride), stride: stride, stale: true}
+	m.resid = make([]float64, stride)[:n]
+	mid := d
+	if twoCores { // on one core (GOMAXPROCS=1) the step runs both parts itself
+		mid = (d / 2) &^ 3
+		f.helper = startGDHelper(m)
+	}
+	for i, cols := range [2][2]int{{0, mid}, {mid, d}} {
+		f.parts[i] = onePassPart{
+			m: m, xt: f.xt[cols[0]*stride : cols[1]*stride], lo: cols[0], hi: cols[1],
+			dz: make([]float64, stride),
+		}
+	}
+	return f
+}
+
+func (p *onePassPart) run() {
+	m := p.m
+	clear(p.dz)
+	p.norm2 = onePass(p.xt, len(p.dz), m.resid[:len(p.dz)], p.dz,
+		m.wp[p.lo:p.hi], m.wm[p.lo:p.hi], m.state.Beta[p.lo:p.hi], 1/float64(m.prob.N), m.params.Step)
+}
+
+func (f *gdOnePass) invalidate() { f.stale = true }
+
+// step is one GD step. It returns the loss at β_k and ‖β_{k+1}‖², and
+// leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
+// (G += γg, §5) before r changed.
+func (f *gdOnePass) step(m *gdMethod) (loss, norm2 float64, ok bool) {
+	if f.stale || f.sinceExact >= gdExactEvery {
+		residual(m.prob, m.state.Beta, m.resid)
+		f.stale, f.sinceExact = false, 0
+	}
+	loss = squaredNorm(m.resid) / (4 * float64(m.prob.N))
+	if !m.noteLoss(loss) {
+		return loss, 0, false
+	}
+	own, other := &f.parts[0], &f.parts[1]
+	sent := other.lo < other.hi && f.helper != nil
+	if sent {
+		f.helper.start(other)
+	}
+	own.run()
+	if sent {
+		f.helper.finish()
+	} else if other.lo < other.hi {
+		other.run()
+	}
+	axpy(m.params.Step/float64(m.prob.N), m.resid, m.spanCoef)
+	for i := range m.resid {
+		m.resid[i] += own.dz[i] + other.dz[i]
+	}
+	f.sinceExact++
+	return loss, own.norm2 + other.norm2, true
+}
+
+// squaredNorm is ‖v‖², summed in order.
+func squaredNorm(v []float64) float64 {
+	var ss float64
+	for _, x := range v {
+		ss += x * x
+	}
+	return ss
+}
+
+// ExtraStepBytes is the memory a run of algorithm a on an n×d problem holds
+// beyond its vectors of length n and d: for GD, the copy of X by columns
+// when it takes the one-pass step (at most gdCopyMaxBytes); none otherwise.
+func ExtraStepBytes(a Algo, n, d int) float64 {
+	if a.Base() != GD || !useOnePass(n, d) {
+		return 0
+	}
+	return float64(8 * paddedStride(n) * d)
+}
