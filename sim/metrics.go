@@ -89,11 +89,21 @@ type logAlphaSummary struct{ lo, hi, sum float64 }
 
 func (a *logAlphaSummary) start() { a.lo, a.hi, a.sum = math.Inf(1), math.Inf(-1), 0 }
 
+// add uses plain comparisons, not math.Min/Max: at d = 1e6 their NaN and
+// signed-zero cases made the summary most of a sample's time. A NaN is
+// still seen, through the sum, and makes the sample not Finite.
 func (a *logAlphaSummary) add(logAlpha []float64) {
+	lo, hi, sum := a.lo, a.hi, a.sum
 	for _, la := range logAlpha {
-		a.lo, a.hi = math.Min(a.lo, la), math.Max(a.hi, la)
-		a.sum += la
+		if la < lo {
+			lo = la
+		}
+		if la > hi {
+			hi = la
+		}
+		sum += la
 	}
+	a.lo, a.hi, a.sum = lo, hi, sum
 }
 
 // growTo returns buf with length n, reallocated only when too short.
