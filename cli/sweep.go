@@ -32,7 +32,8 @@ lin:LO:HI:K. Repetition r = 0…R−1 draws its data with seed --seed + r and
 seeds the draws of SGD and SGF with the same number. Every flag not given
 takes the preset's value; --noise follows --step unless given. Runs stop at
 the preset's horizon (--time/--steps) or as soon as the training loss is
-≤ --tol (default 1e-8), so that "steps" is the steps to converge.
+≤ --tol (default 1e-8), so that "steps" is the steps to converge (for GF,
+which has no steps, its time to converge over γ).
 
 Before starting, a sweep prints its job count and an estimate of its time
 on stderr; above 100000 jobs or 24 h it needs --yes. The jobs run on all

@@ -215,7 +215,7 @@ func writeSweepTable(w io.Writer, res *sweep.Result, sums []sweep.Summary, metri
 	fmt.Fprintln(w)
 	writeProse(w, "n: runs in the statistics; div, fail: runs that diverged, collapsed or failed, left out; conv: runs whose loss reached tol. "+
 		"Means over the n runs; sd with n−1 (0 when n = 1); median: the middle value (the mean of the "+
-		"two middle ones for even n); steps: until the loss was ≤ tol, or the horizon; —: no value. "+
+		"two middle ones for even n); steps: until the loss was ≤ tol, or the horizon (GF, which has no steps: its time over γ); —: no value. "+
 		"--format csv or json gives the mean, sd and median of every metric.\n", width)
 	if len(sums) == 0 {
 		fmt.Fprintln(w, "no job finished")

@@ -86,7 +86,11 @@ func (m *sgfMethod) Step() error {
 		b := math.Exp(2*lp) - math.Exp(2*lm)
 		beta[j] = b
 		norm2 += b * b
-		move = math.Max(move, math.Abs(inc)+shrink)
+		// A comparison, not math.Max (a tenth of the step at d = 100); a
+		// NaN is kept, as math.Max keeps it, and stops the run below.
+		if v := math.Abs(inc) + shrink; v > move || v != v {
+			move = v
+		}
 	}
 	m.state.IntLoss += loss * h
 	m.tick()

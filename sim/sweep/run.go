@@ -307,6 +307,24 @@ const (
 	maxCheckSteps = 1024
 )
 
+// GFTolerance is GF's error control in a sweep. A sweep prints statistics
+// of where runs end to three digits, and GF's limit does not depend on the
+// tolerance (theory.md §3: G stays in span(Xᵀ) however coarse the steps),
+// so the explorer's 1e-12 would buy digits nobody reads at twice the cost
+// (DOP853's steps grow as tol^(-1/8)). TestSweepGFTolerance checks that the
+// statistics agree with the default tolerance.
+var GFTolerance = sim.GFTolerance{Rel: 1e-9, Abs: 1e-12}
+
+// stepsOf is the "steps" of a finished run: its steps, and for GF, which has
+// none (its integrator's count depends on the tolerance), its time in steps
+// of γ, so that the column compares GF with the discrete methods.
+func stepsOf(a sim.Algo, s sim.Sample, gamma float64) int64 {
+	if a.Base() == sim.GF {
+		return int64(math.Round(s.Time / gamma))
+	}
+	return s.Steps
+}
+
 // runJob runs one job to its horizon; it returns an error only when ctx was
 // cancelled.
 func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(float64)) (Record, error) {
@@ -320,7 +338,8 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	init := sim.UniformInit(pt.Alpha, p.D)
 	params := sim.Params{Step: pt.Step, Noise: pt.Noise, Batch: pt.Batch, Reshuffle: c.Reshuffle,
 		LabelNoise: c.LabelNoise, Momentum: c.Momentum}
-	m, err := sim.NewMethod(job.Algo, p, sim.Config{Algos: []sim.Algo{job.Algo}, Init: init, Params: params, Seed: c.DataSeed(job.Rep)})
+	m, err := sim.NewMethod(job.Algo, p, sim.Config{Algos: []sim.Algo{job.Algo}, Init: init, Params: params,
+		Seed: c.DataSeed(job.Rep), GFTol: c.gfTolerance()})
 	if err != nil {
 		rec.Status, rec.Error = sim.StatusFailed, err.Error()
 		return rec, nil
@@ -330,8 +349,13 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	tol := c.Horizon.Tol
 	jumps := newJumpTrace(rd.saddles, pt.Alpha, s, m)
 	for {
-		steps := m.State().Steps
-		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*float64(steps))))
+		// Steps of γ so far: GF's own steps are set by its integrator, and
+		// counting them would cut its steps to the checks' spacing.
+		steps := float64(m.State().Steps)
+		if job.Algo.Base() == sim.GF {
+			steps = m.State().Time / pt.Step
+		}
+		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*steps)))
 		// The chunk ends gap steps of γ ahead in time too, so that GF, whose
 		// steps are longer, is checked as often as the others.
 		next := math.Min(end, m.State().Time+gap*sim.TimePerStep(m.Algo(), m.Params()))
@@ -365,7 +389,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 		}
 	}
 	smp := s.Measure(m)
-	rec.Steps, rec.Time = smp.Steps, smp.Time
+	rec.Steps, rec.Time = stepsOf(job.Algo, smp, pt.Step), smp.Time
 	if !smp.Finite() {
 		rec.Diverged, rec.Divergence, rec.Status = true, "non-finite metrics at the end of the run", sim.StatusDiverged
 		return rec, nil

@@ -21,7 +21,7 @@ const (
 	L1Norm     Metric = "l1_norm"     // ‖β‖₁ at the end
 	L1Distance Metric = "l1_distance" // ‖β − β_ℓ₁‖₂, β_ℓ₁ the min-ℓ₁ interpolator
 	AlphaRatio Metric = "alpha_ratio" // α_∞/α: geometric mean of α_t over coordinates, over α
-	Steps      Metric = "steps"       // steps until the loss first was ≤ tol, or the horizon
+	Steps      Metric = "steps"       // steps until the loss first was ≤ tol, or the horizon (GF: time/γ)
 	Time       Metric = "time"        // continuous time of the same moment
 	// JumpError is how far the run's saddle-to-saddle jumps are from the
 	// small-α prediction (theory.Schedule.JumpError, theory.md §9).

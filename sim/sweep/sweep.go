@@ -49,6 +49,17 @@ type Config struct {
 	LabelNoise float64 `json:"label_noise,omitempty"`
 	Momentum   float64 `json:"momentum,omitempty"`
 	Horizon    Horizon `json:"horizon"`
+
+	// gfTol overrides GFTolerance (tests compare the two); zero: GFTolerance.
+	gfTol sim.GFTolerance
+}
+
+// gfTolerance is GF's error control for the config's jobs.
+func (c Config) gfTolerance() sim.GFTolerance {
+	if c.gfTol != (sim.GFTolerance{}) {
+		return c.gfTol
+	}
+	return GFTolerance
 }
 
 // ProblemConfig says where each repetition's problem comes from: generated
