@@ -55,15 +55,22 @@ func readJSON(name string, in io.Reader) (*Problem, error) {
 // readJSONWith is readJSON with the scanner (fast) or with the Decoder
 // alone, which the tests compare.
 func readJSONWith(name string, in io.Reader, fast bool) (*Problem, error) {
-	r := &jsonReader{name: name, text: newTextWindow(in), fast: true}
-	if !fast {
-		r.handOff()
-	}
+	r := newJSONReader(name, in, fast)
 	doc, err := r.readDocument()
 	if err != nil {
 		return nil, err
 	}
 	return doc.problem(r)
+}
+
+// newJSONReader reads in with the scanner first (fast) or with the
+// Decoder from the start.
+func newJSONReader(name string, in io.Reader, fast bool) *jsonReader {
+	r := &jsonReader{name: name, text: newTextWindow(in), fast: true}
+	if !fast {
+		r.handOff()
+	}
+	return r
 }
 
 // jsonField names the value being read, like X[3][1]. It is formatted only
