@@ -3,7 +3,6 @@ package problem
 import (
 	"encoding/json"
 	"io"
-	"strconv"
 	"strings"
 )
 
@@ -195,90 +194,21 @@ func (r *jsonReader) fastNumber() (float64, bool) {
 				i++
 			}
 		}
-		end, status := scanNumber(b, i)
+		v, end, status := parseNumber(b, i)
 		switch status {
 		case numberBad:
-			return 0, false
+			return 0, false // not a number, or out of range: the Decoder path names it
 		case numberMore:
 			if !r.readMore() {
 				return 0, false
 			}
 			continue
 		}
-		// string(…) does not allocate here: ParseFloat keeps no reference
-		// to its argument, and numbers of up to 32 bytes are converted in
-		// a buffer on the stack.
-		v, err := strconv.ParseFloat(string(b[i:end]), 64)
-		if err != nil {
-			return 0, false // out of range: the Decoder path names it
-		}
 		r.scan.state = tokenArrayComma
 		r.start, r.end = w.base+i, w.base+end
 		return v, true
 	}
 }
-
-// numberStatus is what scanNumber found.
-type numberStatus uint8
-
-const (
-	numberOK   numberStatus = iota
-	numberMore              // b ends before the number is known to end
-	numberBad               // not a number, or malformed
-)
-
-// scanNumber returns the end of the JSON number at b[i:]: -?(0|[1-9]\d*)
-// (\.\d+)?([eE][+-]?\d+)?. A number is complete only when a byte after it
-// is present, since a digit could follow.
-func scanNumber(b []byte, i int) (int, numberStatus) {
-	digits := func(k int) (int, numberStatus) {
-		start := k
-		for k < len(b) && isDigit(b[k]) {
-			k++
-		}
-		switch {
-		case k == len(b):
-			return k, numberMore
-		case k == start:
-			return k, numberBad
-		}
-		return k, numberOK
-	}
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	var status numberStatus
-	switch {
-	case i == len(b):
-		return i, numberMore
-	case b[i] == '0':
-		i++
-	default:
-		if i, status = digits(i); status != numberOK {
-			return i, status
-		}
-	}
-	if i < len(b) && b[i] == '.' {
-		if i, status = digits(i + 1); status != numberOK {
-			return i, status
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i, status = digits(i); status != numberOK {
-			return i, status
-		}
-	}
-	if i == len(b) {
-		return i, numberMore
-	}
-	return i, numberOK
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // handOff gives the rest of the input, from the end of the last token on,
 // to a Decoder, which reads it first after a short made-up text that puts
