@@ -19,15 +19,16 @@ const jsonKeys = `"X", "y", "beta_star"`
 // scanner of loadjsonfast.go while it is sure of them (fast), then from a
 // json.Decoder, which reads the rest.
 type jsonReader struct {
-	name  string
-	text  *textWindow
-	fast  bool
-	scan  scanner
-	dec   *json.Decoder
-	shift int           // file offset of the decoder's offset 0
-	doc   *jsonDocument // the document being read
-	start int           // offset of the first byte of the last token read
-	end   int           // offset just past the last token read
+	name   string
+	text   *textWindow
+	fast   bool
+	scan   scanner
+	dec    *json.Decoder
+	decErr error         // a read error met while the Decoder was put in the scanner's state
+	shift  int           // file offset of the decoder's offset 0
+	doc    *jsonDocument // the document being read
+	start  int           // offset of the first byte of the last token read
+	end    int           // offset just past the last token read
 }
 
 // jsonDocument is the content of the top-level object, with the lines of its
@@ -104,7 +105,10 @@ func (r *jsonReader) next(field jsonField) (json.Token, error) {
 		}
 		r.handOff()
 	}
-	tok, err := r.dec.Token()
+	tok, err := json.Token(nil), r.decErr
+	if err == nil {
+		tok, err = r.dec.Token()
+	}
 	// The decoder has read the token (or the bytes it fails on): it is in
 	// the window, and what lies before the end of the previous one can go.
 	r.start = r.tokenStart(r.end)

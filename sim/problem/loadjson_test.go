@@ -3,6 +3,7 @@ package problem
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"slices"
@@ -256,4 +257,32 @@ func FuzzJSONProblem(f *testing.F) {
 			t.Fatalf("%q: the numbers differ from encoding/json's", text)
 		}
 	})
+}
+
+// failingReader hands out its text, then fails.
+type failingReader struct{ text []byte }
+
+var errDiskOnFire = errors.New("disk on fire")
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if len(r.text) == 0 {
+		return 0, errDiskOnFire
+	}
+	k := copy(p, r.text)
+	r.text = r.text[k:]
+	return k, nil
+}
+
+// A read error at any point of a file is an error of the load, the same
+// with the scanner as with the Decoder alone, never a panic nor a success.
+func TestJSONReadErrors(t *testing.T) {
+	for _, v := range jsonVariants {
+		for k := range len(v) + 1 {
+			_, fast := readJSONWith("data.json", &failingReader{[]byte(v[:k])}, true)
+			_, slow := readJSONWith("data.json", &failingReader{[]byte(v[:k])}, false)
+			if fast == nil || slow == nil || fast.Error() != slow.Error() {
+				t.Errorf("%q then a read error: scanner %v, decoder %v", v[:k], fast, slow)
+			}
+		}
+	}
 }

@@ -16,8 +16,9 @@ import (
 // the module's dependencies reads a stream of numbers without that cost, so
 // the tokens are scanned here, straight from the text window: the plain
 // tokens of a well-formed file ({ } [ ] : , null, keys without escapes,
-// and numbers, whose exact text goes to strconv.ParseFloat, so that the
-// values are those encoding/json gives, bit for bit).
+// and numbers, converted by parseNumber as strconv.ParseFloat converts
+// their text, so that the values are those encoding/json gives, bit for
+// bit).
 //
 // The scanner follows the Decoder's token states, and gives up at the
 // first byte it is not sure of: an escape in a key, a string where a number
@@ -146,7 +147,10 @@ func (r *jsonReader) scanToken() (tok json.Token, ok, more bool) {
 		for end < len(b) && b[end] >= 0x20 && b[end] < 0x7f && b[end] != '"' && b[end] != '\\' {
 			end++
 		}
-		if end == len(b) {
+		// The Decoder ends a string at the byte after it, so a key is
+		// taken only with that byte read: a read error there is then the
+		// key's, as it is for the Decoder.
+		if end+1 >= len(b) {
 			return nil, false, true
 		}
 		if b[end] != '"' {
@@ -155,7 +159,7 @@ func (r *jsonReader) scanToken() (tok json.Token, ok, more bool) {
 		state = tokenObjectColon
 		tok, i = string(b[i+1:end]), end+1
 	case c == 'n' && state.valueAllowed():
-		if len(b)-i < 4 {
+		if len(b)-i < 5 { // null and the byte after it, as for a key
 			return nil, false, true
 		}
 		if string(b[i:i+4]) != "null" {
@@ -246,7 +250,10 @@ func (r *jsonReader) handOff() {
 	r.dec.UseNumber()
 	for r.dec.InputOffset() < int64(prefix.Len()) {
 		if _, err := r.dec.Token(); err != nil {
-			panic("problem: JSON hand-over text rejected: " + err.Error())
+			// A key's end is known from the byte after it, read from the
+			// input: a read error there is the next token's.
+			r.decErr = err
+			return
 		}
 	}
 }
