@@ -282,10 +282,8 @@ func (r *jsonReader) readVector(field jsonField, nullable bool) ([]float64, int,
 	if tok != json.Delim('[') {
 		return nil, 0, r.errorf(field, "got %s, want an array of numbers", describe(tok))
 	}
-	var values []float64
-	if hint := r.vectorHint(field.key); hint > 0 {
-		values = make([]float64, 0, hint)
-	}
+	// Never nil, even empty: a nil β* means that the file has none.
+	values := make([]float64, 0, r.vectorHint(field.key))
 	_, err = r.readNumbers(field, func(v float64) bool {
 		values = append(values, v)
 		return len(values) <= MaxEntries
