@@ -95,6 +95,7 @@ func TestLoadJSONErrors(t *testing.T) {
 		{"{\"y\": [1]}", `data.json:1: missing key "X"; the top-level object needs "X" and "y" (and may have "beta_star")`},
 		{"{\"X\": [[1, 0, 0], [0, 1, 0]],\n \"y\": [1, 2, 3]}", "data.json:2: y has 3 entries, want 2 (the number of rows of X)"},
 		{"{\"X\": [[1, 0, 0]], \"y\": [1],\n \"beta_star\": [1, 2]}", "data.json:2: beta_star has 2 entries, want 3 (the length of the rows of X)"},
+		{"{\"beta_star\": [], \"X\": [[1, 0, 0]], \"y\": [1]}", "data.json:1: beta_star has 0 entries, want 3 (the length of the rows of X)"},
 		{"{\"X\": [[1, 0, 0]], \"y\": {}}", "data.json:1: y: got an object, want an array of numbers"},
 		{"{\"X\": 5, \"y\": [1]}", "data.json:1: X: got a number, want an array of rows [[…], …]"},
 		{"{\"X\": [1, 2], \"y\": [1]}", "data.json:1: X[0]: got a number, want an array of numbers (row 0 of X)"},

@@ -15,14 +15,20 @@ const jsonKeys = `"X", "y", "beta_star"`
 
 // jsonReader streams the tokens of a JSON file and remembers where the last
 // one starts, so that every error can name its line. The file passes
-// through a textWindow: it is never held whole.
+// through a textWindow: it is never held whole. The tokens come from the
+// scanner of loadjsonfast.go while it is sure of them (fast), then from a
+// json.Decoder, which reads the rest.
 type jsonReader struct {
-	name  string
-	text  *textWindow
-	dec   *json.Decoder
-	doc   *jsonDocument // the document being read
-	start int           // offset of the first byte of the last token read
-	end   int           // offset just past the last token read
+	name   string
+	text   *textWindow
+	fast   bool
+	scan   scanner
+	dec    *json.Decoder
+	decErr error         // a read error met while the Decoder was put in the scanner's state
+	shift  int           // file offset of the decoder's offset 0
+	doc    *jsonDocument // the document being read
+	start  int           // offset of the first byte of the last token read
+	end    int           // offset just past the last token read
 }
 
 // jsonDocument is the content of the top-level object, with the lines of its
@@ -44,15 +50,28 @@ type jsonDocument struct {
 
 // readJSON parses a JSON problem from a stream, straight into X.
 func readJSON(name string, in io.Reader) (*Problem, error) {
-	text := newTextWindow(in)
-	dec := json.NewDecoder(text)
-	dec.UseNumber() // parse numbers ourselves, to name the field on failure
-	r := &jsonReader{name: name, text: text, dec: dec}
+	return readJSONWith(name, in, true)
+}
+
+// readJSONWith is readJSON with the scanner (fast) or with the Decoder
+// alone, which the tests compare.
+func readJSONWith(name string, in io.Reader, fast bool) (*Problem, error) {
+	r := newJSONReader(name, in, fast)
 	doc, err := r.readDocument()
 	if err != nil {
 		return nil, err
 	}
 	return doc.problem(r)
+}
+
+// newJSONReader reads in with the scanner first (fast) or with the
+// Decoder from the start.
+func newJSONReader(name string, in io.Reader, fast bool) *jsonReader {
+	r := &jsonReader{name: name, text: newTextWindow(in), fast: true}
+	if !fast {
+		r.handOff()
+	}
+	return r
 }
 
 // jsonField names the value being read, like X[3][1]. It is formatted only
@@ -80,7 +99,16 @@ func (f jsonField) String() string {
 
 // next reads one token; field names what is being read, for errors.
 func (r *jsonReader) next(field jsonField) (json.Token, error) {
-	tok, err := r.dec.Token()
+	if r.fast {
+		if tok, ok := r.fastToken(); ok {
+			return tok, nil
+		}
+		r.handOff()
+	}
+	tok, err := json.Token(nil), r.decErr
+	if err == nil {
+		tok, err = r.dec.Token()
+	}
 	// The decoder has read the token (or the bytes it fails on): it is in
 	// the window, and what lies before the end of the previous one can go.
 	r.start = r.tokenStart(r.end)
@@ -92,27 +120,32 @@ func (r *jsonReader) next(field jsonField) (json.Token, error) {
 	case err != nil:
 		return nil, r.syntaxError(field, err)
 	}
-	r.end = int(r.dec.InputOffset())
+	r.end = int(r.dec.InputOffset()) + r.shift
 	return tok, nil
 }
 
-// tokenStart skips whitespace and one separator from offset. The decoder's
-// own syntax error offsets are relative to an internal buffer, so positions
-// are tracked here instead.
+// tokenStart skips whitespace and one separator from offset, reading more
+// of the input while it is all blank. The decoder's own syntax error
+// offsets are relative to an internal buffer, so positions are tracked here
+// instead.
 func (r *jsonReader) tokenStart(offset int) int {
-	rest := r.text.from(offset)
-	k := 0
-	skipSpace := func() {
-		for k < len(rest) && isJSONSpace(rest[k]) {
+	for {
+		rest := r.text.from(offset)
+		k := 0
+		skipSpace := func() {
+			for k < len(rest) && isJSONSpace(rest[k]) {
+				k++
+			}
+		}
+		skipSpace()
+		if k < len(rest) && (rest[k] == ',' || rest[k] == ':') {
 			k++
+			skipSpace()
+		}
+		if k < len(rest) || !r.text.fill() {
+			return offset + k
 		}
 	}
-	skipSpace()
-	if k < len(rest) && (rest[k] == ',' || rest[k] == ':') {
-		k++
-		skipSpace()
-	}
-	return offset + k
 }
 
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
@@ -140,7 +173,11 @@ func (r *jsonReader) errorfAt(line int, field jsonField, format string, args ...
 // syntaxError reports malformed JSON at the line and column where the bad
 // token starts, recognising NaN and Inf, which JSON cannot hold.
 func (r *jsonReader) syntaxError(field jsonField, err error) error {
+	// Read enough to tell the word, however the input came in reads.
 	rest := bytes.TrimLeft(r.text.from(r.start), "+-")
+	for len(rest) < 3 && r.text.fill() {
+		rest = bytes.TrimLeft(r.text.from(r.start), "+-")
+	}
 	word := strings.ToLower(string(rest[:min(len(rest), 3)]))
 	if word == "nan" || word == "inf" {
 		return r.errorf(field, "NaN/Inf not allowed")
@@ -201,6 +238,9 @@ func (r *jsonReader) readDocument() (*jsonDocument, error) {
 			return nil, err
 		}
 	}
+	if r.fast {
+		r.handOff() // the decoder checks that only blanks follow
+	}
 	if _, err := r.dec.Token(); !errors.Is(err, io.EOF) {
 		r.start = r.tokenStart(r.end)
 		return nil, r.errorf(jsonField{}, "unexpected data after the top-level object")
@@ -242,10 +282,8 @@ func (r *jsonReader) readVector(field jsonField, nullable bool) ([]float64, int,
 	if tok != json.Delim('[') {
 		return nil, 0, r.errorf(field, "got %s, want an array of numbers", describe(tok))
 	}
-	var values []float64
-	if hint := r.vectorHint(field.key); hint > 0 {
-		values = make([]float64, 0, hint)
-	}
+	// Never nil, even empty: a nil β* means that the file has none.
+	values := make([]float64, 0, r.vectorHint(field.key))
 	_, err = r.readNumbers(field, func(v float64) bool {
 		values = append(values, v)
 		return len(values) <= MaxEntries
@@ -259,6 +297,14 @@ func (r *jsonReader) readVector(field jsonField, nullable bool) ([]float64, int,
 // MaxEntries. It returns the count of numbers read.
 func (r *jsonReader) readNumbers(field jsonField, add func(float64) bool) (int, error) {
 	for k := 0; ; k++ {
+		if r.fast {
+			if v, ok := r.fastNumber(); ok {
+				if !add(v) {
+					return 0, r.errorf(field, "more than %d numbers; allowed n·d ≤ %d", MaxEntries, MaxEntries)
+				}
+				continue
+			}
+		}
 		element := field.at(k)
 		tok, err := r.next(element)
 		if err != nil {
