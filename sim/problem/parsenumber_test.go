@@ -93,27 +93,6 @@ func TestParseNumberMatchesParseFloat(t *testing.T) {
 	}
 }
 
-// The table of powers of ten is strconv's: spot checks of its first, last
-// and some middle entries, as Go's internal/strconv/pow10tab.go lists them.
-func TestPow10Table(t *testing.T) {
-	table := pow10Mantissas()
-	for _, c := range []struct {
-		e    int
-		want [2]uint64
-	}{
-		{-348, [2]uint64{0xfa8fd5a0081c0288, 0x1732c869cd60e453}},
-		{-307, [2]uint64{0x8fd0c16206306bab, 0xa5d3b6d479f8e056}},
-		{-1, [2]uint64{0xcccccccccccccccc, 0xcccccccccccccccc}},
-		{0, [2]uint64{0x8000000000000000, 0}},
-		{23, [2]uint64{0xa968163f0a57b400, 0}},
-		{347, [2]uint64{0xd13eb46469447567, 0x4b7195f2d2d1a9fb}},
-	} {
-		if got := table[c.e-pow10Min]; got != c.want {
-			t.Errorf("1e%d: %#x, want %#x", c.e, got, c.want)
-		}
-	}
-}
-
 // Malformed numbers and numbers cut by the end of what was read are told
 // apart: the scanner reads more for the second, and gives the first to the
 // Decoder.
