@@ -32,13 +32,18 @@ type gdHelper struct {
 }
 
 // startGDHelper starts the helper of m; nil on one core.
-func startGDHelper(m *gdMethod) *gdHelper {
+func startGDHelper(m *gdMethod) *gdHelper { return startHelper(m) }
+
+// startHelper starts a second-core helper that ends when owner, the method
+// whose steps it shares (GD's, or GF's right-hand side), is collected; nil
+// on one core.
+func startHelper[T any](owner *T) *gdHelper {
 	if runtime.GOMAXPROCS(0) < 2 {
 		return nil
 	}
 	h := &gdHelper{posted: newGDSignal(), done: newGDSignal(), ended: make(chan struct{}), spin: gdSpinLimit}
 	go h.loop()
-	runtime.AddCleanup(m, func(h *gdHelper) {
+	runtime.AddCleanup(owner, func(h *gdHelper) {
 		h.quit.Store(true)
 		h.posted.post()
 	}, h)

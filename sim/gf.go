@@ -65,6 +65,8 @@ type gfMethod struct {
 	// doubles the wait before the next.
 	resting   bool
 	restTries int
+	impl      blas.Float64
+	split     *gfSplit // the second core's share of a right-hand side; nil on one
 }
 
 // errStepUnderflow reports a GF step that shrank to nothing.
@@ -82,8 +84,9 @@ func NewGF(p *problem.Problem, in Init, params Params, tol GFTolerance) (Method,
 		core: c, tol: tol,
 		span: make([]float64, p.D), rate: make([]float64, p.N),
 		trial: make([]float64, p.D), beta: make([]float64, p.D),
-		dop: newDopWork(p.N, p.D),
+		dop: newDopWork(p.N, p.D), impl: blas64.Implementation(),
 	}
+	m.split = newGFSplit(m)
 	m.Reset()
 	return m, nil
 }
@@ -148,20 +151,9 @@ const rhsBlock = 512
 // rhsCoef evaluates the flow at c: span = Xᵀc, beta = β(span), m.resid =
 // r = Xβ − y and ċ = r/n into out; it returns L(β) = ‖r‖²/(4n) (§1).
 func (m *gfMethod) rhsCoef(coef, span, beta, out []float64) float64 {
-	p := m.prob
-	n, d := p.N, p.D
-	impl := blas64.Implementation()
+	n := m.prob.N
 	r := m.resid
-	for i, y := range p.Y {
-		r[i] = -y
-	}
-	for j0 := 0; j0 < d; j0 += rhsBlock {
-		k := min(rhsBlock, d-j0)
-		block := p.X[j0:]
-		impl.Dgemv(blas.Trans, n, k, 1, block, d, coef, 1, 0, span[j0:j0+k], 1)
-		m.betaFromSpan(j0, span[j0:j0+k], beta[j0:j0+k])
-		impl.Dgemv(blas.NoTrans, n, k, 1, block, d, beta[j0:j0+k], 1, 1, r, 1)
-	}
+	m.xBeta(coef, span, beta, r)
 	var ss float64
 	inv := 1 / float64(n)
 	for i, v := range r {

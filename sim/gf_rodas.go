@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"sgdbias/sim/theory"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -79,7 +80,17 @@ type rodasWork struct {
 	jacAt     bool                   // jac is M at the current point
 	rootD     [jacobianBlock]float64 // √D over a block of columns
 	lossFloor float64                // the loss floor at the point of jac (gf_rest.go)
+	// From gramMinRows rows M is formed by theory's blocked Gram kernel (on
+	// two cores at large sizes; gonum's Dsyrk reaches about 1 GFLOP/s on
+	// this shape, see sim/theory/gram.go) from √D over every column.
+	gram     *theory.Gram
+	rootDAll []float64
 }
+
+// gramMinRows is the n from which the Jacobian goes through theory.Gram,
+// whose buffer is a copy of X's size; below it M is a few dot products and
+// Dsyrk on blocks of columns needs no copy.
+const gramMinRows = 16
 
 func newRodasWork(n, d int) *rodasWork {
 	w := &rodasWork{
@@ -110,7 +121,24 @@ func (m *gfMethod) formJacobian() {
 	impl := blas64.Implementation()
 	var floor float64
 	hDiag := p.HDiag()
-	for j0 := 0; j0 < d; j0 += jacobianBlock {
+	if n >= gramMinRows {
+		if w.gram == nil {
+			w.gram, w.rootDAll = theory.NewGram(n, d, p.X), make([]float64, d)
+		}
+		for j := range d {
+			dj := m.curvature(j)
+			w.rootDAll[j] = math.Sqrt(dj)
+			floor += lossFloorTerm(hDiag[j], dj, m.span[j], m.tol)
+		}
+		w.gram.Upper(w.rootDAll, w.jac)
+		for i := range n {
+			row := w.jac[i*n+i : (i+1)*n]
+			for j := range row {
+				row[j] /= float64(n)
+			}
+		}
+	}
+	for j0 := 0; j0 < d && n < gramMinRows; j0 += jacobianBlock {
 		k := min(jacobianBlock, d-j0)
 		for jj := range k {
 			j := j0 + jj

@@ -190,3 +190,16 @@ func dot2x4(a0, a1, b0, b1, b2, b3 []float64) (s00, s01, s02, s03, s10, s11, s12
 	}
 	return
 }
+
+// Gram forms weighted Gram matrices X·diag(w)·Xᵀ of one X with the blocked
+// kernel above, on two cores at large sizes, for users outside the solvers
+// (GF's Jacobian in its stiff mode).
+type Gram struct{ g *gram }
+
+// NewGram prepares the products for the n×d row-major X, which is read, not
+// copied; it allocates a buffer of X's size.
+func NewGram(n, d int, x []float64) *Gram { return &Gram{g: newGram(n, d, x)} }
+
+// Upper writes the upper triangle of X·diag(sqrtW²)·Xᵀ into out (n×n,
+// row-major); the strict lower triangle is left unspecified.
+func (g *Gram) Upper(sqrtW, out []float64) { g.g.build(sqrtW, out) }
