@@ -42,12 +42,11 @@ func useOnePass(n, d int) bool {
 // gdExactEvery steps and after Reset, so that rounding in the increments
 // cannot accumulate.
 type gdOnePass struct {
-	xt         []float64 // X by columns, stride rows each (zero padding)
-	stride     int
-	parts      [2]onePassPart // the second is empty on one core
-	helper     *gdHelper      // the second core's goroutine; nil on one core
-	stale      bool           // the residual must be recomputed exactly
-	sinceExact int
+	xt     []float64 // X by columns, stride rows each (zero padding)
+	stride int
+	parts  [2]onePassPart // the second is empty on one core
+	helper *gdHelper      // the second core's goroutine; nil on one core
+	splitResidual
 }
 
 // onePassPart is a range of columns with its private residual increment,
@@ -67,7 +66,7 @@ type onePassPart struct {
 func newGDOnePass(m *gdMethod, twoCores bool) *gdOnePass {
 	n, d := m.prob.N, m.prob.D
 	stride := paddedStride(n)
-	f := &gdOnePass{xt: columnsOf(m.prob.X, n, d, stride), stride: stride, stale: true}
+	f := &gdOnePass{xt: columnsOf(m.prob.X, n, d, stride), stride: stride, splitResidual: splitResidual{stale: true}}
 	m.resid = make([]float64, stride)[:n]
 	mid := d
 	if twoCores { // on one core (GOMAXPROCS=1) the step runs both parts itself
@@ -96,30 +95,12 @@ func (f *gdOnePass) invalidate() { f.stale = true }
 // leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
 // (G += γg, §5) before r changed.
 func (f *gdOnePass) step(m *gdMethod) (loss, norm2 float64, ok bool) {
-	if f.stale || f.sinceExact >= gdExactEvery {
-		residual(m.prob, m.state.Beta, m.resid)
-		f.stale, f.sinceExact = false, 0
-	}
-	loss = squaredNorm(m.resid) / (4 * float64(m.prob.N))
-	if !m.noteLoss(loss) {
+	if loss, ok = f.begin(m); !ok {
 		return loss, 0, false
 	}
 	own, other := &f.parts[0], &f.parts[1]
-	sent := other.lo < other.hi && f.helper != nil
-	if sent {
-		f.helper.start(other)
-	}
-	own.run()
-	if sent {
-		f.helper.finish()
-	} else if other.lo < other.hi {
-		other.run()
-	}
-	axpy(m.params.Step/float64(m.prob.N), m.resid, m.spanCoef)
-	for i := range m.resid {
-		m.resid[i] += own.dz[i] + other.dz[i]
-	}
-	f.sinceExact++
+	runParts(f.helper, own, other, other.lo < other.hi)
+	f.end(m, own.dz, other.dz)
 	return loss, own.norm2 + other.norm2, true
 }
 

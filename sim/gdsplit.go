@@ -35,10 +35,9 @@ const gdBlockBytes = 32 << 20
 // increments are added to r once per step, so the two cores meet once a
 // step instead of twice (after Xβ and after Xᵀr).
 type gdSplit struct {
-	parts      [2]gdPart
-	helper     *gdHelper // the second core's goroutine; nil on one core
-	stale      bool      // the residual must be recomputed exactly
-	sinceExact int
+	parts  [2]gdPart
+	helper *gdHelper // the second core's goroutine; nil on one core
+	splitResidual
 }
 
 // gdPart is one half of the columns with its buffers, preallocated so that
@@ -56,7 +55,7 @@ func newGDSplit(m *gdMethod) *gdSplit {
 	n, d := m.prob.N, m.prob.D
 	width := max(8, (gdBlockBytes/8/n)&^7)
 	mid := (d / 2) &^ 7
-	s := &gdSplit{stale: true, helper: startGDHelper(m)}
+	s := &gdSplit{helper: startGDHelper(m), splitResidual: splitResidual{stale: true}}
 	for i, cols := range [2][2]int{{0, mid}, {mid, d}} {
 		s.parts[i] = gdPart{
 			m: m, lo: cols[0], hi: cols[1], width: width,
@@ -95,29 +94,11 @@ func (s *gdSplit) invalidate() { s.stale = true }
 // leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
 // (G += γg, §5) before r changed.
 func (s *gdSplit) step(m *gdMethod) (loss, norm2 float64, ok bool) {
-	if s.stale || s.sinceExact >= gdExactEvery {
-		residual(m.prob, m.state.Beta, m.resid)
-		s.stale, s.sinceExact = false, 0
-	}
-	loss = squaredNorm(m.resid) / (4 * float64(m.prob.N))
-	if !m.noteLoss(loss) {
+	if loss, ok = s.begin(m); !ok {
 		return loss, 0, false
 	}
 	own, other := &s.parts[0], &s.parts[1]
-	sent := other.lo < other.hi && s.helper != nil
-	if sent {
-		s.helper.start(other)
-	}
-	own.run()
-	if sent {
-		s.helper.finish()
-	} else {
-		other.run()
-	}
-	axpy(m.params.Step/float64(m.prob.N), m.resid, m.spanCoef)
-	for i := range m.resid {
-		m.resid[i] += own.dr[i] + other.dr[i]
-	}
-	s.sinceExact++
+	runParts(s.helper, own, other, other.lo < other.hi)
+	s.end(m, own.dr, other.dr)
 	return loss, own.norm2 + other.norm2, true
 }
