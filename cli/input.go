@@ -133,8 +133,9 @@ func checkAlgoFlags(given presets.Scenario, algos []sim.Algo) error {
 		if !keys[string(f.name)] || slices.ContainsFunc(algos, func(a sim.Algo) bool { return a.ReadsParam(f.key) }) {
 			continue
 		}
+		readers := sim.ParamReaders(f.key)
 		return fmt.Errorf("%s: only %s %s it, and --algo runs %s; add one of them to --algo or drop the flag",
-			presets.FlagName(f.name), algoList(sim.ParamReaders(f.key)), readVerb(len(sim.ParamReaders(f.key))), algoList(algos))
+			presets.FlagName(f.name), algoList(readers), readVerb(len(readers)), algoList(algos))
 	}
 	return nil
 }

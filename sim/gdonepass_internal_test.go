@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"testing"
 	"time"
@@ -42,27 +41,7 @@ func TestOnePassGDMatchesTwoPass(t *testing.T) {
 		for _, size := range sizes {
 			name := fmt.Sprintf("(n, d) = %v, two cores %v", size, twoCores)
 			serial, fast := newGDOnePassPair(t, size[0], size[1], 0.05, twoCores)
-			for k := range 300 {
-				if err := serial.Step(); err != nil {
-					t.Fatal(err)
-				}
-				if err := fast.Step(); err != nil {
-					t.Fatal(err)
-				}
-				if k == 0 || k == 299 {
-					for what, pair := range map[string][2][]float64{
-						"β": {fast.state.Beta, serial.state.Beta}, "w₊": {fast.wp, serial.wp},
-						"w₋": {fast.wm, serial.wm}, "G's coefficients": {fast.spanCoef, serial.spanCoef},
-					} {
-						if e := relDiff(pair[0], pair[1]); e > 1e-12 {
-							t.Fatalf("%s, step %d: %s differs by %.3g relative", name, k+1, what, e)
-						}
-					}
-				}
-			}
-			if a, b := fast.state.IntLoss, serial.state.IntLoss; math.Abs(a-b) > 1e-12*math.Abs(b) {
-				t.Fatalf("%s: ∫L %v vs %v", name, a, b)
-			}
+			stepAndCompareGD(t, name, serial, fast, 300)
 			// The run did train, so the comparison is not between idle states.
 			p := fast.prob
 			if l0, l := lossAt(p, make([]float64, p.D)), lossAt(p, fast.state.Beta); !(l < 0.1*l0) {

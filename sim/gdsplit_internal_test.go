@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -47,6 +48,34 @@ func newGDPair(t *testing.T, p *problem.Problem, step float64) (serial, split *g
 	return serial, split
 }
 
+// stepAndCompareGD steps two GD runs of one problem side by side and fails
+// unless β, w± and G's coefficients agree to 1e-12 relative after the first
+// and the last step, and ∫L at the end.
+func stepAndCompareGD(t *testing.T, name string, serial, fast *gdMethod, steps int) {
+	t.Helper()
+	for k := range steps {
+		if err := serial.Step(); err != nil {
+			t.Fatal(err)
+		}
+		if err := fast.Step(); err != nil {
+			t.Fatal(err)
+		}
+		if k == 0 || k == steps-1 {
+			for what, pair := range map[string][2][]float64{
+				"β": {fast.state.Beta, serial.state.Beta}, "w₊": {fast.wp, serial.wp},
+				"w₋": {fast.wm, serial.wm}, "G's coefficients": {fast.spanCoef, serial.spanCoef},
+			} {
+				if e := relDiff(pair[0], pair[1]); e > 1e-12 {
+					t.Fatalf("%s, step %d: %s differs by %.3g relative", name, k+1, what, e)
+				}
+			}
+		}
+	}
+	if a, b := fast.state.IntLoss, serial.state.IntLoss; math.Abs(a-b) > 1e-12*math.Abs(b) {
+		t.Fatalf("%s: ∫L %v vs %v", name, a, b)
+	}
+}
+
 func relDiff(a, b []float64) float64 {
 	var num, den float64
 	for j := range a {
@@ -74,27 +103,7 @@ func TestSplitGDMatchesSerial(t *testing.T) {
 				split.fast.(*gdSplit).parts[i].width = tc.width
 			}
 		}
-		for k := range 300 {
-			if err := serial.Step(); err != nil {
-				t.Fatal(err)
-			}
-			if err := split.Step(); err != nil {
-				t.Fatal(err)
-			}
-			if k == 0 || k == 299 {
-				for name, pair := range map[string][2][]float64{
-					"β": {split.state.Beta, serial.state.Beta}, "w₊": {split.wp, serial.wp},
-					"w₋": {split.wm, serial.wm}, "G's coefficients": {split.spanCoef, serial.spanCoef},
-				} {
-					if e := relDiff(pair[0], pair[1]); e > 1e-12 {
-						t.Fatalf("(n, d) = %v, step %d: %s differs by %.3g relative", size, k+1, name, e)
-					}
-				}
-			}
-		}
-		if a, b := split.state.IntLoss, serial.state.IntLoss; math.Abs(a-b) > 1e-12*math.Abs(b) {
-			t.Fatalf("(n, d) = %v: ∫L %v vs %v", size, a, b)
-		}
+		stepAndCompareGD(t, fmt.Sprintf("(n, d) = %v", size), serial, split, 300)
 		// The run did train: the loss fell by orders of magnitude, so the
 		// comparison is not between two idle states.
 		if l0, l := lossAt(p, make([]float64, p.D)), lossAt(p, split.state.Beta); !(l < 1e-2*l0) {
