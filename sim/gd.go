@@ -22,6 +22,8 @@ type gdMethod struct {
 type gdStepper interface {
 	step(m *gdMethod) (loss, norm2 float64, ok bool)
 	invalidate()
+	// residualCurrent reports whether m.resid is r at the current β.
+	residualCurrent() bool
 }
 
 // NewGD returns gradient descent from the initialisation in.

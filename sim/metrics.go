@@ -38,6 +38,12 @@ type Sampler struct {
 	// at their first measure).
 	logAlphaT []float64
 	resid     []float64
+	// lossTwoCores is set when the residual is computed on two cores
+	// (sampleloss.go): rowsHelper, started at the first such sample, runs
+	// the upper half of the rows.
+	lossTwoCores bool
+	rowsHelper   *gdHelper
+	rows         [2]residualRows
 }
 
 // effectiveInitChunk is how many coordinates of ln α_t the sampler reads at
@@ -47,14 +53,14 @@ const effectiveInitChunk = 512
 
 // NewSampler prepares buffers for measuring methods started from in.
 func NewSampler(p *problem.Problem, in Init) *Sampler {
-	return &Sampler{prob: p, sumLogAlpha: in.SumLogAlpha(), resid: make([]float64, p.N)}
+	return &Sampler{prob: p, sumLogAlpha: in.SumLogAlpha(), resid: make([]float64, p.N), lossTwoCores: lossOnTwoCores(p)}
 }
 
 // Measure computes every metric except the prediction error.
 func (s *Sampler) Measure(m Method) Sample {
 	st := m.State()
 	out := Sample{Algo: m.Algo(), Time: st.Time, Steps: st.Steps, IntLoss: st.IntLoss}
-	out.Loss = residual(s.prob, st.Beta, s.resid)
+	out.Loss = s.loss(m)
 	for _, b := range st.Beta {
 		out.L1 += math.Abs(b)
 	}

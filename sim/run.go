@@ -260,5 +260,5 @@ func SampleTimes(end, step float64, count int, spacing SampleSpacing) []float64 
 
 // Loss is the full-batch training loss of m now.
 func (s *Sampler) Loss(m Method) float64 {
-	return residual(s.prob, m.State().Beta, s.resid)
+	return s.loss(m)
 }

@@ -1,0 +1,101 @@
+package sim
+
+import (
+	"runtime"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"sgdbias/sim/problem"
+)
+
+// A sample's loss is its one part that reads all of X: at (400, 4000) the
+// 200 samples of an SGD run cost as many passes over X, and a GD run
+// sampled at every step (the explorer draws a frame every few steps) does
+// twice the work of its steps. Two things make it cheaper, without changing
+// any other number of the sample:
+//   - a GD run that updates its residual by increments (the one-pass and
+//     column-split steps) already holds r = Xβ − y for its current β, and
+//     the loss is then a pass over r alone;
+//   - otherwise, from lossSplitMinElems entries of X, the rows of Xβ are
+//     shared with a second core.
+
+// lossSplitMinElems is the size of X (n·d entries) from which a sample's
+// residual is computed on two cores. BenchmarkSampleLoss, with other work
+// on the machine: at (400, 4000) two cores took 190–360 µs against 300–335
+// µs on one (the second core was not always free), and below 10⁵ entries
+// the gain was within the noise of starting the second core's part, so the
+// split starts at 2¹⁸ entries. A variable so that tests can force either
+// path at small sizes.
+var lossSplitMinElems = 1 << 18
+
+// residualHolder is a method that may hold its residual for its current β.
+type residualHolder interface {
+	// heldResidual returns r = Xβ − y at the current β, or nil when the
+	// method does not hold it (its step recomputes it, or β changed since).
+	heldResidual() []float64
+}
+
+// heldResidual is GD's residual when its step keeps it by increments: the
+// step leaves r_{k+1} there, exact to rounding in the increments since the
+// last exact recomputation (at most gdExactEvery steps, splitResidual).
+// Not after a reset (stale) or a stopped step, which may have left it
+// half updated.
+func (m *gdMethod) heldResidual() []float64 {
+	if m.fast == nil || m.err != nil || !m.fast.residualCurrent() {
+		return nil
+	}
+	return m.resid
+}
+
+// residualCurrent reports whether r holds the residual of the current β.
+func (s *splitResidual) residualCurrent() bool { return !s.stale }
+
+// loss is L(β) = ‖Xβ − y‖²/(4n) of m now: from the residual m holds when it
+// holds one, else computed into s.resid, on two cores when s.lossTwoCores
+// is set. The two-core residual equals residual's bit for bit
+// (rowResidual), so only a held residual changes the rounding.
+func (s *Sampler) loss(m Method) float64 {
+	p := s.prob
+	if h, ok := unwrapMethod(m).(residualHolder); ok {
+		if held := h.heldResidual(); held != nil {
+			return squaredNorm(held[:p.N]) / (4 * float64(p.N))
+		}
+	}
+	beta := m.State().Beta
+	if !s.lossTwoCores {
+		return residual(p, beta, s.resid)
+	}
+	if s.rowsHelper == nil { // started at the first sample that needs it
+		if s.rowsHelper = startHelper(s); s.rowsHelper == nil {
+			s.lossTwoCores = false
+			return residual(p, beta, s.resid)
+		}
+	}
+	// The split is a multiple of 4 rows: gonum's kernel takes rows in
+	// blocks of 4, so each half walks the same blocks as one whole pass.
+	mid := (p.N / 2) &^ 3
+	s.rows[0] = residualRows{p: p, beta: beta, r: s.resid, lo: 0, hi: mid}
+	s.rows[1] = residualRows{p: p, beta: beta, r: s.resid, lo: mid, hi: p.N}
+	runParts(s.rowsHelper, &s.rows[0], &s.rows[1], true)
+	return squaredNorm(s.resid) / (4 * float64(p.N))
+}
+
+// residualRows is rows lo … hi−1 of r = Xβ − y, as a job for either core.
+type residualRows struct {
+	p       *problem.Problem
+	beta, r []float64
+	lo, hi  int
+}
+
+func (j *residualRows) run() {
+	p := j.p
+	copy(j.r[j.lo:j.hi], p.Y[j.lo:j.hi])
+	blas64.Implementation().Dgemv(blas.NoTrans, j.hi-j.lo, p.D, 1, p.X[j.lo*p.D:], p.D, j.beta, 1, -1, j.r[j.lo:j.hi], 1)
+}
+
+// lossOnTwoCores reports whether a sampler of p computes residuals on two
+// cores: a second core to use, rows to split, and X large enough to pay.
+func lossOnTwoCores(p *problem.Problem) bool {
+	return runtime.GOMAXPROCS(0) >= 2 && p.N >= 8 && p.N*p.D >= lossSplitMinElems
+}
