@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"sgdbias/sim/param"
 	"strconv"
 	"strings"
 	"time"
@@ -261,8 +262,8 @@ func (v *checkedValue) set(s string) error {
 	case "float":
 		if f, err := strconv.ParseFloat(s, 64); errors.Is(err, strconv.ErrRange) {
 			return fmt.Errorf("--%s: %q is out of range for a float64 (beyond ±1.8e308)", v.name, clip(s))
-		} else if err == nil && underflows(s, f) {
-			return fmt.Errorf("--%s: %q is too small for a float64 (it would be read as 0; the smallest is 4.9e-324)", v.name, clip(s))
+		} else if err == nil && param.Underflows(s, f) {
+			return fmt.Errorf("--%s: %q %s", v.name, clip(s), param.UnderflowReason)
 		} else if err != nil {
 			return fmt.Errorf("--%s: %q is not a number", v.name, clip(s))
 		}
@@ -310,20 +311,4 @@ func parseInteger(s string, unsigned bool) (string, error) {
 		return "", errors.New("is negative; want an integer ≥ 0")
 	}
 	return strconv.FormatInt(int64(f), 10), nil
-}
-
-// underflows reports whether the number text, read as f, was nonzero but
-// rounded to 0: strconv.ParseFloat returns 0 without an error then, and a
-// value the user wrote as positive must not silently become 0.
-func underflows(text string, f float64) bool {
-	if f != 0 {
-		return false
-	}
-	mantissa := strings.ToLower(strings.TrimLeft(strings.TrimSpace(text), "+-"))
-	if hex, ok := strings.CutPrefix(mantissa, "0x"); ok {
-		mantissa, _, _ = strings.Cut(hex, "p")
-		return strings.ContainsAny(mantissa, "123456789abcdef")
-	}
-	mantissa, _, _ = strings.Cut(mantissa, "e")
-	return strings.ContainsAny(mantissa, "123456789")
 }

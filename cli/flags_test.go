@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -127,19 +126,4 @@ func FuzzFlags(f *testing.F) {
 		}
 		_, _, _ = rf.plan(inputs{}) // must not panic
 	})
-}
-
-func TestUnderflows(t *testing.T) {
-	for text, want := range map[string]bool{
-		"1e-400": true, "-1e-400": true, "+0.5e-330": true, "0x1p-2000": true, "0x0.8p-1080": true,
-		"0": false, "0e10": false, "-0.000": false, "0x0p0": false, "4e-324": false, "1e-300": false,
-	} {
-		f, err := strconv.ParseFloat(text, 64)
-		if err != nil {
-			t.Fatalf("%s: %v", text, err)
-		}
-		if got := underflows(text, f); got != want {
-			t.Errorf("underflows(%q) = %v, want %v", text, got, want)
-		}
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sgdbias/sim/param"
 	"strings"
 )
 
@@ -20,11 +21,15 @@ func clip(s string) string {
 	return s
 }
 
-// checkDuplicateKeys refuses an object with the same key twice (the JSON
-// decoder would keep the last silently). Syntax errors are left to the
-// decoder, which reports them with their position.
-func checkDuplicateKeys(file string, data []byte) error {
+// checkTokens refuses an object with the same key twice (the JSON decoder
+// would keep the last silently) and a nonzero number that a float64 reads
+// as 0 (the decoder would take 1e-400 as 0 and a range check would then
+// report 0). Syntax errors are left to the decoder, which reports them
+// with their position.
+func checkTokens(file string, data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	key := "" // the key whose value is being read, for messages
 	type frame struct {
 		object bool
 		keys   map[string]bool
@@ -41,13 +46,19 @@ func checkDuplicateKeys(file string, data []byte) error {
 			top = stack[len(stack)-1]
 		}
 		if top != nil && top.object && top.atKey {
-			if key, ok := tok.(string); ok {
-				if top.keys[key] {
-					return fmt.Errorf("%s:%d: key %q appears twice; give each setting once", file, lineOf(data, dec.InputOffset()), clip(key))
+			if k, ok := tok.(string); ok {
+				if top.keys[k] {
+					return fmt.Errorf("%s:%d: key %q appears twice; give each setting once", file, lineOf(data, dec.InputOffset()), clip(k))
 				}
+				key = k
 				top.keys[key] = true
 				top.atKey = false
 				continue
+			}
+		}
+		if num, ok := tok.(json.Number); ok {
+			if f, err := num.Float64(); err == nil && param.Underflows(string(num), f) {
+				return fmt.Errorf("%s:%d: %s: %s %s", file, lineOf(data, dec.InputOffset()), clip(key), clip(string(num)), param.UnderflowReason)
 			}
 		}
 		if top != nil && top.object && !top.atKey {

@@ -20,6 +20,8 @@ func TestScenarioFileHostile(t *testing.T) {
 		{"{\"reshuffle\": 1}", "reshuffle: number is not allowed here; want true or false"},
 		{"{\"sweep\": 1}", "sweep: number is not allowed here; want an object {…}"},
 		{"", "s.json: file is empty"},
+		{"{\n  \"alpha\": 1e-400\n}", "s.json:2: alpha: 1e-400 is too small: it would be read as 0"},
+		{"{\"beta_star\": [1, -0.5e-330]}", "beta_star: -0.5e-330 is too small"},
 		{"{\"" + strings.Repeat("k", 1000) + "\": 1}", `unknown key "` + strings.Repeat("k", maxEcho-2) + "…"},
 	}
 	for _, c := range cases {

@@ -90,7 +90,7 @@ func decode(file string, data []byte) (Scenario, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Scenario{}, fmt.Errorf("%s: file is empty; want a JSON object such as {\"alpha\": 0.1}", file)
 	}
-	if err := checkDuplicateKeys(file, data); err != nil {
+	if err := checkTokens(file, data); err != nil {
 		return Scenario{}, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

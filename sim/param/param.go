@@ -122,3 +122,23 @@ type renamed struct {
 
 func (r renamed) Error() string { return r.msg }
 func (r renamed) Unwrap() error { return r.err }
+
+// Underflows reports whether the number text, read as f, was nonzero but
+// rounded to 0: strconv.ParseFloat (and encoding/json) return 0 without an
+// error then, and a value the user wrote as nonzero must not silently
+// become 0. Every reader of numbers that a user writes checks it.
+func Underflows(text string, f float64) bool {
+	if f != 0 {
+		return false
+	}
+	mantissa := strings.ToLower(strings.TrimLeft(strings.TrimSpace(text), "+-"))
+	if hex, ok := strings.CutPrefix(mantissa, "0x"); ok {
+		mantissa, _, _ = strings.Cut(hex, "p")
+		return strings.ContainsAny(mantissa, "123456789abcdef")
+	}
+	mantissa, _, _ = strings.Cut(mantissa, "e")
+	return strings.ContainsAny(mantissa, "123456789")
+}
+
+// UnderflowReason is what a message says of a number that Underflows.
+const UnderflowReason = "is too small: it would be read as 0 (the smallest number above 0 is 4.9e-324)"

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,22 @@ func TestErrorClipsEchoedValue(t *testing.T) {
 	}
 	if short := Errorf(Algos, "adam", "is not an algorithm", "gf"); short.Value != "adam" {
 		t.Errorf("a short value was changed: %q", short.Value)
+	}
+}
+
+// A nonzero number that rounds to 0 is seen, in decimal and hex, with
+// either sign; zeros and the smallest subnormals are not.
+func TestUnderflows(t *testing.T) {
+	for text, want := range map[string]bool{
+		"1e-400": true, "-1e-400": true, "+0.5e-330": true, "0x1p-2000": true, "0x0.8p-1080": true,
+		"0": false, "0e10": false, "-0.000": false, "0x0p0": false, "4e-324": false, "1e-300": false,
+	} {
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if got := Underflows(text, f); got != want {
+			t.Errorf("Underflows(%q) = %v, want %v", text, got, want)
+		}
 	}
 }

@@ -226,6 +226,9 @@ func parseNumber(p Param, s string) (float64, error) {
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, gridErr(p, "%q is not a finite number", s)
 	}
+	if param.Underflows(s, v) {
+		return 0, gridErr(p, "%q %s", s, param.UnderflowReason)
+	}
 	return v, nil
 }
 

@@ -70,6 +70,8 @@ func TestParseGrid(t *testing.T) {
 		{Alpha, "abc", "not a finite number"},
 		{Alpha, "NaN", "not a finite number"},
 		{Step, "inf", "not a finite number"},
+		{Alpha, "0.1,1e-400", "too small: it would be read as 0"},
+		{Noise, "lin:1e-999:1:3", "too small"},
 		{Alpha, "0.1,,0.2", "empty value"},
 		{Alpha, "0.1,0.1", "appears twice"},
 		{Alpha, "0.1,1e-1", "appears twice"},
