@@ -47,6 +47,7 @@ import (
 	rm "github.com/charmbracelet/wish/recover"
 	gossh "golang.org/x/crypto/ssh"
 
+	"sgdbias/sim"
 	"sgdbias/sim/live"
 	"sgdbias/sim/problem"
 )
@@ -261,6 +262,10 @@ func New(cfg Config) (*Server, error) {
 		s.log.Warn("the host key can be read by other users; chmod 600 it", "file", cfg.HostKeyPath)
 	}
 
+	// The budget's slots are cores: a run holding a slot must not take a
+	// second core from the sessions' rendering and SSH (nor may the speed
+	// calibration below, which sets the pace from one core's work).
+	sim.OneCorePerRun()
 	s.speed = cfg.Speed
 	if s.speed == 0 {
 		p := cfg.Scenario.Data

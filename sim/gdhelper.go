@@ -31,14 +31,28 @@ type gdHelper struct {
 	spin   int
 }
 
+// oneCorePerRun is set by OneCorePerRun.
+var oneCorePerRun atomic.Bool
+
+// OneCorePerRun keeps every run made afterwards on the one goroutine that
+// steps it: no GD step, GF right-hand side or sample is shared with a
+// second core. A server that shares the machine between sessions by a
+// budget of slots (live.Budget) calls it, so that a slot is one core and
+// the core it leaves to rendering and SSH stays free.
+func OneCorePerRun() { oneCorePerRun.Store(true) }
+
+// secondCoreAllowed reports whether a run may share its work with a
+// second core.
+func secondCoreAllowed() bool { return !oneCorePerRun.Load() && runtime.GOMAXPROCS(0) >= 2 }
+
 // startGDHelper starts the helper of m; nil on one core.
 func startGDHelper(m *gdMethod) *gdHelper { return startHelper(m) }
 
 // startHelper starts a second-core helper that ends when owner, the method
-// whose steps it shares (GD's, or GF's right-hand side), is collected; nil
-// on one core.
+// whose steps it shares (GD's, or GF's right-hand side), or the sampler, is
+// collected; nil on one core or when runs keep to one (OneCorePerRun).
 func startHelper[T any](owner *T) *gdHelper {
-	if runtime.GOMAXPROCS(0) < 2 {
+	if !secondCoreAllowed() {
 		return nil
 	}
 	h := &gdHelper{posted: newGDSignal(), done: newGDSignal(), ended: make(chan struct{}), spin: gdSpinLimit}

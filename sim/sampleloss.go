@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"runtime"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
@@ -97,5 +95,5 @@ func (j *residualRows) run() {
 // lossOnTwoCores reports whether a sampler of p computes residuals on two
 // cores: a second core to use, rows to split, and X large enough to pay.
 func lossOnTwoCores(p *problem.Problem) bool {
-	return runtime.GOMAXPROCS(0) >= 2 && p.N >= 8 && p.N*p.D >= lossSplitMinElems
+	return secondCoreAllowed() && p.N >= 8 && p.N*p.D >= lossSplitMinElems
 }
