@@ -52,7 +52,7 @@ func (s *splitResidual) residualCurrent() bool { return !s.stale }
 // loss is L(β) = ‖Xβ − y‖²/(4n) of m now: from the residual m holds when it
 // holds one, else computed into s.resid, on two cores when s.lossTwoCores
 // is set. The two-core residual equals residual's bit for bit
-// (rowResidual), so only a held residual changes the rounding.
+// (residualRows), so only a held residual changes the rounding.
 func (s *Sampler) loss(m Method) float64 {
 	p := s.prob
 	if h, ok := unwrapMethod(m).(residualHolder); ok {
