@@ -67,6 +67,7 @@ type gfMethod struct {
 	restTries int
 	impl      blas.Float64
 	split     *gfSplit // the second core's share of a right-hand side; nil on one
+	mark      gfMark   // the point Rewind returns to (gf_mark.go)
 }
 
 // errStepUnderflow reports a GF step that shrank to nothing.
@@ -101,6 +102,7 @@ func (m *gfMethod) Reset() {
 	m.stiffMode, m.stiffHits, m.calmSteps, m.stiffBackoff = false, 0, 0, 0
 	m.resting, m.restTries = false, 0
 	m.bestLoss, m.sinceBest = math.Inf(1), 0
+	m.mark.valid = false
 }
 
 // betaFromSpan sets β = w₊² − w₋² = −2α²·sinh(2G) (§3). The sinh form keeps
