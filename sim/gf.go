@@ -113,6 +113,9 @@ func (m *gfMethod) Reset() {
 // The slices hold coordinates j0, j0+1, … .
 func (m *gfMethod) betaFromSpan(j0 int, span, beta []float64) {
 	a2 := m.alphaUniform * m.alphaUniform
+	if m.alpha == nil && betaSinh(span, beta, -2*a2) {
+		return
+	}
 	beta = beta[:len(span)]
 	for jj, g := range span {
 		if g <= -spanExpLimit || g >= spanExpLimit {
@@ -130,20 +133,6 @@ func (m *gfMethod) betaFromSpan(j0 int, span, beta []float64) {
 // spanExpLimit bounds |G| for the sinh form of β: sinh(2G) stays finite
 // below it.
 const spanExpLimit = 350
-
-// sinh is math.Sinh without its branch on the sign and its division for
-// small x, which made it most of a GF step's time at large d (random signs
-// of G defeat branch prediction): an odd Taylor polynomial for |x| < ½
-// (the first omitted term, x¹⁵/15!, is below 5e-17 relative there) and
-// (eˣ − e⁻ˣ)/2 beyond, where nothing cancels.
-func sinh(x float64) float64 {
-	if x > -0.5 && x < 0.5 {
-		x2 := x * x
-		return x * (1 + x2*(1./6+x2*(1./120+x2*(1./5040+x2*(1./362880+x2*(1./39916800+x2*(1./6227020800)))))))
-	}
-	e := math.Exp(x)
-	return 0.5 * (e - 1/e)
-}
 
 // rhsBlock is the number of columns of X that rhsCoef takes at a time: its
 // n × rhsBlock block (1.6 MB at n = 400) is still in cache when it is read
