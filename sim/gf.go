@@ -68,6 +68,11 @@ type gfMethod struct {
 	impl      blas.Float64
 	split     *gfSplit // the second core's share of a right-hand side; nil on one
 	mark      gfMark   // the point Rewind returns to (gf_mark.go)
+	// horizon: the explicit steps may pass the times asked for up to it,
+	// and dense and view show the points before (gf_dense.go); 0: none.
+	horizon float64
+	dense   denseStep
+	view    gfView
 }
 
 // errStepUnderflow reports a GF step that shrank to nothing.
@@ -103,6 +108,7 @@ func (m *gfMethod) Reset() {
 	m.resting, m.restTries = false, 0
 	m.bestLoss, m.sinceBest = math.Inf(1), 0
 	m.mark.valid = false
+	m.view.on, m.dense.ok = false, false
 }
 
 // betaFromSpan sets β = w₊² − w₋² = −2α²·sinh(2G) (§3). The sinh form keeps
@@ -160,7 +166,10 @@ func (m *gfMethod) evalCurrent() {
 	m.fresh = true
 }
 
-func (m *gfMethod) Step() error { return m.step(math.Inf(1), math.Inf(1)) }
+func (m *gfMethod) Step() error {
+	m.view.on = false
+	return m.step(math.Inf(1), math.Inf(1))
+}
 
 // AdvanceTo integrates to exactly time t.
 func (m *gfMethod) AdvanceTo(t float64) error {
@@ -172,7 +181,14 @@ func (m *gfMethod) AdvanceTo(t float64) error {
 // reports whether it got there. A caller that must stay responsive (to a
 // cancellation, say) advances in such bounded pieces: a GF step's length is
 // set by the flow, not by γ, so a time chunk alone does not bound the work.
+// With a horizon set, an explicit step may end past t, and t is then shown
+// from inside it (gf_dense.go).
 func (m *gfMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
+	if m.view.on && t <= m.state.Time && m.dense.ok {
+		m.showAt(t)
+		return true, nil
+	}
+	m.view.on = false
 	for k := int64(0); m.state.Time < t; k++ {
 		if k == maxSteps {
 			return false, nil
@@ -181,9 +197,16 @@ func (m *gfMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
 			m.restUntil(t)
 			break
 		}
-		if err := m.step(t-m.state.Time, t); err != nil {
+		target := t
+		if m.horizon > t && !m.stiffMode {
+			target = m.horizon
+		}
+		if err := m.step(target-m.state.Time, target); err != nil {
 			return false, err
 		}
+	}
+	if m.state.Time > t && m.dense.ok {
+		m.showAt(t)
 	}
 	return true, nil
 }
@@ -206,6 +229,7 @@ func (m *gfMethod) step(maxStep, target float64) error {
 	var h float64
 	var err error
 	if m.stiffMode {
+		m.dense.ok = false // Rodas4 has no output inside its steps here
 		h, err = m.stiffStep(maxStep)
 	} else {
 		h, err = m.explicitStep(maxStep)
@@ -298,18 +322,25 @@ func sumSquares(x []float64) float64 {
 // LogEffectiveInit is ½(ln w₊ + ln w₋) = ½((ln α − G) + (ln α + G)): α for
 // GF, since w₊w₋ = α² is conserved (§3).
 func (m *gfMethod) LogEffectiveInit(dst []float64) {
-	m.ensureFresh()
-	for j, g := range m.span {
+	for j, g := range m.shownSpan() {
 		dst[j] = 0.5 * ((m.logAlpha[j] - g) + (m.logAlpha[j] + g))
 	}
 }
 
 // Tilt is ¼(ln w₊ − ln w₋) + ½G = 0 up to rounding for GF.
 func (m *gfMethod) Tilt(dst []float64) {
-	m.ensureFresh()
-	for j, g := range m.span {
+	for j, g := range m.shownSpan() {
 		dst[j] = 0.25*((m.logAlpha[j]-g)-(m.logAlpha[j]+g)) + 0.5*g
 	}
+}
+
+// shownSpan is G at the point shown (State).
+func (m *gfMethod) shownSpan() []float64 {
+	if m.view.on {
+		return m.view.span
+	}
+	m.ensureFresh()
+	return m.span
 }
 
 // ensureFresh brings G up to date with c after a change of mode, so that

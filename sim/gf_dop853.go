@@ -120,6 +120,7 @@ func (m *gfMethod) dopAccept(h, horizon float64) {
 	for k, b := range dopB {
 		intLoss += b * w.lossK[k]
 	}
+	m.noteDenseStart(h)
 	m.state.IntLoss += h * intLoss
 	// c at the last stage minus the new c, for the stiffness test: both sit
 	// at t + h.

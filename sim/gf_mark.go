@@ -67,6 +67,7 @@ func (m *gfMethod) Rewind() {
 	m.stiffHits, m.calmSteps, m.stiffSteps, m.stiffBackoff = k.stiffHits, k.calmSteps, k.stiffSteps, k.stiffBackoff
 	m.sinceBest, m.restTries = k.sinceBest, k.restTries
 	m.err = nil
+	m.view.on, m.dense.ok = false, false
 	if m.rodas != nil {
 		m.rodas.jacAt = false // M is that of the point left
 	}
