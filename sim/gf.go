@@ -321,9 +321,15 @@ func sumSquares(x []float64) float64 {
 
 // LogEffectiveInit is ½(ln w₊ + ln w₋) = ½((ln α − G) + (ln α + G)): α for
 // GF, since w₊w₋ = α² is conserved (§3).
-func (m *gfMethod) LogEffectiveInit(dst []float64) {
-	for j, g := range m.shownSpan() {
-		dst[j] = 0.5 * ((m.logAlpha[j] - g) + (m.logAlpha[j] + g))
+func (m *gfMethod) LogEffectiveInit(dst []float64) { m.logEffectiveInitFrom(dst, 0) }
+
+// logEffectiveInitFrom is LogEffectiveInit on coordinates lo, lo+1, …, so
+// that a sampler reads it through a small buffer (effinit.go).
+func (m *gfMethod) logEffectiveInitFrom(dst []float64, lo int) {
+	span, la := m.shownSpan()[lo:], m.logAlpha[lo:]
+	for j := range dst {
+		g := span[j]
+		dst[j] = 0.5 * ((la[j] - g) + (la[j] + g))
 	}
 }
 
