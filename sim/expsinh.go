@@ -78,3 +78,22 @@ func betaSinhGo(span, beta []float64, scale float64) bool {
 	}
 	return true
 }
+
+// expKernel is eˣ as the kernels compute it: expReduced for |x| <
+// 2·spanExpLimit, math.Exp beyond (where w± underflow or blow up and a run
+// stops, as it did with math.Exp).
+func expKernel(x float64) float64 {
+	if x > -2*spanExpLimit && x < 2*spanExpLimit {
+		return expReduced(x)
+	}
+	return math.Exp(x)
+}
+
+// betaFromLogWeightsGo is the specification of betaFromLogWeightsAVX2:
+// β_j = e^(2·lp_j) − e^(2·lm_j), SGF's β from its log-weights (§4).
+func betaFromLogWeightsGo(lp, lm, beta []float64) {
+	lp, lm = lp[:len(beta)], lm[:len(beta)]
+	for j := range beta {
+		beta[j] = expKernel(2*lp[j]) - expKernel(2*lm[j])
+	}
+}

@@ -110,3 +110,71 @@ func TestBetaSinhKernelMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// expKernel is within 1 ulp of eˣ computed in 300-bit arithmetic up to
+// |x| = 700 (2·spanExpLimit), and is math.Exp beyond.
+func TestExpKernelAccuracy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	worst := 0.0
+	for range 3000 {
+		for _, x := range []float64{(rng.Float64()*2 - 1) * 2, (rng.Float64()*2 - 1) * 700} {
+			got, want := expKernel(x), expRef(x)
+			ulps := math.Abs(got-want) / ulp(want)
+			worst = math.Max(worst, ulps)
+			if ulps > 1 {
+				t.Errorf("expKernel(%v) = %v, want %v: %.2f ulp", x, got, want, ulps)
+			}
+		}
+	}
+	for _, x := range []float64{-745, -700, 700, 709} {
+		if got := expKernel(x); got != math.Exp(x) {
+			t.Errorf("expKernel(%v) = %v, math.Exp %v", x, got, math.Exp(x))
+		}
+	}
+	t.Logf("largest error %.2f ulp", worst)
+}
+
+// expRef is eˣ in 300-bit arithmetic, rounded once to float64: the Taylor
+// series of e^(x/64) (|x/64| < 11: 80 terms leave less than 1e-40), squared
+// six times.
+func expRef(x float64) float64 {
+	const prec = 300
+	bx := new(big.Float).SetPrec(prec).SetFloat64(x / 64)
+	term := new(big.Float).SetPrec(prec).SetInt64(1)
+	sum := new(big.Float).SetPrec(prec).SetInt64(1)
+	for k := 1; k <= 80; k++ {
+		term.Mul(term, bx)
+		term.Quo(term, new(big.Float).SetPrec(prec).SetInt64(int64(k)))
+		sum.Add(sum, term)
+	}
+	for range 6 {
+		sum.Mul(sum, sum)
+	}
+	f, _ := sum.Float64()
+	return f
+}
+
+// The AVX2 kernel gives betaFromLogWeightsGo's bits, and falls back to it
+// where a log-weight is out of its range (underflowing weights, NaN).
+func TestBetaFromLogWeightsKernelMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const d = 103
+	lp, lm := make([]float64, d), make([]float64, d)
+	for j := range lp {
+		lp[j] = (rng.Float64()*2 - 1) * 349
+		lm[j] = (rng.Float64() - 0.5) * 20
+	}
+	want, got := make([]float64, d), make([]float64, d)
+	for _, bad := range []float64{0, -400, 360, math.NaN()} {
+		if bad != 0 {
+			lm[41] = bad
+		}
+		betaFromLogWeightsGo(lp, lm, want)
+		betaFromLogWeights(lp, lm, got)
+		for j := range want {
+			if math.Float64bits(got[j]) != math.Float64bits(want[j]) {
+				t.Fatalf("ln w₋ %v at 41: β_%d = %v, the Go loop's %v", bad, j, got[j], want[j])
+			}
+		}
+	}
+}

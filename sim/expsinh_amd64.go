@@ -17,3 +17,18 @@ func betaSinh(span, beta []float64, scale float64) bool {
 	}
 	return betaSinhGo(span[k:], beta[k:len(span)], scale)
 }
+
+//go:noescape
+func betaFromLogWeightsAVX2(lp, lm, beta []float64) bool
+
+// betaFromLogWeights sets β = e^(2 ln w₊) − e^(2 ln w₋) as
+// betaFromLogWeightsGo does, four coordinates at a time in AVX2 where the
+// CPU has it (the same bits).
+func betaFromLogWeights(lp, lm, beta []float64) {
+	k := len(beta) &^ 3
+	if haveAVX2 && betaFromLogWeightsAVX2(lp[:k], lm[:k], beta[:k]) {
+		betaFromLogWeightsGo(lp[k:], lm[k:], beta[k:])
+		return
+	}
+	betaFromLogWeightsGo(lp, lm, beta)
+}

@@ -217,3 +217,95 @@ done:
 	TESTQ     AX, AX
 	SETEQ     ret+56(FP)
 	RET
+
+// func betaFromLogWeightsAVX2(lp, lm, beta []float64) bool
+// beta_j = e^(2·lp_j) − e^(2·lm_j) with the operations of expReduced
+// (expsinh.go), four coordinates at a time; false when some |2·lp_j| or
+// |2·lm_j| ≥ 2·spanExpLimit or is NaN (those lanes hold garbage). len(beta)
+// must be a multiple of 4, lp and lm at least as long.
+TEXT ·betaFromLogWeightsAVX2(SB), NOSPLIT, $0-73
+	MOVQ    lp_base+0(FP), SI
+	MOVQ    lm_base+24(FP), DX
+	MOVQ    beta_base+48(FP), DI
+	MOVQ    beta_len+56(FP), CX
+	LEAQ    sinhconst<>(SB), R8
+	VMOVUPD 0(R8), Y14 // |·| mask
+	VMOVUPD 96(R8), Y12 // 2·spanExpLimit
+	VXORPD  Y11, Y11, Y11 // out-of-range lanes, or-ed
+	XORQ    AX, AX
+
+lwloop:
+	CMPQ    AX, CX
+	JGE     lwdone
+	VMOVUPD (SI)(AX*8), Y0
+	VADDPD  Y0, Y0, Y0 // 2·lp
+	VMOVUPD (DX)(AX*8), Y1
+	VADDPD  Y1, Y1, Y1 // 2·lm
+	VANDPD  Y14, Y0, Y2
+	VCMPPD  $5, Y12, Y2, Y2
+	VORPD   Y2, Y11, Y11
+	VANDPD  Y14, Y1, Y2
+	VCMPPD  $5, Y12, Y2, Y2
+	VORPD   Y2, Y11, Y11
+
+	VMULPD       128(R8), Y0, Y7
+	VROUNDPD     $8, Y7, Y7
+	VMOVAPD      Y0, Y8
+	VFNMADD231PD 160(R8), Y7, Y8
+	VFNMADD231PD 192(R8), Y7, Y8
+	VMOVUPD      992(R8), Y9
+	VFMADD213PD  960(R8), Y8, Y9
+	VFMADD213PD  928(R8), Y8, Y9
+	VFMADD213PD  896(R8), Y8, Y9
+	VFMADD213PD  864(R8), Y8, Y9
+	VFMADD213PD  832(R8), Y8, Y9
+	VFMADD213PD  800(R8), Y8, Y9
+	VFMADD213PD  768(R8), Y8, Y9
+	VFMADD213PD  736(R8), Y8, Y9
+	VFMADD213PD  704(R8), Y8, Y9
+	VFMADD213PD  672(R8), Y8, Y9
+	VFMADD213PD  640(R8), Y8, Y9
+	VFMADD213PD  608(R8), Y8, Y9
+	VFMADD213PD  576(R8), Y8, Y9
+	VCVTPD2DQY   Y7, X10
+	VPMOVSXDQ    X10, Y10
+	VPADDQ       224(R8), Y10, Y10
+	VPSLLQ       $52, Y10, Y10
+	VMULPD       Y10, Y9, Y9
+
+	VMULPD       128(R8), Y1, Y3
+	VROUNDPD     $8, Y3, Y3
+	VMOVAPD      Y1, Y4
+	VFNMADD231PD 160(R8), Y3, Y4
+	VFNMADD231PD 192(R8), Y3, Y4
+	VMOVUPD      992(R8), Y5
+	VFMADD213PD  960(R8), Y4, Y5
+	VFMADD213PD  928(R8), Y4, Y5
+	VFMADD213PD  896(R8), Y4, Y5
+	VFMADD213PD  864(R8), Y4, Y5
+	VFMADD213PD  832(R8), Y4, Y5
+	VFMADD213PD  800(R8), Y4, Y5
+	VFMADD213PD  768(R8), Y4, Y5
+	VFMADD213PD  736(R8), Y4, Y5
+	VFMADD213PD  704(R8), Y4, Y5
+	VFMADD213PD  672(R8), Y4, Y5
+	VFMADD213PD  640(R8), Y4, Y5
+	VFMADD213PD  608(R8), Y4, Y5
+	VFMADD213PD  576(R8), Y4, Y5
+	VCVTPD2DQY   Y3, X6
+	VPMOVSXDQ    X6, Y6
+	VPADDQ       224(R8), Y6, Y6
+	VPSLLQ       $52, Y6, Y6
+	VMULPD       Y6, Y5, Y5
+
+	VSUBPD  Y5, Y9, Y9
+	VMOVUPD Y9, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     lwloop
+
+lwdone:
+	VMOVMSKPD Y11, AX
+	VZEROUPPER
+	TESTQ     AX, AX
+	SETEQ     ret+72(FP)
+	RET
