@@ -113,10 +113,10 @@ func (m *gfMethod) Reset() {
 
 // betaFromSpan sets β = w₊² − w₋² = −2α²·sinh(2G) (§3). The sinh form keeps
 // full relative precision where w₊ ≈ w₋ (small G at large α, where
-// w₊² − w₋² would cancel down to 1e-12 of α² and floor the residual there)
-// and needs no exponential at all for |2G| ≤ ½. Beyond spanExpLimit it goes
-// through the log domain, so that tiny α never overflows the sinh first.
-// The slices hold coordinates j0, j0+1, … .
+// w₊² − w₋² would cancel down to 1e-12 of α² and floor the residual there);
+// with a uniform α it goes four coordinates at a time (expsinh.go). Beyond
+// spanExpLimit it goes through the log domain, so that tiny α never
+// overflows the sinh first. The slices hold coordinates j0, j0+1, … .
 func (m *gfMethod) betaFromSpan(j0 int, span, beta []float64) {
 	a2 := m.alphaUniform * m.alphaUniform
 	if m.alpha == nil && betaSinh(span, beta, -2*a2) {

@@ -9,7 +9,9 @@ package sim
 // Marker is a method that can mark its current point and return to it.
 type Marker interface {
 	// Mark keeps the current point (c, the time, the step count, ∫L dt and
-	// the step controller), replacing any earlier mark.
+	// the step controller), replacing any earlier mark. With a horizon set
+	// (SetHorizon) that is the end of the last step, not a point shown
+	// inside it.
 	Mark()
 	// Rewind returns to the marked point: what follows is what followed
 	// the mark the first time, up to the step lengths chosen.
