@@ -67,6 +67,12 @@ type gfMethod struct {
 	restTries int
 	impl      blas.Float64
 	split     *gfSplit // the second core's share of a right-hand side; nil on one
+	mark      gfMark   // the point Rewind returns to (gf_mark.go)
+	// horizon: the explicit steps may pass the times asked for up to it,
+	// and dense and view show the points before (gf_dense.go); 0: none.
+	horizon float64
+	dense   denseStep
+	view    gfView
 }
 
 // errStepUnderflow reports a GF step that shrank to nothing.
@@ -101,16 +107,21 @@ func (m *gfMethod) Reset() {
 	m.stiffMode, m.stiffHits, m.calmSteps, m.stiffBackoff = false, 0, 0, 0
 	m.resting, m.restTries = false, 0
 	m.bestLoss, m.sinceBest = math.Inf(1), 0
+	m.mark.valid = false
+	m.view.on, m.dense.ok = false, false
 }
 
 // betaFromSpan sets β = w₊² − w₋² = −2α²·sinh(2G) (§3). The sinh form keeps
 // full relative precision where w₊ ≈ w₋ (small G at large α, where
-// w₊² − w₋² would cancel down to 1e-12 of α² and floor the residual there)
-// and needs no exponential at all for |2G| ≤ ½. Beyond spanExpLimit it goes
-// through the log domain, so that tiny α never overflows the sinh first.
-// The slices hold coordinates j0, j0+1, … .
+// w₊² − w₋² would cancel down to 1e-12 of α² and floor the residual there);
+// with a uniform α it goes four coordinates at a time (expsinh.go). Beyond
+// spanExpLimit it goes through the log domain, so that tiny α never
+// overflows the sinh first. The slices hold coordinates j0, j0+1, … .
 func (m *gfMethod) betaFromSpan(j0 int, span, beta []float64) {
 	a2 := m.alphaUniform * m.alphaUniform
+	if m.alpha == nil && betaSinh(span, beta, -2*a2) {
+		return
+	}
 	beta = beta[:len(span)]
 	for jj, g := range span {
 		if g <= -spanExpLimit || g >= spanExpLimit {
@@ -128,20 +139,6 @@ func (m *gfMethod) betaFromSpan(j0 int, span, beta []float64) {
 // spanExpLimit bounds |G| for the sinh form of β: sinh(2G) stays finite
 // below it.
 const spanExpLimit = 350
-
-// sinh is math.Sinh without its branch on the sign and its division for
-// small x, which made it most of a GF step's time at large d (random signs
-// of G defeat branch prediction): an odd Taylor polynomial for |x| < ½
-// (the first omitted term, x¹⁵/15!, is below 5e-17 relative there) and
-// (eˣ − e⁻ˣ)/2 beyond, where nothing cancels.
-func sinh(x float64) float64 {
-	if x > -0.5 && x < 0.5 {
-		x2 := x * x
-		return x * (1 + x2*(1./6+x2*(1./120+x2*(1./5040+x2*(1./362880+x2*(1./39916800+x2*(1./6227020800)))))))
-	}
-	e := math.Exp(x)
-	return 0.5 * (e - 1/e)
-}
 
 // rhsBlock is the number of columns of X that rhsCoef takes at a time: its
 // n × rhsBlock block (1.6 MB at n = 400) is still in cache when it is read
@@ -169,7 +166,10 @@ func (m *gfMethod) evalCurrent() {
 	m.fresh = true
 }
 
-func (m *gfMethod) Step() error { return m.step(math.Inf(1), math.Inf(1)) }
+func (m *gfMethod) Step() error {
+	m.view.on = false
+	return m.step(math.Inf(1), math.Inf(1))
+}
 
 // AdvanceTo integrates to exactly time t.
 func (m *gfMethod) AdvanceTo(t float64) error {
@@ -181,7 +181,14 @@ func (m *gfMethod) AdvanceTo(t float64) error {
 // reports whether it got there. A caller that must stay responsive (to a
 // cancellation, say) advances in such bounded pieces: a GF step's length is
 // set by the flow, not by γ, so a time chunk alone does not bound the work.
+// With a horizon set, an explicit step may end past t, and t is then shown
+// from inside it (gf_dense.go).
 func (m *gfMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
+	if m.view.on && t <= m.state.Time && m.dense.ok {
+		m.showAt(t)
+		return true, nil
+	}
+	m.view.on = false
 	for k := int64(0); m.state.Time < t; k++ {
 		if k == maxSteps {
 			return false, nil
@@ -190,9 +197,16 @@ func (m *gfMethod) AdvanceWithin(t float64, maxSteps int64) (bool, error) {
 			m.restUntil(t)
 			break
 		}
-		if err := m.step(t-m.state.Time, t); err != nil {
+		target := t
+		if m.horizon > t && !m.stiffMode {
+			target = m.horizon
+		}
+		if err := m.step(target-m.state.Time, target); err != nil {
 			return false, err
 		}
+	}
+	if m.state.Time > t && m.dense.ok {
+		m.showAt(t)
 	}
 	return true, nil
 }
@@ -215,6 +229,7 @@ func (m *gfMethod) step(maxStep, target float64) error {
 	var h float64
 	var err error
 	if m.stiffMode {
+		m.dense.ok = false // Rodas4 has no output inside its steps here
 		h, err = m.stiffStep(maxStep)
 	} else {
 		h, err = m.explicitStep(maxStep)
@@ -306,19 +321,32 @@ func sumSquares(x []float64) float64 {
 
 // LogEffectiveInit is ½(ln w₊ + ln w₋) = ½((ln α − G) + (ln α + G)): α for
 // GF, since w₊w₋ = α² is conserved (§3).
-func (m *gfMethod) LogEffectiveInit(dst []float64) {
-	m.ensureFresh()
-	for j, g := range m.span {
-		dst[j] = 0.5 * ((m.logAlpha[j] - g) + (m.logAlpha[j] + g))
+func (m *gfMethod) LogEffectiveInit(dst []float64) { m.logEffectiveInitFrom(dst, 0) }
+
+// logEffectiveInitFrom is LogEffectiveInit on coordinates lo, lo+1, …, so
+// that a sampler reads it through a small buffer (effinit.go).
+func (m *gfMethod) logEffectiveInitFrom(dst []float64, lo int) {
+	span, la := m.shownSpan()[lo:], m.logAlpha[lo:]
+	for j := range dst {
+		g := span[j]
+		dst[j] = 0.5 * ((la[j] - g) + (la[j] + g))
 	}
 }
 
 // Tilt is ¼(ln w₊ − ln w₋) + ½G = 0 up to rounding for GF.
 func (m *gfMethod) Tilt(dst []float64) {
-	m.ensureFresh()
-	for j, g := range m.span {
+	for j, g := range m.shownSpan() {
 		dst[j] = 0.25*((m.logAlpha[j]-g)-(m.logAlpha[j]+g)) + 0.5*g
 	}
+}
+
+// shownSpan is G at the point shown (State).
+func (m *gfMethod) shownSpan() []float64 {
+	if m.view.on {
+		return m.view.span
+	}
+	m.ensureFresh()
+	return m.span
 }
 
 // ensureFresh brings G up to date with c after a change of mode, so that

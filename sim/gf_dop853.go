@@ -120,6 +120,7 @@ func (m *gfMethod) dopAccept(h, horizon float64) {
 	for k, b := range dopB {
 		intLoss += b * w.lossK[k]
 	}
+	m.noteDenseStart(h)
 	m.state.IntLoss += h * intLoss
 	// c at the last stage minus the new c, for the stiffness test: both sit
 	// at t + h.
@@ -156,8 +157,11 @@ func (m *gfMethod) noteExplicitStep(h, horizon float64) {
 		num += dk * dk
 		den += w.ySplit[i] * w.ySplit[i]
 	}
-	// ySplit lacks its factor h, so √(num/den) is h·λ.
-	if den > 0 && math.Sqrt(num/den) > stiffEnterBound {
+	// ySplit lacks its factor h, so √(num/den) is h·λ. A step cut short to
+	// land on a target (a sample time) is judged at the step the controller
+	// proposed, m.hNext: a flow at rest sampled more often than its stable
+	// step would otherwise never count as held, and never try to rest.
+	if den > 0 && math.Sqrt(num/den)*(m.hNext/h) > stiffEnterBound {
 		m.stiffHits++
 		m.calmSteps = 0
 	} else if m.calmSteps++; m.calmSteps >= calmReset {

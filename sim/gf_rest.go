@@ -108,6 +108,7 @@ func (m *gfMethod) restUntil(t float64) {
 	if t <= m.state.Time {
 		return
 	}
+	m.dense.ok = false
 	m.state.IntLoss += m.loss * (t - m.state.Time)
 	m.state.Time = t
 	m.state.Steps++

@@ -93,7 +93,7 @@ const toleranceCheckSteps = 1024
 // when ctx is cancelled (returning ctx.Err()); every other end, a divergence,
 // a collapse or a failure of the method, is the result's Status.
 func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, error) {
-	res, err := run(ctx, m, s, opt, -1)
+	res, err := run(ctx, m, s, opt, nil)
 	if ctx.Err() == nil {
 		if rerr := handOver(ctx, m, s, opt, &res); rerr != nil {
 			return res, rerr
@@ -122,11 +122,11 @@ func Run(ctx context.Context, m Method, s *Sampler, opt RunOptions) (RunResult, 
 // sample — the same calls from the same seed repeat the trajectory bit for
 // bit (Method.Reset), at the cost of running it twice.
 func handOver(ctx context.Context, m Method, s *Sampler, opt RunOptions, res *RunResult) error {
-	if m.State().Steps != res.Final.Steps {
+	if st := m.State(); st.Steps != res.Final.Steps || st.Time != res.Final.Time {
 		m.Reset()
 		replay := opt
 		replay.OnSample, replay.OnProgress, replay.Predictor = nil, nil, nil
-		if _, err := run(ctx, m, s, replay, res.Final.Steps); err != nil && ctx.Err() != nil {
+		if _, err := run(ctx, m, s, replay, &res.Final); err != nil && ctx.Err() != nil {
 			return err
 		}
 		if res.Diverged != nil {
@@ -143,29 +143,32 @@ func handOver(ctx context.Context, m Method, s *Sampler, opt RunOptions, res *Ru
 	return nil
 }
 
-// run advances m to the horizon, sampling on the way; with stopAt ≥ 0 it
-// stops at the sample point where the step count is stopAt (a replay).
-func run(ctx context.Context, m Method, s *Sampler, opt RunOptions, stopAt int64) (RunResult, error) {
+// run advances m to the horizon, sampling on the way; with stopAt set it
+// stops at the sample point of stopAt's steps and time (a replay). GF may
+// step past a sample time up to the horizon and show the sample from inside
+// its step (SetHorizon), so that the samples do not cut its steps.
+func run(ctx context.Context, m Method, s *Sampler, opt RunOptions, stopAt *Sample) (RunResult, error) {
 	dt := TimePerStep(m.Algo(), m.Params())
 	end := opt.Horizon.End(dt)
 	if !(end > 0) {
 		return RunResult{}, opt.Horizon.Validate()
 	}
+	SetHorizon(m, end)
 	times := SampleTimes(end, dt, opt.Samples, opt.Spacing)
 	var res RunResult
 	emit(opt, &res, measure(m, s, opt.Predictor))
 	for _, target := range times {
-		if m.State().Steps == stopAt {
+		if st := m.State(); stopAt != nil && st.Steps == stopAt.Steps && st.Time == stopAt.Time {
 			return res, nil
 		}
-		sampled := m.State().Steps
+		sampled := m.State().Time
 		if err := advanceChunked(ctx, m, s, target, opt.Horizon.Tol, &res); err != nil || res.Diverged != nil {
 			return res, err
 		}
 		// Sample times closer than a step (a short horizon, the first log
 		// times) find the state already sampled: measuring it again would
 		// cost O(d) for a duplicate.
-		if m.State().Steps != sampled {
+		if m.State().Time != sampled {
 			emit(opt, &res, measure(m, s, opt.Predictor))
 		}
 		if opt.OnProgress != nil {

@@ -75,23 +75,22 @@ func (m *sgfMethod) Step() error {
 	}
 	transposeTimes(m.prob, 1, m.drive, m.grad)
 	itoDrift := 0.5 * sigma * sigma * h
-	var norm2, move float64
-	beta := m.state.Beta
+	var move float64
 	axpy(1, m.drive, m.spanCoef) // G += Xᵀdrive
 	for j, inc := range m.grad {
 		shrink := itoDrift * m.colNorm2[j]
-		lp := m.logWp[j] - inc - shrink
-		lm := m.logWm[j] + inc - shrink
-		m.logWp[j], m.logWm[j] = lp, lm
-		b := math.Exp(2*lp) - math.Exp(2*lm)
-		beta[j] = b
-		norm2 += b * b
+		m.logWp[j] = m.logWp[j] - inc - shrink
+		m.logWm[j] = m.logWm[j] + inc - shrink
 		// A comparison, not math.Max (a tenth of the step at d = 100); a
 		// NaN is kept, as math.Max keeps it, and stops the run below.
 		if v := math.Abs(inc) + shrink; v > move || v != v {
 			move = v
 		}
 	}
+	// β = w₊² − w₋² from the log-weights, four coordinates at a time
+	// (expsinh.go): the exponentials were most of a step at d = 100.
+	betaFromLogWeights(m.logWp, m.logWm, m.state.Beta)
+	norm2 := sumSquares(m.state.Beta)
 	m.state.IntLoss += loss * h
 	m.tick()
 	if diverged(norm2) {

@@ -298,15 +298,6 @@ feeding:
 	return res, nil
 }
 
-// Loss checks: a run looks at its training loss at least every 1% of the
-// steps it has taken and at most every maxCheckSteps steps, so the steps to
-// converge are exact to within 1% at a cost of a few hundred loss
-// evaluations per run.
-const (
-	checkFraction = 0.01
-	maxCheckSteps = 1024
-)
-
 // GFTolerance is GF's error control in a sweep. A sweep prints statistics
 // of where runs end to three digits, and GF's limit does not depend on the
 // tolerance (theory.md §3: G stays in span(Xᵀ) however coarse the steps),
@@ -346,47 +337,12 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	}
 	s := sim.NewSampler(p, init)
 	end := c.Horizon.End(pt.Step)
-	tol := c.Horizon.Tol
-	jumps := newJumpTrace(rd.saddles, pt.Alpha, s, m)
-	for {
-		// Steps of γ so far: GF's own steps are set by its integrator, and
-		// counting them would cut its steps to the checks' spacing.
-		steps := float64(m.State().Steps)
-		if job.Algo.Base() == sim.GF {
-			steps = m.State().Time / pt.Step
-		}
-		gap := math.Max(1, math.Min(maxCheckSteps, math.Floor(checkFraction*steps)))
-		// The chunk ends gap steps of γ ahead in time too, so that GF, whose
-		// steps are longer, is checked as often as the others.
-		next := math.Min(end, m.State().Time+gap*sim.TimePerStep(m.Algo(), m.Params()))
-		adv := sim.Advance(ctx, m, next, int64(gap))
-		switch adv.Outcome {
-		case sim.Cancelled:
-			return rec, adv.Err
-		case sim.Diverged:
-			rec.Status, rec.Divergence = adv.Divergence.Status(), adv.Divergence.Error()
-			rec.Diverged = rec.Status == sim.StatusDiverged
-			rec.Steps, rec.Time = adv.Divergence.Step, adv.Divergence.Time
-			return rec, nil
-		case sim.Failed:
-			rec.Status, rec.Error = sim.StatusFailed, adv.Err.Error()
-			return rec, nil
-		}
-		progress(m.State().Time / end)
-		// One residual per check serves both the jump trace and the
-		// tolerance (a loss is a pass over X).
-		var loss float64
-		if jumps != nil || tol > 0 {
-			loss = s.Loss(m)
-		}
-		jumps.record(m.State().Time, loss)
-		if tol > 0 && loss <= tol {
-			rec.Converged, rec.Status = true, sim.StatusConverged
-			break
-		}
-		if adv.Outcome == sim.Reached && next == end {
-			break
-		}
+	run := &jobRun{ctx: ctx, m: m, s: s, jumps: newJumpTrace(rd.saddles, pt.Alpha, s, m),
+		end: end, tol: c.Horizon.Tol, gamma: pt.Step, progress: progress}
+	// A run that ended without a result (it diverged or failed) has its
+	// record already; one that was cancelled has none.
+	if final, err := run.toEnd(&rec); final || err != nil {
+		return rec, err
 	}
 	smp := s.Measure(m)
 	rec.Steps, rec.Time = stepsOf(job.Algo, smp, pt.Step), smp.Time
@@ -402,7 +358,7 @@ func runJob(ctx context.Context, c Config, job Job, rd *repData, progress func(f
 	}
 	rec.L1Norm = ptr(smp.L1)
 	rec.AlphaRatio = ptr(smp.AlphaGeoMean / pt.Alpha)
-	rec.JumpError = jumps.jumpError(end)
+	rec.JumpError = run.jumps.jumpError(end)
 	if rd.l1 != nil {
 		var ss float64
 		for j, b := range m.State().Beta {

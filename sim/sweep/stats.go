@@ -103,8 +103,8 @@ type Record struct {
 	// α ≥ 1, a failed schedule, or no jump predicted within the horizon.
 	JumpError *float64 `json:"jump_error"`
 	// Steps and Time are where the run stopped: the first check with the
-	// loss ≤ tol (checks are at most 1% of the steps apart), the horizon, or
-	// the step at which it diverged.
+	// loss ≤ tol (at most 1% of the steps after the check before it), the
+	// horizon, or the step at which it diverged.
 	Steps     int64   `json:"steps"`
 	Time      float64 `json:"time"`
 	Converged bool    `json:"converged"`
