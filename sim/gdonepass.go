@@ -95,7 +95,7 @@ func (f *gdOnePass) invalidate() { f.stale = true }
 // leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
 // (G += γg, §5) before r changed.
 func (f *gdOnePass) step(m *gdMethod) (loss, norm2 float64, ok bool) {
-	if loss, ok = f.begin(m); !ok {
+	if loss, ok = f.begin(m, f.helper); !ok {
 		return loss, 0, false
 	}
 	own, other := &f.parts[0], &f.parts[1]

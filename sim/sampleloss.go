@@ -70,13 +70,20 @@ func (s *Sampler) loss(m Method) float64 {
 			return residual(p, beta, s.resid)
 		}
 	}
-	// The split is a multiple of 4 rows: gonum's kernel takes rows in
-	// blocks of 4, so each half walks the same blocks as one whole pass.
-	mid := (p.N / 2) &^ 3
-	s.rows[0] = residualRows{p: p, beta: beta, r: s.resid, lo: 0, hi: mid}
-	s.rows[1] = residualRows{p: p, beta: beta, r: s.resid, lo: mid, hi: p.N}
-	runParts(s.rowsHelper, &s.rows[0], &s.rows[1], true)
+	residualOnTwoCores(s.rowsHelper, &s.rows, p, beta, s.resid)
 	return squaredNorm(s.resid) / (4 * float64(p.N))
+}
+
+// residualOnTwoCores sets r = Xβ − y, the upper half of the rows on h (or
+// here too when h is nil), bit for bit as residual does: the split is a
+// multiple of 4 rows, and gonum's kernel takes rows in blocks of 4, so each
+// half walks the same blocks as one whole pass. rows holds the two jobs,
+// so that nothing is allocated.
+func residualOnTwoCores(h *gdHelper, rows *[2]residualRows, p *problem.Problem, beta, r []float64) {
+	mid := (p.N / 2) &^ 3
+	rows[0] = residualRows{p: p, beta: beta, r: r, lo: 0, hi: mid}
+	rows[1] = residualRows{p: p, beta: beta, r: r, lo: mid, hi: p.N}
+	runParts(h, &rows[0], &rows[1], true)
 }
 
 // residualRows is rows lo … hi−1 of r = Xβ − y, as a job for either core.
