@@ -40,10 +40,12 @@ type Sampler struct {
 	resid     []float64
 	// lossTwoCores is set when the residual is computed on two cores
 	// (sampleloss.go): rowsHelper, started at the first such sample, runs
-	// the upper half of the rows.
+	// the upper half of the rows, or in Measure the last rows and the
+	// metrics other than the loss (others).
 	lossTwoCores bool
 	rowsHelper   *gdHelper
 	rows         [2]residualRows
+	others       otherMetrics
 }
 
 // effectiveInitChunk is how many coordinates of ln α_t the sampler reads at
@@ -56,16 +58,61 @@ func NewSampler(p *problem.Problem, in Init) *Sampler {
 	return &Sampler{prob: p, sumLogAlpha: in.SumLogAlpha(), resid: make([]float64, p.N), lossTwoCores: lossOnTwoCores(p)}
 }
 
-// Measure computes every metric except the prediction error.
+// Measure computes every metric except the prediction error. The loss
+// reads X and the other metrics read β and the weights: from
+// lossSplitMinElems entries, unless m holds its residual, the others are
+// computed on a second core while this one computes the residual, with
+// the same numbers as on one core.
 func (s *Sampler) Measure(m Method) Sample {
 	st := m.State()
 	out := Sample{Algo: m.Algo(), Time: st.Time, Steps: st.Steps, IntLoss: st.IntLoss}
-	out.Loss = s.loss(m)
-	for _, b := range st.Beta {
-		out.L1 += math.Abs(b)
+	s.others = otherMetrics{s: s, m: m}
+	if h := s.helperFor(m); h != nil {
+		// A first ln α_t on this goroutine brings any state the method
+		// computes on demand up to date, so that the two cores only read.
+		s.logAlphaT = growTo(s.logAlphaT, 1)
+		unwrapRanged(m).logEffectiveInitFrom(s.logAlphaT[:1], 0)
+		// This core computes the first rows of the residual, the second
+		// core the last rows and then the other metrics, which take about
+		// as long as 40% of the rows (BenchmarkSample at (400,
+		// 4000)). The rows' split keeps residual's numbers (residualRows).
+		p, beta := s.prob, st.Beta
+		mid := (p.N * 7 / 10) &^ 3
+		s.rows[0] = residualRows{p: p, beta: beta, r: s.resid, lo: 0, hi: mid}
+		s.others.rows = residualRows{p: p, beta: beta, r: s.resid, lo: mid, hi: p.N}
+		runParts(h, &s.rows[0], &s.others, true)
+		out.Loss = squaredNorm(s.resid) / (4 * float64(p.N))
+	} else {
+		out.Loss = s.loss(m)
+		s.others.run()
 	}
-	out.TestError, out.HasTestError = s.prob.TestError(st.Beta)
-	var acc logAlphaSummary
+	s.others.fill(&out)
+	return out
+}
+
+// otherMetrics is a sample's metrics other than the loss, as a job for
+// either core; on the second core it first computes rows of the residual.
+type otherMetrics struct {
+	s           *Sampler
+	m           Method
+	rows        residualRows // none when hi = lo
+	l1, testErr float64
+	hasTestErr  bool
+	alpha       logAlphaSummary
+}
+
+func (j *otherMetrics) run() {
+	if j.rows.hi > j.rows.lo {
+		j.rows.run()
+	}
+	s, m := j.s, j.m
+	beta := m.State().Beta
+	j.l1 = 0
+	for _, b := range beta {
+		j.l1 += math.Abs(b)
+	}
+	j.testErr, j.hasTestErr = s.prob.TestError(beta)
+	acc := &j.alpha
 	acc.start()
 	if effectiveInitRanged(m) {
 		s.logAlphaT = growTo(s.logAlphaT, min(effectiveInitChunk, s.prob.D))
@@ -80,13 +127,17 @@ func (s *Sampler) Measure(m Method) Sample {
 		m.LogEffectiveInit(s.logAlphaT)
 		acc.add(s.logAlphaT)
 	}
-	d := float64(s.prob.D)
+}
+
+// fill writes the metrics into out.
+func (j *otherMetrics) fill(out *Sample) {
+	out.L1, out.TestError, out.HasTestError = j.l1, j.testErr, j.hasTestErr
+	acc, d := j.alpha, float64(j.s.prob.D)
 	out.AlphaMin, out.AlphaMax = math.Exp(acc.lo), math.Exp(acc.hi)
 	// The mean of the logarithms is within [lo, hi] in exact arithmetic but
 	// its rounded sum can step outside by an ulp or so; clamp it back.
 	out.AlphaGeoMean = math.Min(math.Max(math.Exp(acc.sum/d), out.AlphaMin), out.AlphaMax)
-	out.GainMean = 2 * (s.sumLogAlpha - acc.sum) / d
-	return out
+	out.GainMean = 2 * (j.s.sumLogAlpha - acc.sum) / d
 }
 
 // logAlphaSummary accumulates the least, largest and summed ln α_t in

@@ -19,13 +19,13 @@ import (
 //     shared with a second core.
 
 // lossSplitMinElems is the size of X (n·d entries) from which a sample's
-// residual is computed on two cores. BenchmarkSampleLoss, with other work
-// on the machine: at (400, 4000) two cores took 190–360 µs against 300–335
-// µs on one (the second core was not always free), and below 10⁵ entries
-// the gain was within the noise of starting the second core's part, so the
-// split starts at 2¹⁸ entries. A variable so that tests can force either
-// path at small sizes.
-var lossSplitMinElems = 1 << 18
+// residual is computed on two cores. BenchmarkSample on a quiet machine,
+// one core against two: the loss at (100, 1000) 11.5 µs against 6.4, at
+// (400, 4000) 224–248 µs against 151–162, and a whole sample there 318–336
+// µs against 208–227; at 2¹⁴ entries two cores still saved 0.5 µs of a
+// 30 µs sample. Above 2¹⁶ entries the split saves a fifth of a sample or
+// more. A variable so that tests can force either path at small sizes.
+var lossSplitMinElems = 1 << 16
 
 // residualHolder is a method that may hold its residual for its current β.
 type residualHolder interface {
@@ -61,17 +61,38 @@ func (s *Sampler) loss(m Method) float64 {
 		}
 	}
 	beta := m.State().Beta
-	if !s.lossTwoCores {
-		return residual(p, beta, s.resid)
+	if h := s.helper(); h != nil {
+		residualOnTwoCores(h, &s.rows, p, beta, s.resid)
+		return squaredNorm(s.resid) / (4 * float64(p.N))
 	}
-	if s.rowsHelper == nil { // started at the first sample that needs it
+	return residual(p, beta, s.resid)
+}
+
+// helper is the sampler's second-core goroutine when its residuals are
+// computed on two cores (started at the first sample that needs it), else
+// nil.
+func (s *Sampler) helper() *gdHelper {
+	if s.lossTwoCores && s.rowsHelper == nil {
 		if s.rowsHelper = startHelper(s); s.rowsHelper == nil {
 			s.lossTwoCores = false
-			return residual(p, beta, s.resid)
 		}
 	}
-	residualOnTwoCores(s.rowsHelper, &s.rows, p, beta, s.resid)
-	return squaredNorm(s.resid) / (4 * float64(p.N))
+	return s.rowsHelper
+}
+
+// helperFor is the helper when a sample of m reads X (m holds no residual)
+// and X is large enough to share the sample with a second core; else nil.
+// Only a method that writes ln α_t by ranges shares its sample: Measure
+// reads one range of it first, which brings up to date what the method
+// computes on demand, so that the two cores then only read its state.
+func (s *Sampler) helperFor(m Method) *gdHelper {
+	if h, ok := unwrapMethod(m).(residualHolder); ok && h.heldResidual() != nil {
+		return nil
+	}
+	if !effectiveInitRanged(m) {
+		return nil
+	}
+	return s.helper()
 }
 
 // residualOnTwoCores sets r = Xβ − y, the upper half of the rows on h (or

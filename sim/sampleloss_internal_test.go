@@ -161,3 +161,45 @@ func TestSampleDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// A sample shared with a second core (the loss here, the other metrics
+// there) has the numbers of a sample on one core, bit for bit, for each
+// kind of method, GF's samples from inside a step included.
+func TestMeasureTwoCoresMatchesOne(t *testing.T) {
+	forceLossSplit(t)
+	p := sparseGaussianProblem(37, 203, 12)
+	in := UniformInit(0.1, p.D)
+	for _, a := range []Algo{GD, SGD, SGF, GF, HB, LNSGD} {
+		cfg := Config{Algos: []Algo{a}, Init: in, Params: Params{Step: 0.01, Batch: 1, Noise: 0.01, LabelNoise: 0.01, Momentum: 0.5}, Seed: 3}
+		m, err := NewMethod(a, p, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, ok := m.(*gdMethod); ok {
+			g.fast = nil // the two-pass step holds no residual
+		}
+		SetHorizon(m, 100) // GF then shows t = 0.5 from inside a longer step
+		mustAdvanceTo(t, m, 0.5)
+		if g, ok := m.(*gfMethod); ok && !g.view.on {
+			t.Fatal("GF at t = 0.5 is not shown from inside a step")
+		}
+		one, two := NewSampler(p, in), NewSampler(p, in)
+		one.lossTwoCores = false
+		if !two.lossTwoCores {
+			t.Skip("one core: GOMAXPROCS is 1")
+		}
+		for range 3 { // a cold and a warm second core
+			if got, want := two.Measure(m), one.Measure(m); got != want {
+				t.Fatalf("%s: on two cores %+v, on one %+v", a, got, want)
+			}
+		}
+	}
+}
+
+// mustAdvanceTo advances m to time t.
+func mustAdvanceTo(t *testing.T, m Method, time float64) {
+	t.Helper()
+	if err := m.AdvanceTo(time); err != nil {
+		t.Fatal(err)
+	}
+}
