@@ -5,16 +5,15 @@ package sim
 // step is shared with a second core. BenchmarkGDOnePass, on a loaded 2-core
 // machine: the one-pass step was 1.3× faster than the two-pass one at
 // (8, 32), tied at (20, 50) and was 1.2–2.4× faster from (40, 100) (4000
-// entries) up; below 2¹¹ entries the run keeps no copy of X. On two cores it
-// lost at (200, 2000) (1.5×) and mostly at (400, 4000) (by 7–40%), and won
-// by 3–11% at (1000, 10000), with other processes holding both cores: the
-// helper then waits for a time slice. With a free second core the hand-off
-// costs microseconds against a step of hundreds, so the split starts at
-// (400, 4000); rerun the benchmark on a quiet machine to move it. Variables,
+// entries) up; below 2¹¹ entries the run keeps no copy of X. With other
+// processes holding both cores the two-core step lost at (200, 2000) and
+// (400, 4000): the helper then waits for a time slice. On a quiet machine
+// it won by 20–30% at (100, 1000) and (200, 2000), and halved the step at
+// (400, 4000); the split starts at 2¹⁸ entries, between the two. Variables,
 // not constants, so that tests can force either path at small sizes.
 var (
 	gdOnePassMinElems = 1 << 11
-	gdTwoCoreMinElems = 1 << 20
+	gdTwoCoreMinElems = 1 << 18
 )
 
 // gdCopyMaxBytes bounds the copy of X by columns that the one-pass step

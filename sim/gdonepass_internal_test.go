@@ -123,8 +123,8 @@ func TestGDPicksItsStep(t *testing.T) {
 		onePass  bool
 		twoCores bool
 	}{
-		{40, 100, true, false}, {20, 50, false, false}, {2, 5000, false, false}, {200, 2000, true, false},
-		{400, 4000, true, true},
+		{40, 100, true, false}, {20, 50, false, false}, {2, 5000, false, false}, {100, 1000, true, false},
+		{200, 2000, true, true}, {400, 4000, true, true},
 	} {
 		m, err := NewGD(sparseGaussianProblem(tc.n, tc.d, 1), UniformInit(0.1, tc.d), Params{Step: 0.01, Batch: 1})
 		if err != nil {
