@@ -18,7 +18,8 @@ the pairs, with the load average before and after. The CPU ratio compares
 CPU time rather than wall time, which other processes on the machine
 distort less: sgdbias's is the CPU time of a whole process with two metric
 samples (start and end) less that of the same run of one step (start-up
-and data); numpy's is that of its step loop. Exits 0 with
+and data); numpy's is that of its step loop. It reads "(too short)" when
+that difference is under 50 ms, within the noise of start-up. Exits 0 with
 a message when numpy is not installed.
 """
 import json
@@ -124,11 +125,12 @@ def main():
             best = max(ours) / max(theirs)
             # CPU time of the steps: the run's less the same run of 1 step
             # (start-up and data), both at their least.
-            step_cpu = max(min(ours_cpu) - min(setup_cpu), 1e-6)
-            cpu_ratio = (steps - 1) / step_cpu / max(theirs_cpu)
+            # Below 50 ms the difference is within the noise of start-up.
+            step_cpu = min(ours_cpu) - min(setup_cpu)
+            cpu_ratio = f"{(steps - 1) / step_cpu / max(theirs_cpu):.3g}×" if step_cpu >= 0.05 else "(too short)"
             pairs = f"{min(ratios):.3g}–{max(ratios):.3g}×"
             print(f"{algo:<5} {f'({n}, {d})':>12} {steps:>9} {max(theirs):>14.4g} {max(ours):>16.4g} "
-                  f"{best:>6.2f}×  {pairs:>12}  {cpu_ratio:>8.3g}×")
+                  f"{best:>6.2f}×  {pairs:>12}  {cpu_ratio:>9}")
     print(f"load average {os.getloadavg()[0]:.2f}")
     if tmp:
         os.remove(binary)
