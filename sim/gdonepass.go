@@ -8,7 +8,7 @@ package sim
 // entries) up; below 2¹¹ entries the run keeps no copy of X. With other
 // processes holding both cores the two-core step lost at (200, 2000) and
 // (400, 4000): the helper then waits for a time slice. On a quiet machine
-// it won by 20–30% at (100, 1000) and (200, 2000), and halved the step at
+// it won by 15–30% at (100, 1000) and (200, 2000), and halved the step at
 // (400, 4000); the split starts at 2¹⁸ entries, between the two. Variables,
 // not constants, so that tests can force either path at small sizes.
 var (
