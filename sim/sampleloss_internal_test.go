@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -202,4 +203,48 @@ func mustAdvanceTo(t *testing.T, m Method, time float64) {
 	if err := m.AdvanceTo(time); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// ½ln|ab| by one logarithm agrees with ½(ln|a| + ln|b|) to within the
+// rounding of the latter over the whole range of weights; where the product underflows
+// or overflows it is the two logarithms exactly, and a zero weight gives
+// the clamped finite value.
+func TestHalfLogAbsProduct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	a, b := make([]float64, 4000), make([]float64, 4000)
+	for j := range a {
+		a[j] = math.Copysign(math.Pow(10, -300+600*rng.Float64()), rng.Float64()-0.5)
+		b[j] = math.Copysign(math.Pow(10, -300+600*rng.Float64()), rng.Float64()-0.5)
+	}
+	a[0], b[0] = 1e-200, 1e-200 // the product underflows
+	a[1], b[1] = -1e200, 1e200  // … and overflows
+	a[2], b[2] = 0, 0.3         // an underflowed weight
+	got := make([]float64, len(a))
+	halfLogAbsProduct(got, a, b)
+	for j := range a {
+		two := 0.5 * (safeLogAbs(a[j]) + safeLogAbs(b[j]))
+		if math.IsInf(got[j], 0) || math.IsNaN(got[j]) {
+			t.Fatalf("a = %g, b = %g: %v", a[j], b[j], got[j])
+		}
+		p := math.Abs(a[j] * b[j])
+		if !(p >= 0x1p-1022 && p <= math.MaxFloat64) {
+			if got[j] != two {
+				t.Fatalf("a = %g, b = %g (product out of range): %v, two logarithms give %v", a[j], b[j], got[j], two)
+			}
+			continue
+		}
+		// The two logarithms round at their own size: ln|a| and ln|b| of
+		// opposite signs cancel, and the one logarithm is then the more
+		// accurate.
+		tol := 2*ulpOf(two) + ulpOf(math.Log(math.Abs(a[j]))) + ulpOf(math.Log(math.Abs(b[j]))) + 0x1p-54
+		if d := math.Abs(got[j] - two); d > tol {
+			t.Fatalf("a = %g, b = %g: %v, two logarithms give %v (%g apart)", a[j], b[j], got[j], two, d)
+		}
+	}
+}
+
+// ulpOf is the spacing of float64s at |x|.
+func ulpOf(x float64) float64 {
+	x = math.Abs(x)
+	return math.Nextafter(x, math.Inf(1)) - x
 }
