@@ -133,8 +133,38 @@ DATA sinhconst<>+1008(SB)/8, $0x3de6124613a86d09
 DATA sinhconst<>+1016(SB)/8, $0x3de6124613a86d09
 GLOBL sinhconst<>(SB), RODATA|NOPTR, $1024
 
+// EXP2K sets E = eˣ = 2ᵏ·p(r) for the lanes of X as expReduced does
+// (expsinh.go): K = round(x·log₂e) to nearest even, R = x − K·ln 2 in two
+// parts, E = p(R) by Horner's rule from the constants at 576(R8) up, then
+// times 2ᵏ built in T (TX is T's lower half).
+#define EXP2K(X, K, R, E, T, TX) \
+	VMULPD       128(R8), X, K; \
+	VROUNDPD     $8, K, K; \
+	VMOVAPD      X, R; \
+	VFNMADD231PD 160(R8), K, R; \
+	VFNMADD231PD 192(R8), K, R; \
+	VMOVUPD      992(R8), E; \
+	VFMADD213PD  960(R8), R, E; \
+	VFMADD213PD  928(R8), R, E; \
+	VFMADD213PD  896(R8), R, E; \
+	VFMADD213PD  864(R8), R, E; \
+	VFMADD213PD  832(R8), R, E; \
+	VFMADD213PD  800(R8), R, E; \
+	VFMADD213PD  768(R8), R, E; \
+	VFMADD213PD  736(R8), R, E; \
+	VFMADD213PD  704(R8), R, E; \
+	VFMADD213PD  672(R8), R, E; \
+	VFMADD213PD  640(R8), R, E; \
+	VFMADD213PD  608(R8), R, E; \
+	VFMADD213PD  576(R8), R, E; \
+	VCVTPD2DQY   K, TX; \
+	VPMOVSXDQ    TX, T; \
+	VPADDQ       224(R8), T, T; \
+	VPSLLQ       $52, T, T; \
+	VMULPD       T, E, E
+
 // func betaSinhAVX2(span, beta []float64, scale float64) bool
-// beta_j = scale·sinh(2·span_j) with the operations of sinh (sinh.go) in
+// beta_j = scale·sinh(2·span_j) with the operations of sinh (expsinh.go) in
 // the same order, four coordinates at a time; false when some |span_j| ≥
 // spanExpLimit or is NaN (those lanes hold garbage). len(span) must be a
 // multiple of 4 and len(beta) ≥ len(span).
@@ -176,30 +206,7 @@ loop:
 	VFMADD213PD Y0, Y6, Y5 // x³·q + x
 
 	// beyond: ½(E − 1/E), E = 2ᵏ·p(r)
-	VMULPD       128(R8), Y0, Y7 // x·log₂e
-	VROUNDPD     $8, Y7, Y7 // k, to nearest even
-	VMOVAPD      Y0, Y8
-	VFNMADD231PD 160(R8), Y7, Y8 // x − k·ln2Hi
-	VFNMADD231PD 192(R8), Y7, Y8 // r
-	VMOVUPD      992(R8), Y9
-	VFMADD213PD  960(R8), Y8, Y9
-	VFMADD213PD  928(R8), Y8, Y9
-	VFMADD213PD  896(R8), Y8, Y9
-	VFMADD213PD  864(R8), Y8, Y9
-	VFMADD213PD  832(R8), Y8, Y9
-	VFMADD213PD  800(R8), Y8, Y9
-	VFMADD213PD  768(R8), Y8, Y9
-	VFMADD213PD  736(R8), Y8, Y9
-	VFMADD213PD  704(R8), Y8, Y9
-	VFMADD213PD  672(R8), Y8, Y9
-	VFMADD213PD  640(R8), Y8, Y9
-	VFMADD213PD  608(R8), Y8, Y9
-	VFMADD213PD  576(R8), Y8, Y9
-	VCVTPD2DQY   Y7, X10
-	VPMOVSXDQ    X10, Y10
-	VPADDQ       224(R8), Y10, Y10
-	VPSLLQ       $52, Y10, Y10 // 2ᵏ
-	VMULPD       Y10, Y9, Y9 // E
+	EXP2K(Y0, Y7, Y8, Y9, Y10, X10)
 	VMOVUPD      64(R8), Y10
 	VDIVPD       Y9, Y10, Y10 // 1/E
 	VSUBPD       Y10, Y9, Y9
@@ -248,55 +255,9 @@ lwloop:
 	VCMPPD  $5, Y12, Y2, Y2
 	VORPD   Y2, Y11, Y11
 
-	VMULPD       128(R8), Y0, Y7
-	VROUNDPD     $8, Y7, Y7
-	VMOVAPD      Y0, Y8
-	VFNMADD231PD 160(R8), Y7, Y8
-	VFNMADD231PD 192(R8), Y7, Y8
-	VMOVUPD      992(R8), Y9
-	VFMADD213PD  960(R8), Y8, Y9
-	VFMADD213PD  928(R8), Y8, Y9
-	VFMADD213PD  896(R8), Y8, Y9
-	VFMADD213PD  864(R8), Y8, Y9
-	VFMADD213PD  832(R8), Y8, Y9
-	VFMADD213PD  800(R8), Y8, Y9
-	VFMADD213PD  768(R8), Y8, Y9
-	VFMADD213PD  736(R8), Y8, Y9
-	VFMADD213PD  704(R8), Y8, Y9
-	VFMADD213PD  672(R8), Y8, Y9
-	VFMADD213PD  640(R8), Y8, Y9
-	VFMADD213PD  608(R8), Y8, Y9
-	VFMADD213PD  576(R8), Y8, Y9
-	VCVTPD2DQY   Y7, X10
-	VPMOVSXDQ    X10, Y10
-	VPADDQ       224(R8), Y10, Y10
-	VPSLLQ       $52, Y10, Y10
-	VMULPD       Y10, Y9, Y9
+	EXP2K(Y0, Y7, Y8, Y9, Y10, X10)
 
-	VMULPD       128(R8), Y1, Y3
-	VROUNDPD     $8, Y3, Y3
-	VMOVAPD      Y1, Y4
-	VFNMADD231PD 160(R8), Y3, Y4
-	VFNMADD231PD 192(R8), Y3, Y4
-	VMOVUPD      992(R8), Y5
-	VFMADD213PD  960(R8), Y4, Y5
-	VFMADD213PD  928(R8), Y4, Y5
-	VFMADD213PD  896(R8), Y4, Y5
-	VFMADD213PD  864(R8), Y4, Y5
-	VFMADD213PD  832(R8), Y4, Y5
-	VFMADD213PD  800(R8), Y4, Y5
-	VFMADD213PD  768(R8), Y4, Y5
-	VFMADD213PD  736(R8), Y4, Y5
-	VFMADD213PD  704(R8), Y4, Y5
-	VFMADD213PD  672(R8), Y4, Y5
-	VFMADD213PD  640(R8), Y4, Y5
-	VFMADD213PD  608(R8), Y4, Y5
-	VFMADD213PD  576(R8), Y4, Y5
-	VCVTPD2DQY   Y3, X6
-	VPMOVSXDQ    X6, Y6
-	VPADDQ       224(R8), Y6, Y6
-	VPSLLQ       $52, Y6, Y6
-	VMULPD       Y6, Y5, Y5
+	EXP2K(Y1, Y3, Y4, Y5, Y6, X6)
 
 	VSUBPD  Y5, Y9, Y9
 	VMOVUPD Y9, (DI)(AX*8)
