@@ -114,9 +114,10 @@ func (s *gdSignal) post() {
 			s.wake <- struct{}{}
 			// The woken goroutine waits in this core's run-next slot: left
 			// there, it would run only once this goroutine blocks, after
-			// the work it was woken to share (a sample's residual, measured
-			// no faster on two cores than on one). Yielding lets it run
-			// here at once, while the idle core takes this goroutine.
+			// the work it was woken to share (a sample's residual, which
+			// then measured no faster on two cores than on one). Yielding
+			// lets it run here at once, while the idle core takes this
+			// goroutine.
 			runtime.Gosched()
 			return
 		}

@@ -16,7 +16,8 @@ import (
 //     column-split steps) already holds r = Xβ − y for its current β, and
 //     the loss is then a pass over r alone;
 //   - otherwise, from lossSplitMinElems entries of X, the rows of Xβ are
-//     shared with a second core.
+//     shared with a second core, which in Measure also computes the other
+//     metrics (metrics.go).
 
 // lossSplitMinElems is the size of X (n·d entries) from which a sample's
 // residual is computed on two cores. BenchmarkSample on a quiet machine,
