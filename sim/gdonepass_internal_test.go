@@ -81,19 +81,7 @@ func TestOnePassGDDivergence(t *testing.T) {
 func TestOnePassGDReset(t *testing.T) {
 	for _, twoCores := range []bool{false, true} {
 		_, m := newGDOnePassPair(t, 6, 50, 0.05, twoCores)
-		for range 100 {
-			if err := m.Step(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		first := append([]float64(nil), m.state.Beta...)
-		m.Reset()
-		for range 100 {
-			if err := m.Step(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if e := relDiff(m.state.Beta, first); e != 0 {
+		if e := resetRepeatsRun(t, m); e != 0 {
 			t.Fatalf("two cores %v: after Reset the run differs by %.3g", twoCores, e)
 		}
 	}

@@ -65,7 +65,7 @@ func stepAndCompareGD(t *testing.T, name string, serial, fast *gdMethod, steps i
 				"β": {fast.state.Beta, serial.state.Beta}, "w₊": {fast.wp, serial.wp},
 				"w₋": {fast.wm, serial.wm}, "G's coefficients": {fast.spanCoef, serial.spanCoef},
 			} {
-				if e := relDiff(pair[0], pair[1]); e > 1e-12 {
+				if e := RelativeDistance(pair[0], pair[1]); e > 1e-12 {
 					t.Fatalf("%s, step %d: %s differs by %.3g relative", name, k+1, what, e)
 				}
 			}
@@ -74,15 +74,6 @@ func stepAndCompareGD(t *testing.T, name string, serial, fast *gdMethod, steps i
 	if a, b := fast.state.IntLoss, serial.state.IntLoss; math.Abs(a-b) > 1e-12*math.Abs(b) {
 		t.Fatalf("%s: ∫L %v vs %v", name, a, b)
 	}
-}
-
-func relDiff(a, b []float64) float64 {
-	var num, den float64
-	for j := range a {
-		num += (a[j] - b[j]) * (a[j] - b[j])
-		den += b[j] * b[j]
-	}
-	return math.Sqrt(num / den)
 }
 
 // The column-block GD step on two cores gives the same β as the two-pass step
@@ -140,7 +131,7 @@ func TestSplitGDConcurrentRuns(t *testing.T) {
 	}
 	wg.Wait()
 	for _, m := range []*gdMethod{a, b} {
-		if e := relDiff(m.state.Beta, serial.state.Beta); e > 1e-12 {
+		if e := RelativeDistance(m.state.Beta, serial.state.Beta); e > 1e-12 {
 			t.Fatalf("β differs by %.3g relative", e)
 		}
 	}
@@ -151,19 +142,7 @@ func TestSplitGDConcurrentRuns(t *testing.T) {
 func TestSplitGDReset(t *testing.T) {
 	p := sparseGaussianProblem(6, 50, 5)
 	_, m := newGDPair(t, p, 0.05)
-	for range 100 {
-		if err := m.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	first := append([]float64(nil), m.state.Beta...)
-	m.Reset()
-	for range 100 {
-		if err := m.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if e := relDiff(m.state.Beta, first); e != 0 {
+	if e := resetRepeatsRun(t, m); e != 0 {
 		t.Fatalf("after Reset the run differs by %.3g", e)
 	}
 }

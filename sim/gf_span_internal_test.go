@@ -35,15 +35,6 @@ func newTestLegacyGF(t testing.TB, p *problem.Problem, alpha float64) *legacyGF 
 	return m.(*legacyGF)
 }
 
-func relativeDistance(a, b []float64) float64 {
-	var num, den float64
-	for j := range a {
-		num += (a[j] - b[j]) * (a[j] - b[j])
-		den += b[j] * b[j]
-	}
-	return math.Sqrt(num / math.Max(den, 1e-300))
-}
-
 // The integrator on c follows the Dormand–Prince integrator of G that it
 // replaced: β and ∫L dt agree at sample times along a non-stiff flow, to a
 // few hundred times the local tolerance 1e-12 (the global error of each).
@@ -58,7 +49,7 @@ func TestGFTrajectoryMatchesDormandPrince(t *testing.T) {
 			if err := ref.AdvanceTo(tt); err != nil {
 				t.Fatal(err)
 			}
-			if e := relativeDistance(m.state.Beta, ref.state.Beta); e > 1e-9 {
+			if e := RelativeDistance(m.state.Beta, ref.state.Beta); e > 1e-9 {
 				t.Errorf("α=%g t=%g: β differs from Dormand–Prince by %.3g (relative)", alpha, tt, e)
 			}
 			if e := math.Abs(m.state.IntLoss/ref.state.IntLoss - 1); e > 1e-9 {
@@ -87,7 +78,7 @@ func TestGFStiffModeMatchesDormandPrince(t *testing.T) {
 		if err := ref.AdvanceTo(tt); err != nil {
 			t.Fatal(err)
 		}
-		if e := relativeDistance(m.state.Beta, ref.state.Beta); e > 1e-8 {
+		if e := RelativeDistance(m.state.Beta, ref.state.Beta); e > 1e-8 {
 			t.Errorf("t=%g: β differs from Dormand–Prince by %.3g (relative)", tt, e)
 		}
 		if e := math.Abs(m.state.IntLoss/ref.state.IntLoss - 1); e > 1e-8 {
@@ -123,7 +114,7 @@ func TestRodasOrder(t *testing.T) {
 			}
 			m.state.Time = target
 		}
-		errs = append(errs, relativeDistance(m.state.Beta, ref.state.Beta))
+		errs = append(errs, RelativeDistance(m.state.Beta, ref.state.Beta))
 	}
 	t.Logf("errors at h = 0.05, 0.025, 0.0125: %v", errs)
 	for k := 0; k+1 < len(errs); k++ {

@@ -44,10 +44,10 @@ func TestGFSplitMatchesOneCore(t *testing.T) {
 		if c.alpha == 5 && (one.rodas == nil || two.rodas == nil) {
 			t.Errorf("(%d, %d) α 5: the stiff mode was not reached", c.n, c.d)
 		}
-		if e := relDiff(two.State().Beta, one.State().Beta); !(e <= 1e-12) {
+		if e := RelativeDistance(two.State().Beta, one.State().Beta); !(e <= 1e-12) {
 			t.Errorf("(%d, %d) α %g: β differs by %.3g relative", c.n, c.d, c.alpha, e)
 		}
-		if e := relDiff(two.span, one.span); !(e <= 1e-12) {
+		if e := RelativeDistance(two.span, one.span); !(e <= 1e-12) {
 			t.Errorf("(%d, %d) α %g: G differs by %.3g relative", c.n, c.d, c.alpha, e)
 		}
 		if a, b := two.State().IntLoss, one.State().IntLoss; !(math.Abs(a-b) <= 1e-12*math.Abs(b)) {

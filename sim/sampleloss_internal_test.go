@@ -80,16 +80,6 @@ func TestSampleLossTwoCoresMatchesOne(t *testing.T) {
 	}
 }
 
-// mustStep takes k steps of m.
-func mustStep(t *testing.T, m Method, k int) {
-	t.Helper()
-	for range k {
-		if err := m.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // GD's one-pass and column-split runs hand the sampler the residual they
 // keep by increments: its loss is the plain loss to within 16 times the
 // rounding any computation of Xβ − y makes (lossRounding; measured up to
@@ -197,14 +187,6 @@ func TestMeasureTwoCoresMatchesOne(t *testing.T) {
 	}
 }
 
-// mustAdvanceTo advances m to time t.
-func mustAdvanceTo(t *testing.T, m Method, time float64) {
-	t.Helper()
-	if err := m.AdvanceTo(time); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // ½ln|ab| by one logarithm agrees with ½(ln|a| + ln|b|) to within the
 // rounding of the latter over the whole range of weights; where the product underflows
 // or overflows it is the two logarithms exactly, and a zero weight gives
@@ -236,15 +218,9 @@ func TestHalfLogAbsProduct(t *testing.T) {
 		// The two logarithms round at their own size: ln|a| and ln|b| of
 		// opposite signs cancel, and the one logarithm is then the more
 		// accurate.
-		tol := 2*ulpOf(two) + ulpOf(math.Log(math.Abs(a[j]))) + ulpOf(math.Log(math.Abs(b[j]))) + 0x1p-54
+		tol := 2*ulp(two) + ulp(math.Log(math.Abs(a[j]))) + ulp(math.Log(math.Abs(b[j]))) + 0x1p-54
 		if d := math.Abs(got[j] - two); d > tol {
 			t.Fatalf("a = %g, b = %g: %v, two logarithms give %v (%g apart)", a[j], b[j], got[j], two, d)
 		}
 	}
-}
-
-// ulpOf is the spacing of float64s at |x|.
-func ulpOf(x float64) float64 {
-	x = math.Abs(x)
-	return math.Nextafter(x, math.Inf(1)) - x
 }
