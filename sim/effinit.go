@@ -22,7 +22,7 @@ func (m *hbMethod) logEffectiveInitFrom(dst []float64, lo int) {
 }
 
 // unwrapMethod is the method a variant pins, or m itself.
-func unwrapMethod(m Method) Method {
+func unwrapMethod(m measured) measured {
 	if p, ok := m.(*pinnedMethod); ok {
 		return unwrapMethod(p.Method)
 	}
@@ -31,10 +31,10 @@ func unwrapMethod(m Method) Method {
 
 // unwrapRanged is m (or the method a variant pins) as a writer of ln α_t by
 // ranges, or nil.
-func unwrapRanged(m Method) rangedEffectiveInit {
+func unwrapRanged(m measured) rangedEffectiveInit {
 	r, _ := unwrapMethod(m).(rangedEffectiveInit)
 	return r
 }
 
 // effectiveInitRanged reports whether m writes ln α_t by ranges.
-func effectiveInitRanged(m Method) bool { return unwrapRanged(m) != nil }
+func effectiveInitRanged(m measured) bool { return unwrapRanged(m) != nil }

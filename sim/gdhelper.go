@@ -57,11 +57,14 @@ func startHelper[T any](owner *T) *gdHelper {
 	}
 	h := &gdHelper{posted: newGDSignal(), done: newGDSignal(), ended: make(chan struct{}), spin: gdSpinLimit}
 	go h.loop()
-	runtime.AddCleanup(owner, func(h *gdHelper) {
-		h.quit.Store(true)
-		h.posted.post()
-	}, h)
+	runtime.AddCleanup(owner, (*gdHelper).stop, h)
 	return h
+}
+
+// stop tells the helper's goroutine to end once it has run any job posted.
+func (h *gdHelper) stop() {
+	h.quit.Store(true)
+	h.posted.post()
 }
 
 func (h *gdHelper) loop() {
@@ -82,6 +85,15 @@ func (h *gdHelper) loop() {
 func (h *gdHelper) start(job gdHalf) {
 	h.job = job
 	h.posted.post()
+}
+
+// startBehind hands job to the helper without yielding to it: for work
+// the caller does not wait for soon (a sample in the background), where
+// the caller should go on on its own core and the helper start on the
+// other.
+func (h *gdHelper) startBehind(job gdHalf) {
+	h.job = job
+	h.posted.signal()
 }
 
 func (h *gdHelper) finish() { h.done.wait(h.spin) }
@@ -106,20 +118,26 @@ const (
 func newGDSignal() gdSignal { return gdSignal{wake: make(chan struct{}, 1)} }
 
 func (s *gdSignal) post() {
+	if s.signal() {
+		// The woken goroutine waits in this core's run-next slot: left
+		// there, it would run only once this goroutine blocks, after the
+		// work it was woken to share (a sample's residual, which then
+		// measured no faster on two cores than on one). Yielding lets it
+		// run here at once, while the idle core takes this goroutine.
+		runtime.Gosched()
+	}
+}
+
+// signal is post without the yield; it reports whether it woke a parked
+// waiter.
+func (s *gdSignal) signal() bool {
 	for {
 		if s.state.CompareAndSwap(signalEmpty, signalPosted) {
-			return
+			return false
 		}
 		if s.state.CompareAndSwap(signalParked, signalEmpty) {
 			s.wake <- struct{}{}
-			// The woken goroutine waits in this core's run-next slot: left
-			// there, it would run only once this goroutine blocks, after
-			// the work it was woken to share (a sample's residual, which
-			// then measured no faster on two cores than on one). Yielding
-			// lets it run here at once, while the idle core takes this
-			// goroutine.
-			runtime.Gosched()
-			return
+			return true
 		}
 	}
 }

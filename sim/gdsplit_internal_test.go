@@ -20,10 +20,14 @@ func sparseGaussianProblem(n, d int, seed uint64) *problem.Problem {
 	for k := range p.X {
 		p.X[k] = rng.NormFloat64()
 	}
-	star := map[int]float64{0: 1.5, d / 2: -1, d - 1: 0.7}
+	// A slice, not a map: y must be summed in the same order every time.
+	star := []struct {
+		j int
+		b float64
+	}{{0, 1.5}, {d / 2, -1}, {d - 1, 0.7}}
 	for i := range n {
-		for j, b := range star {
-			p.Y[i] += p.X[i*d+j] * b
+		for _, c := range star {
+			p.Y[i] += p.X[i*d+c.j] * c.b
 		}
 	}
 	p.Finish()

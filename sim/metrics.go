@@ -46,6 +46,9 @@ type Sampler struct {
 	rowsHelper   *gdHelper
 	rows         [2]residualRows
 	others       otherMetrics
+	// background takes a run's samples on the second core from copies of
+	// the state (samplebackground.go); started at the first run that can.
+	background *backgroundSampler
 }
 
 // effectiveInitChunk is how many coordinates of ln α_t the sampler reads at
@@ -58,12 +61,23 @@ func NewSampler(p *problem.Problem, in Init) *Sampler {
 	return &Sampler{prob: p, sumLogAlpha: in.SumLogAlpha(), resid: make([]float64, p.N), lossTwoCores: lossOnTwoCores(p)}
 }
 
+// measured is what a sample reads of a method: a Method, or a copy of the
+// state of one, measured on another core while the method steps on
+// (frozenWeights).
+type measured interface {
+	Algo() Algo
+	State() *State
+	LogEffectiveInit(dst []float64)
+}
+
 // Measure computes every metric except the prediction error. The loss
 // reads X and the other metrics read β and the weights: from
 // lossSplitMinElems entries, unless m holds its residual, the others are
 // computed on a second core while this one computes the residual, with
 // the same numbers as on one core.
-func (s *Sampler) Measure(m Method) Sample {
+func (s *Sampler) Measure(m Method) Sample { return s.measure(m) }
+
+func (s *Sampler) measure(m measured) Sample {
 	st := m.State()
 	out := Sample{Algo: m.Algo(), Time: st.Time, Steps: st.Steps, IntLoss: st.IntLoss}
 	s.others = otherMetrics{s: s, m: m}
@@ -95,7 +109,7 @@ func (s *Sampler) Measure(m Method) Sample {
 // either core; on the second core it first computes rows of the residual.
 type otherMetrics struct {
 	s           *Sampler
-	m           Method
+	m           measured
 	rows        residualRows // none when hi = lo
 	l1, testErr float64
 	hasTestErr  bool

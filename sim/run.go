@@ -157,18 +157,28 @@ func run(ctx context.Context, m Method, s *Sampler, opt RunOptions, stopAt *Samp
 	times := SampleTimes(end, dt, opt.Samples, opt.Spacing)
 	var res RunResult
 	emit(opt, &res, measure(m, s, opt.Predictor))
-	for _, target := range times {
+	bg := s.backgroundFor(m, opt, stopAt != nil)
+	for i, target := range times {
 		if st := m.State(); stopAt != nil && st.Steps == stopAt.Steps && st.Time == stopAt.Time {
 			return res, nil
 		}
 		sampled := m.State().Time
 		if err := advanceChunked(ctx, m, s, target, opt.Horizon.Tol, &res); err != nil || res.Diverged != nil {
+			bg.finish(opt, &res)
 			return res, err
 		}
 		// Sample times closer than a step (a short horizon, the first log
 		// times) find the state already sampled: measuring it again would
-		// cost O(d) for a duplicate.
-		if m.State().Time != sampled {
+		// cost O(d) for a duplicate. Otherwise the sample is taken in the
+		// background when the steps to the next point pay for it
+		// (samplebackground.go), else here, after the one in the
+		// background, if any, is emitted.
+		switch now := m.State().Time; {
+		case now == sampled:
+		case i+1 < len(times) && !res.Converged && bg.worth(m, times[i+1]-now):
+			bg.start(m, opt, &res)
+		default:
+			bg.finish(opt, &res)
 			emit(opt, &res, measure(m, s, opt.Predictor))
 		}
 		if opt.OnProgress != nil {
@@ -178,6 +188,7 @@ func run(ctx context.Context, m Method, s *Sampler, opt RunOptions, stopAt *Samp
 			break
 		}
 	}
+	bg.finish(opt, &res)
 	return res, nil
 }
 

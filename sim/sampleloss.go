@@ -54,7 +54,7 @@ func (s *splitResidual) residualCurrent() bool { return !s.stale }
 // holds one, else computed into s.resid, on two cores when s.lossTwoCores
 // is set. The two-core residual equals residual's bit for bit
 // (residualRows), so only a held residual changes the rounding.
-func (s *Sampler) loss(m Method) float64 {
+func (s *Sampler) loss(m measured) float64 {
 	p := s.prob
 	if h, ok := unwrapMethod(m).(residualHolder); ok {
 		if held := h.heldResidual(); held != nil {
@@ -86,7 +86,7 @@ func (s *Sampler) helper() *gdHelper {
 // Only a method that writes ln α_t by ranges shares its sample: Measure
 // reads one range of it first, which brings up to date what the method
 // computes on demand, so that the two cores then only read its state.
-func (s *Sampler) helperFor(m Method) *gdHelper {
+func (s *Sampler) helperFor(m measured) *gdHelper {
 	if h, ok := unwrapMethod(m).(residualHolder); ok && h.heldResidual() != nil {
 		return nil
 	}
