@@ -138,7 +138,10 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 		plan.references = plan.references && refsDone
 	}
 	if !interrupted { // the hint may need a solve; an interrupted run ends now
-		addStableStepHints(plan, outcomes, refs)
+		addStableStepHints(ctx, plan, outcomes, refs)
+		// Ctrl+C during that solve cuts the hint short, not the output: the
+		// runs finished, so everything is written, and the exit says so.
+		interrupted = ctx.Err() != nil
 	}
 	report := jsonReport{Config: buildConfigJSON(sc, f.scenario, plan.prob, plan.cfg, plan.opts)}
 	for _, o := range outcomes {
@@ -169,11 +172,12 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 			return outputError(std.err, "run", "--trace", err)
 		}
 	}
+	code := exitStatus(std.err, outcomes) // what ended each run, interrupted or not
 	if interrupted {
 		fmt.Fprintf(std.err, "sgdbias run: interrupted; printed the %d of %d algorithms that finished\n", len(outcomes), len(plan.cfg.Algos))
 		return 130
 	}
-	return exitStatus(std.err, outcomes)
+	return code
 }
 
 // keepFinished drops the runs an interruption cut short.
@@ -230,15 +234,17 @@ func (f *runFlags) planOf(r resolved) (runPlan, presets.Scenario, error) {
 
 // addStableStepHints fills the hints of runs that diverged or collapsed. The
 // estimate needs the interpolator GF would reach, solved here if the
-// references were skipped.
-func addStableStepHints(plan runPlan, outcomes []runOutcome, refs sim.References) {
+// references were skipped; when ctx ends first, the hint is the estimate
+// at initialisation alone.
+func addStableStepHints(ctx context.Context, plan runPlan, outcomes []runOutcome, refs sim.References) {
+	solved := refs.GFLimit != nil
 	for i := range outcomes {
 		d := outcomes[i].result.Diverged
 		if d == nil {
 			continue
 		}
-		if refs.GFLimit == nil {
-			refs = sim.SolveReferences(context.Background(), plan.prob, plan.cfg.Init, sim.RefGFLimit)
+		if !solved {
+			refs, solved = sim.SolveReferences(ctx, plan.prob, plan.cfg.Init, sim.RefGFLimit), true
 		}
 		sim.Hints(d, plan.prob, plan.cfg.Init, plan.cfg.Params.Batch, refs.GFLimit)
 	}

@@ -3,6 +3,8 @@ package theory
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -22,18 +24,7 @@ func Sharpness(n, d int, X, beta, lnAlpha []float64) float64 {
 	if !allFinite(X) || !allFinite(beta) || !allFinite(lnAlpha) {
 		return math.MaxFloat64
 	}
-	dSquared := make([]float64, d)
-	for j, b := range beta {
-		dSquared[j] = math.Hypot(b, 2*math.Exp(2*lnAlpha[j]))
-	}
-	scaledX := mat.NewDense(n, d, nil)
-	for i := 0; i < n; i++ {
-		for j := 0; j < d; j++ {
-			scaledX.Set(i, j, X[i*d+j]*math.Sqrt(dSquared[j]))
-		}
-	}
-	gram := mat.NewSymDense(n, nil)
-	gram.SymOuterK(1/float64(n), scaledX)
+	gram := scaledGram(n, d, X, beta, lnAlpha)
 	var eig mat.EigenSym
 	if !eig.Factorize(gram, false) {
 		return 2 * largestEigenvalue(gram)
@@ -44,6 +35,36 @@ func Sharpness(n, d int, X, beta, lnAlpha []float64) float64 {
 		return math.MaxFloat64
 	}
 	return sharpness
+}
+
+// sharpnessBlock is how many columns of X·D scaledGram scales at a time.
+const sharpnessBlock = 256
+
+// scaledGram returns X·D²·Xᵀ/n, D² = hypot(β, 2α²), formed a block of
+// columns at a time (gonum's Dsyrk on each scaled block), so that what it
+// holds beyond the n×n result is n·sharpnessBlock floats, not a scaled copy
+// of X: the hint of a run that diverged calls it twice, and at n = 8,
+// d = 5e6 two copies were 610 MB.
+func scaledGram(n, d int, X, beta, lnAlpha []float64) *mat.SymDense {
+	gram := mat.NewSymDense(n, nil)
+	width := min(sharpnessBlock, d)
+	scaled := make([]float64, n*width)
+	sqrtD2 := make([]float64, width)
+	for lo := 0; lo < d; lo += width {
+		w := min(width, d-lo)
+		for k := range w {
+			sqrtD2[k] = math.Sqrt(math.Hypot(beta[lo+k], 2*math.Exp(2*lnAlpha[lo+k])))
+		}
+		for i := range n {
+			row, out := X[i*d+lo:i*d+lo+w], scaled[i*w:(i+1)*w]
+			for k, x := range row {
+				out[k] = x * sqrtD2[k]
+			}
+		}
+		block := blas64.General{Rows: n, Cols: w, Stride: w, Data: scaled[:n*w]}
+		blas64.Syrk(blas.NoTrans, 1/float64(n), block, 1, gram.RawSymmetric())
+	}
+	return gram
 }
 
 // largestEigenvalue is a power-iteration fallback for a PSD matrix, used only

@@ -3,6 +3,7 @@ package theory
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -101,5 +102,26 @@ func TestSharpnessLimits(t *testing.T) {
 	beta[3] = math.NaN()
 	if got := Sharpness(in.n, in.d, in.x, beta, logUniform(in.d, 1)); got != math.MaxFloat64 {
 		t.Errorf("non-finite β: sharpness %g, want MaxFloat64", got)
+	}
+}
+
+// Sharpness forms X·D²·Xᵀ by blocks of columns: what it allocates is the
+// n×n matrix, its eigendecomposition and a few vectors, far below a scaled
+// copy of X (which it used to hold, n·d floats). Counted in bytes
+// allocated, not time; the value is checked against the explicit d×d
+// matrix in TestSharpnessMatchesExplicitMatrix.
+func TestSharpnessHoldsNoCopyOfX(t *testing.T) {
+	in := gaussianInstance(5, 8, 200000, 3, 0)
+	beta, lnAlpha := make([]float64, in.d), logVector(6, in.d, 0.1, 0.5)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s := Sharpness(in.n, in.d, in.x, beta, lnAlpha)
+	runtime.ReadMemStats(&after)
+	copyOfX := uint64(8 * in.n * in.d)
+	if got := after.TotalAlloc - before.TotalAlloc; got > copyOfX/4 {
+		t.Errorf("Sharpness allocated %d bytes at n = %d, d = %d; a copy of X is %d", got, in.n, in.d, copyOfX)
+	}
+	if !(s > 0) || s == math.MaxFloat64 {
+		t.Errorf("sharpness %g", s)
 	}
 }
