@@ -138,7 +138,11 @@ func cmdRun(ctx context.Context, args []string, std stdio) int {
 		plan.references = plan.references && refsDone
 	}
 	if !interrupted { // the hint may need a solve; an interrupted run ends now
-		addStableStepHints(ctx, plan, outcomes, refs)
+		var notice io.Writer = std.err
+		if f.quiet {
+			notice = nil
+		}
+		addStableStepHints(ctx, plan, outcomes, refs, notice)
 		// Ctrl+C during that solve cuts the hint short, not the output: the
 		// runs finished, so everything is written, and the exit says so.
 		interrupted = ctx.Err() != nil
@@ -234,20 +238,59 @@ func (f *runFlags) planOf(r resolved) (runPlan, presets.Scenario, error) {
 
 // addStableStepHints fills the hints of runs that diverged or collapsed. The
 // estimate needs the interpolator GF would reach, solved here if the
-// references were skipped; when ctx ends first, the hint is the estimate
-// at initialisation alone.
-func addStableStepHints(ctx context.Context, plan runPlan, outcomes []runOutcome, refs sim.References) {
-	solved := refs.GFLimit != nil
+// references were skipped (announced on notice, when not nil, if it takes a
+// while). Without it — too large a problem to solve for a hint, a failed
+// solve, or ctx ended first — the hint is the estimate at initialisation,
+// and says so.
+func addStableStepHints(ctx context.Context, plan runPlan, outcomes []runOutcome, refs sim.References, notice io.Writer) {
+	ref, tried := refs.GFLimit, plan.references
 	for i := range outcomes {
 		d := outcomes[i].result.Diverged
 		if d == nil {
 			continue
 		}
-		if !solved {
-			refs, solved = sim.SolveReferences(ctx, plan.prob, plan.cfg.Init, sim.RefGFLimit), true
+		if !tried {
+			ref, tried = solveForHint(ctx, plan, notice), true
 		}
-		sim.Hints(d, plan.prob, plan.cfg.Init, plan.cfg.Params.Batch, refs.GFLimit)
+		sim.Hints(d, plan.prob, plan.cfg.Init, plan.cfg.Params.Batch, ref)
+		d.StableStepAtInit = ref == nil
 	}
+}
+
+// The GF solve of a hint is bounded, since a solve of minutes that nobody
+// asked for would follow a run that may have diverged at its first step.
+// Each Newton step forms an n×n Gram matrix, n²d/2 multiply-adds: at
+// (1000, 10000), n²d = 1e10, the GF limit takes a few seconds (BENCHMARKS.md,
+// "Theory solves at scale"). The solver also holds about n + 12 vectors of
+// length d (a weighted copy of X and its own): it may take up to three
+// times X, or hintSolveMemoryFloor floats when that is more, so that at
+// n = 1, d = 5e7 a hint does not add 5 GB to a run of 400 MB. Variables so
+// that a test can lower them.
+var (
+	hintSolveMaxWork     = 1e10
+	hintSolveMemoryFloor = float64(1 << 24)
+)
+
+// hintSolveNoticeWork and hintSolveNoticeEntries are the n²·d and n·d from
+// which the hint's solve takes a second or more (2 s at n = 8, d = 5e6,
+// where the passes over X outweigh the Gram matrices) and is announced, so
+// that the wait after the progress bar is not silent.
+var (
+	hintSolveNoticeWork    = 1e9
+	hintSolveNoticeEntries = float64(1 << 24)
+)
+
+// solveForHint returns the GF limit for the hints, or nil when the problem
+// is too large to solve for a hint, or the solve failed or was cut short.
+func solveForHint(ctx context.Context, plan runPlan, notice io.Writer) []float64 {
+	n, d := float64(plan.prob.N), float64(plan.prob.D)
+	if n*n*d > hintSolveMaxWork || (n+12)*d > max(3*n*d, hintSolveMemoryFloor) {
+		return nil
+	}
+	if (n*n*d >= hintSolveNoticeWork || n*d >= hintSolveNoticeEntries) && notice != nil {
+		fmt.Fprintln(notice, "sgdbias run: solving the GF limit for the stable-step hint (Ctrl+C skips it)")
+	}
+	return sim.SolveReferences(ctx, plan.prob, plan.cfg.Init, sim.RefGFLimit).GFLimit
 }
 
 // exitStatus is 1 when any run diverged, collapsed or failed, each reported

@@ -30,6 +30,10 @@ type DivergenceError struct {
 	// StableNoise, for SGF, estimates a noise scale that trains (see
 	// Hints), 0 when unknown.
 	StableNoise float64
+	// StableStepAtInit says the estimates come from the sharpness at
+	// initialisation alone, without the GF limit (not solved): rougher,
+	// and not a bound either way.
+	StableStepAtInit bool
 }
 
 // Status is StatusCollapsed or StatusDiverged.
@@ -67,8 +71,15 @@ func (e *DivergenceError) Hint() string {
 	case e.Algo.Base() == GF:
 		return "; GF has no step to reduce: the data are too large for float64 at this α (rescale X or y)"
 	case e.StableNoise > 0 && e.StableNoise < e.Noise && (e.StableStep == 0 || e.Gamma < e.StableStep):
-		return fmt.Sprintf("; likely cause: noise %.3g too large; noise ≈ %.3g should train (estimated as SGD's stable step at batch 1)", e.Noise, e.StableNoise)
+		how := "estimated as SGD's stable step at batch 1"
+		if e.StableStepAtInit {
+			how += ", at initialisation only"
+		}
+		return fmt.Sprintf("; likely cause: noise %.3g too large; noise ≈ %.3g should train (%s)", e.Noise, e.StableNoise, how)
 	case e.StableStep > 0 && e.StableStep < e.Gamma: // above γ the estimate would say nothing
+		if e.StableStepAtInit {
+			return fmt.Sprintf("; stable γ ≈ %.3g by 2/sharpness at initialisation (a rough estimate: the GF limit was not solved)", e.StableStep)
+		}
 		return fmt.Sprintf("; stable γ ≈ %.3g by 2/sharpness (an estimate; larger γ may still train)", e.StableStep)
 	}
 	return ""

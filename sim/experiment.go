@@ -156,12 +156,8 @@ func initialSharpness(p *problem.Problem, logAlpha []float64) float64 {
 		gmax = math.Max(gmax, math.Abs(v))
 		a2max = math.Max(a2max, math.Exp(2*logAlpha[j]))
 	}
-	// λ_max(H) is the sharpness 2λ_max(DHD) at β = 0 with D = I, i.e. α = 1/√2.
-	unit := make([]float64, p.D)
-	for j := range unit {
-		unit[j] = -0.5 * math.Ln2
-	}
-	lambdaH := theory.Sharpness(p.N, p.D, p.X, make([]float64, p.D), unit) / 2
+	// λ_max(H) is the sharpness 2λ_max(DHD) at β = 0 with D = I.
+	lambdaH := theory.UnitSharpness(p.N, p.D, p.X) / 2
 	return gmax + 4*a2max*lambdaH
 }
 

@@ -107,4 +107,10 @@ func TestDivergenceHints(t *testing.T) {
 	if !strings.Contains(gd.Hint(), "estimate") || strings.Contains(gd.Hint(), "try") {
 		t.Errorf("GD hint must say what it estimates, not order a step: %q", gd.Hint())
 	}
+	// Estimates without the GF limit say they come from initialisation.
+	gd.StableStepAtInit, sgf.StableStepAtInit = true, true
+	if !strings.Contains(gd.Hint(), "by 2/sharpness at initialisation (a rough estimate: the GF limit was not solved)") ||
+		!strings.Contains(sgf.Hint(), "at batch 1, at initialisation only)") {
+		t.Errorf("hints from initialisation alone do not say so: %q, %q", gd.Hint(), sgf.Hint())
+	}
 }

@@ -24,7 +24,26 @@ func Sharpness(n, d int, X, beta, lnAlpha []float64) float64 {
 	if !allFinite(X) || !allFinite(beta) || !allFinite(lnAlpha) {
 		return math.MaxFloat64
 	}
-	gram := scaledGram(n, d, X, beta, lnAlpha)
+	return twiceLargestEigenvalue(scaledGram(n, d, X, func(j int) float64 {
+		return math.Sqrt(math.Hypot(beta[j], 2*math.Exp(2*lnAlpha[j])))
+	}))
+}
+
+// UnitSharpness is Sharpness with D = I (β = 0, α = 1/√2): 2λ_max(XXᵀ/n),
+// without the two vectors of length d that calling Sharpness for it takes.
+func UnitSharpness(n, d int, X []float64) float64 {
+	if n <= 0 || d <= 0 || len(X) != n*d {
+		panic("theory: UnitSharpness: inconsistent dimensions")
+	}
+	if !allFinite(X) {
+		return math.MaxFloat64
+	}
+	return twiceLargestEigenvalue(scaledGram(n, d, X, func(int) float64 { return 1 }))
+}
+
+// twiceLargestEigenvalue is 2λ_max of a PSD matrix, math.MaxFloat64 when
+// it is not finite.
+func twiceLargestEigenvalue(gram *mat.SymDense) float64 {
 	var eig mat.EigenSym
 	if !eig.Factorize(gram, false) {
 		return 2 * largestEigenvalue(gram)
@@ -40,25 +59,25 @@ func Sharpness(n, d int, X, beta, lnAlpha []float64) float64 {
 // sharpnessBlock is how many columns of X·D scaledGram scales at a time.
 const sharpnessBlock = 256
 
-// scaledGram returns X·D²·Xᵀ/n, D² = hypot(β, 2α²), formed a block of
+// scaledGram returns X·D²·Xᵀ/n, D = diag(scale(j)), formed a block of
 // columns at a time (gonum's Dsyrk on each scaled block), so that what it
 // holds beyond the n×n result is n·sharpnessBlock floats, not a scaled copy
 // of X: the hint of a run that diverged calls it twice, and at n = 8,
 // d = 5e6 two copies were 610 MB.
-func scaledGram(n, d int, X, beta, lnAlpha []float64) *mat.SymDense {
+func scaledGram(n, d int, X []float64, scale func(j int) float64) *mat.SymDense {
 	gram := mat.NewSymDense(n, nil)
 	width := min(sharpnessBlock, d)
 	scaled := make([]float64, n*width)
-	sqrtD2 := make([]float64, width)
+	diag := make([]float64, width)
 	for lo := 0; lo < d; lo += width {
 		w := min(width, d-lo)
 		for k := range w {
-			sqrtD2[k] = math.Sqrt(math.Hypot(beta[lo+k], 2*math.Exp(2*lnAlpha[lo+k])))
+			diag[k] = scale(lo + k)
 		}
 		for i := range n {
 			row, out := X[i*d+lo:i*d+lo+w], scaled[i*w:(i+1)*w]
 			for k, x := range row {
-				out[k] = x * sqrtD2[k]
+				out[k] = x * diag[k]
 			}
 		}
 		block := blas64.General{Rows: n, Cols: w, Stride: w, Data: scaled[:n*w]}

@@ -125,3 +125,20 @@ func TestSharpnessHoldsNoCopyOfX(t *testing.T) {
 		t.Errorf("sharpness %g", s)
 	}
 }
+
+// UnitSharpness is Sharpness at β = 0 and α = 1/√2 (D = I) to rounding,
+// and twice the largest eigenvalue of XᵀX/n by the power method.
+func TestUnitSharpness(t *testing.T) {
+	in := gaussianInstance(7, 15, 40, 3, 0)
+	zero, unit := make([]float64, in.d), make([]float64, in.d)
+	for j := range unit {
+		unit[j] = -0.5 * math.Ln2
+	}
+	got := UnitSharpness(in.n, in.d, in.x)
+	if want := Sharpness(in.n, in.d, in.x, zero, unit); math.Abs(got-want) > 1e-12*want {
+		t.Errorf("UnitSharpness %.17g, Sharpness with D = I %.17g", got, want)
+	}
+	if want := 2 * powerIteration(explicitDHD(in, zero, unit), 2000); math.Abs(got-want) > 1e-8*want {
+		t.Errorf("UnitSharpness %.17g, power method %.17g", got, want)
+	}
+}
