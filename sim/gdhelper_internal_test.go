@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"runtime"
 	"testing"
 )
@@ -71,6 +72,14 @@ func TestOneCorePerRun(t *testing.T) {
 	}
 	if NewSampler(p, in).lossTwoCores {
 		t.Error("the sampler computes residuals on two cores")
+	}
+	sgd, err := NewSGD(p, in, Params{Step: 0.01, Batch: 1}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSampler(p, in)
+	if _, err := Run(context.Background(), sgd, s, RunOptions{Horizon: Horizon{Steps: 2000}, Samples: 50, Spacing: Log}); err != nil || s.background != nil {
+		t.Errorf("SGD's run took its samples in the background (error %v)", err)
 	}
 	serial, _ := newGDOnePassPair(t, 9, 203, 0.05, false)
 	stepAndCompareGD(t, "one core per run", serial, m.(*gdMethod), 100)
