@@ -6,26 +6,45 @@ import "math"
 // gradient g = Xᵀr/n) over the columns wp, wm, beta of X, stored as columns
 // in xt with stride rows each (zero-padded from n to a multiple of 8): for
 // each column x_j, g_j = scale·x_jᵀr, the update of w±_j and β_j, and
-// dz += x_j·(β_{k+1,j} − β_{k,j}). r and dz have stride entries. It
-// returns ‖β_{k+1}‖² over these columns. Groups of four columns run in the
-// AVX2 kernel where there is one, which makes the same roundings in the
-// same order as onePassGo, so the two agree bit for bit; the last d mod 4
-// columns run in onePassColumn on every build.
-func onePass(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64) float64 {
+// dz += x_j·(β_{k+1,j} − β_{k,j}), or with exact dz += x_j·β_{k+1,j}, so
+// that the same pass gives Xβ_{k+1} for an exact residual. r and dz have
+// stride entries. It returns ‖β_{k+1}‖² over these columns. Groups of four
+// columns run in the AVX2 kernel where there is one, which makes the same
+// roundings in the same order as onePassGo, so the two agree bit for bit;
+// the last d mod 4 columns run in onePassColumn on every build.
+func onePass(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64, exact bool) float64 {
 	k := len(wp) &^ 3
 	var norm2 float64
 	if k > 0 {
 		args := func(v []float64) []float64 { return v[:k] }
 		if haveAVX2 {
-			norm2 = onePassAVX2(xt[:k*stride], stride, r, dz, args(wp), args(wm), args(beta), scale, gamma)
+			norm2 = onePassAVX2(xt[:k*stride], stride, r, dz, args(wp), args(wm), args(beta), scale, gamma, exactPassMask(exact))
 		} else {
-			norm2 = onePassGo(xt[:k*stride], stride, r, dz, args(wp), args(wm), args(beta), scale, gamma)
+			norm2 = onePassGo(xt[:k*stride], stride, r, dz, args(wp), args(wm), args(beta), scale, gamma, exact)
 		}
 	}
 	for j := k; j < len(wp); j++ {
-		norm2 += onePassColumn(xt[j*stride:(j+1)*stride], r, dz, wp, wm, beta, j, scale, gamma)
+		norm2 += onePassColumn(xt[j*stride:(j+1)*stride], r, dz, wp, wm, beta, j, scale, gamma, exact)
 	}
 	return norm2
+}
+
+// exactPassMask is the kernel's mask on β_k: all ones for the increment
+// β_{k+1} − β_k, zero for β_{k+1} − 0, which is β_{k+1} bit for bit.
+func exactPassMask(exact bool) uint64 {
+	if exact {
+		return 0
+	}
+	return ^uint64(0)
+}
+
+// changeOf is what a column adds to dz: β_{k+1} − β_k, or β_{k+1} when
+// the pass is exact.
+func changeOf(updated, old float64, exact bool) float64 {
+	if exact {
+		return updated
+	}
+	return updated - old
 }
 
 // onePassGo is the one-pass kernel in Go, written to make exactly the
@@ -35,7 +54,7 @@ func onePass(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gam
 // Hand-written because no library fuses a dot, an update and an axpy
 // over a column while it is in cache; the fusion is what halves the
 // bytes a GD step reads.
-func onePassGo(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64) float64 {
+func onePassGo(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64, exact bool) float64 {
 	r, dz = r[:stride], dz[:stride]
 	var sq [4]float64
 	for j := 0; j+4 <= len(wp); j += 4 {
@@ -47,7 +66,7 @@ func onePassGo(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, g
 			old := beta[j+c]
 			updateOne(wp, wm, beta, j+c, x)
 			sq[c] = math.FMA(beta[j+c], beta[j+c], sq[c])
-			delta[c] = beta[j+c] - old
+			delta[c] = changeOf(beta[j+c], old, exact)
 		}
 		for i := range dz {
 			z := math.FMA(cols[0][i], delta[0], dz[i])
@@ -74,10 +93,10 @@ func columnDot(x, r []float64) float64 {
 
 // onePassColumn is the one-pass step on the single column j; it returns
 // β_j².
-func onePassColumn(x, r, dz, wp, wm, beta []float64, j int, scale, gamma float64) float64 {
+func onePassColumn(x, r, dz, wp, wm, beta []float64, j int, scale, gamma float64, exact bool) float64 {
 	old := beta[j]
 	sq := updateOne(wp, wm, beta, j, gamma*(columnDot(x, r)*scale))
-	delta := beta[j] - old
+	delta := changeOf(beta[j], old, exact)
 	dz = dz[:len(x)]
 	for i, v := range x {
 		dz[i] = math.FMA(v, delta, dz[i])

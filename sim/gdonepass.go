@@ -56,6 +56,7 @@ type onePassPart struct {
 	lo, hi int
 	dz     []float64 // this part's increment of the residual (stride rows)
 	norm2  float64
+	exact  *bool // the step's exactPass: dz is then this part's Xβ_{k+1}
 }
 
 // newGDOnePass copies X by columns and splits the columns between two
@@ -75,7 +76,7 @@ func newGDOnePass(m *gdMethod, twoCores bool) *gdOnePass {
 	for i, cols := range [2][2]int{{0, mid}, {mid, d}} {
 		f.parts[i] = onePassPart{
 			m: m, xt: f.xt[cols[0]*stride : cols[1]*stride], lo: cols[0], hi: cols[1],
-			dz: make([]float64, stride),
+			dz: make([]float64, stride), exact: &f.exactPass,
 		}
 	}
 	return f
@@ -85,7 +86,7 @@ func (p *onePassPart) run() {
 	m := p.m
 	clear(p.dz)
 	p.norm2 = onePass(p.xt, len(p.dz), m.resid[:len(p.dz)], p.dz,
-		m.wp[p.lo:p.hi], m.wm[p.lo:p.hi], m.state.Beta[p.lo:p.hi], 1/float64(m.prob.N), m.params.Step)
+		m.wp[p.lo:p.hi], m.wm[p.lo:p.hi], m.state.Beta[p.lo:p.hi], 1/float64(m.prob.N), m.params.Step, *p.exact)
 }
 
 func (f *gdOnePass) invalidate() { f.stale = true }
@@ -94,7 +95,7 @@ func (f *gdOnePass) invalidate() { f.stale = true }
 // leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
 // (G += γg, §5) before r changed.
 func (f *gdOnePass) step(m *gdMethod) (loss, norm2 float64, ok bool) {
-	if loss, ok = f.begin(m, f.helper); !ok {
+	if loss, ok = f.begin(m, f.helper, true); !ok {
 		return loss, 0, false
 	}
 	own, other := &f.parts[0], &f.parts[1]

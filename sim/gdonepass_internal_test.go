@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"testing"
 	"time"
@@ -168,6 +169,60 @@ func TestExtraStepBytes(t *testing.T) {
 	} {
 		if got := ExtraStepBytes(tc.a, tc.n, tc.d); got != tc.want {
 			t.Fatalf("%s at (%d, %d): %v bytes, want %v", tc.a, tc.n, tc.d, got, tc.want)
+		}
+	}
+}
+
+// Every gdExactEvery steps the one-pass step's own pass gives Xβ_{k+1}, and
+// r_{k+1} is set from it, not from the increments: after that step r is the
+// plain loop's residual to the rounding of one pass (where the increments
+// before it had drifted by more), the count restarts, and X by rows is
+// never read again after the first step (the step's begin recomputes
+// nothing).
+func TestOnePassExactPassResetsResidual(t *testing.T) {
+	for _, twoCores := range []bool{false, true} {
+		_, m := newGDOnePassPair(t, 21, 60, 0.05, twoCores)
+		f := m.fast.(*gdOnePass)
+		p := m.prob
+		exactSteps := 0
+		for k := range 3 * gdExactEvery {
+			mustStep(t, m, 1)
+			if f.stale {
+				t.Fatal("the residual is stale after a step")
+			}
+			if f.sinceExact != 0 {
+				continue
+			}
+			exactSteps++
+			if k+1 != exactSteps*gdExactEvery {
+				t.Errorf("step %d: an exact pass; want them at every %d steps", k+1, gdExactEvery)
+			}
+			for i := range p.N {
+				r, size := -p.Y[i], math.Abs(p.Y[i])
+				for j := range p.D {
+					r += p.X[i*p.D+j] * m.state.Beta[j]
+					size += math.Abs(p.X[i*p.D+j] * m.state.Beta[j])
+				}
+				if e := math.Abs(m.resid[i] - r); e > 8*0x1p-52*size {
+					t.Fatalf("two cores %v, step %d: r[%d] = %v, the plain residual %v (%.1f roundings)", twoCores, k+1, i, m.resid[i], r, e/(0x1p-52*size))
+				}
+			}
+		}
+		if exactSteps != 3 {
+			t.Errorf("two cores %v: %d exact passes in %d steps, want 3", twoCores, exactSteps, 3*gdExactEvery)
+		}
+		// The same run with X by rows overwritten by NaN after the first
+		// step ends on the same β: the steps read only the copy.
+		_, blind := newGDOnePassPair(t, 21, 60, 0.05, twoCores)
+		mustStep(t, blind, 1)
+		for i := range blind.prob.X {
+			blind.prob.X[i] = math.NaN()
+		}
+		mustStep(t, blind, 3*gdExactEvery-1)
+		for j, b := range blind.state.Beta {
+			if math.Float64bits(b) != math.Float64bits(m.state.Beta[j]) {
+				t.Fatalf("two cores %v: β[%d] = %v with X by rows gone, %v with it", twoCores, j, b, m.state.Beta[j])
+			}
 		}
 	}
 }

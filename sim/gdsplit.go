@@ -94,7 +94,7 @@ func (s *gdSplit) invalidate() { s.stale = true }
 // leaves r_{k+1} in m.resid; it has added γ·r_k/n to the span coefficients
 // (G += γg, §5) before r changed.
 func (s *gdSplit) step(m *gdMethod) (loss, norm2 float64, ok bool) {
-	if loss, ok = s.begin(m, s.helper); !ok {
+	if loss, ok = s.begin(m, s.helper, false); !ok {
 		return loss, 0, false
 	}
 	own, other := &s.parts[0], &s.parts[1]

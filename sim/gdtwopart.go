@@ -9,17 +9,26 @@ package sim
 type splitResidual struct {
 	stale      bool // the residual must be recomputed exactly (after Reset)
 	sinceExact int  // steps since it was
-	rows       [2]residualRows
+	// exactPass is set by begin when this step's own pass over the columns
+	// gives Xβ_{k+1}, from which end sets r_{k+1} exactly.
+	exactPass bool
+	rows      [2]residualRows
 }
 
-// begin recomputes r = Xβ − y when it is stale or every gdExactEvery steps,
-// so that rounding in the increments cannot pile up, and returns the loss
-// at β_k; ok is false when the loss is not finite. The recomputation is
-// shared with the step's helper h when there is one (bit for bit the
-// one-core residual): at (400, 4000) a pass over X on one core is two
-// steps' time.
-func (s *splitResidual) begin(m *gdMethod, h *gdHelper) (loss float64, ok bool) {
-	if s.stale || s.sinceExact >= gdExactEvery {
+// begin recomputes r = Xβ − y when it is stale, and returns the loss at
+// β_k; ok is false when the loss is not finite. So that rounding in the
+// increments cannot pile up, r is exact again every gdExactEvery steps:
+// a step whose pass can compute Xβ_{k+1} (passExact, the one-pass step) is
+// told to (exactPass) and costs nothing more, otherwise r is recomputed
+// here. That recomputation reads X by rows: at (400, 4000) a pass on one
+// core is two steps' time, and it pushed the one-pass step's copy of X by
+// columns out of the last-level cache, which made the steps after it
+// slower too (10–15% of the step time through `run`). It is shared with
+// the step's helper h when there is one (bit for bit the one-core
+// residual).
+func (s *splitResidual) begin(m *gdMethod, h *gdHelper, passExact bool) (loss float64, ok bool) {
+	s.exactPass = passExact && s.sinceExact+1 >= gdExactEvery
+	if s.stale || (!passExact && s.sinceExact >= gdExactEvery) {
 		if h != nil && m.prob.N >= 8 {
 			residualOnTwoCores(h, &s.rows, m.prob, m.state.Beta, m.resid)
 		} else {
@@ -32,9 +41,17 @@ func (s *splitResidual) begin(m *gdMethod, h *gdHelper) (loss float64, ok bool) 
 }
 
 // end adds γ·r_k/n to the span coefficients (G += γg, §5) before r changes,
-// then the parts' increments dr1 + dr2 to r.
+// then the parts' increments dr1 + dr2 to r, or after an exact pass sets r
+// to the parts' Xβ_{k+1}, dr1 + dr2, less y.
 func (s *splitResidual) end(m *gdMethod, dr1, dr2 []float64) {
 	axpy(m.params.Step/float64(m.prob.N), m.resid, m.spanCoef)
+	if s.exactPass {
+		for i, y := range m.prob.Y {
+			m.resid[i] = (dr1[i] + dr2[i]) - y
+		}
+		s.sinceExact = 0
+		return
+	}
 	for i := range m.resid {
 		m.resid[i] += dr1[i] + dr2[i]
 	}

@@ -17,7 +17,8 @@ func dotAVX2(x, y []float64) float64
 func updateAVX2(wp, wm, beta, g []float64, gamma float64) float64
 
 // onePassAVX2 is GD's one-pass kernel (kernel_gd_amd64.s); onePassGo is
-// its specification.
+// its specification. oldMask is all ones for dz += x·(β_{k+1} − β_k), zero
+// for dz += x·β_{k+1} (exactPassMask).
 //
 //go:noescape
-func onePassAVX2(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64) float64
+func onePassAVX2(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64, oldMask uint64) float64

@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// func onePassAVX2(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64) float64
+// func onePassAVX2(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64, oldMask uint64) float64
 //
 // GD's one-pass step over groups of four columns of X, stored as columns
 // (column j at xt[j·stride:], zero-padded to stride rows). For each group:
@@ -18,11 +18,14 @@
 // with X far beyond the last-level cache; spreading it over both loops two
 // groups ahead took a further 8–10% off at (400, 4000) on one core (a
 // distance of one or three groups, or fetching into L1, did no better).
-// A prefetch past the end of X is harmless: it never faults. Returns Σβ²
+// A prefetch past the end of X is harmless: it never faults. β_k is ANDed
+// with oldMask before the subtraction: all ones gives the increment Δβ,
+// zero gives β_{k+1} itself (an exact pass: dz += Σ_c x_c·β_{k+1,c}).
+// Returns Σβ²
 // (one partial sum per lane). onePassGo is the same computation in the same order.
 // len(wp) must be a multiple of 4, stride a positive multiple of 8, r and dz
 // at least stride long, xt at least len(wp)·stride.
-TEXT ·onePassAVX2(SB), NOSPLIT, $0-176
+TEXT ·onePassAVX2(SB), NOSPLIT, $0-184
 	MOVQ         xt_base+0(FP), SI
 	MOVQ         stride+24(FP), CX
 	MOVQ         r_base+32(FP), DI
@@ -33,6 +36,7 @@ TEXT ·onePassAVX2(SB), NOSPLIT, $0-176
 	MOVQ         beta_base+128(FP), R10
 	VBROADCASTSD scale+152(FP), Y10
 	VBROADCASTSD gamma+160(FP), Y11
+	VBROADCASTSD oldMask+168(FP), Y14
 	MOVQ         $0x3FF0000000000000, AX
 	MOVQ         AX, X12
 	VBROADCASTSD X12, Y12
@@ -103,6 +107,7 @@ dots:
 	VMOVUPD     (R10), Y4
 	VMOVUPD     Y2, (R10)
 	VFMADD231PD Y2, Y2, Y13
+	VANDPD      Y14, Y4, Y4
 	VSUBPD      Y4, Y2, Y4
 	VPERMPD     $0x00, Y4, Y0
 	VPERMPD     $0x55, Y4, Y1
@@ -142,5 +147,5 @@ done:
 	VPERMILPD    $1, X13, X0
 	VADDSD       X0, X13, X13
 	VZEROUPPER
-	MOVSD        X13, ret+168(FP)
+	MOVSD        X13, ret+176(FP)
 	RET

@@ -10,6 +10,6 @@ func updateAVX2(wp, wm, beta, g []float64, gamma float64) float64 {
 	panic("sim: no AVX2 kernel in this build")
 }
 
-func onePassAVX2(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64) float64 {
+func onePassAVX2(xt []float64, stride int, r, dz, wp, wm, beta []float64, scale, gamma float64, oldMask uint64) float64 {
 	panic("sim: no AVX2 kernel in this build")
 }
