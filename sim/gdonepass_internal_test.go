@@ -78,12 +78,22 @@ func TestOnePassGDDivergence(t *testing.T) {
 }
 
 // Reset makes the one-pass step recompute its residual: a run repeated
-// after Reset is the same run, bit for bit.
+// after Reset is the same run, bit for bit, wherever in the cycle of
+// exact passes the reset fell (after 63 steps the next would be one).
 func TestOnePassGDReset(t *testing.T) {
 	for _, twoCores := range []bool{false, true} {
 		_, m := newGDOnePassPair(t, 6, 50, 0.05, twoCores)
 		if e := resetRepeatsRun(t, m); e != 0 {
 			t.Fatalf("two cores %v: after Reset the run differs by %.3g", twoCores, e)
+		}
+		_, fresh := newGDOnePassPair(t, 6, 50, 0.05, twoCores)
+		mustStep(t, fresh, 3*gdExactEvery)
+		m.Reset()
+		mustStep(t, m, gdExactEvery-1)
+		m.Reset()
+		mustStep(t, m, 3*gdExactEvery)
+		if e := RelativeDistance(m.state.Beta, fresh.state.Beta); e != 0 {
+			t.Fatalf("two cores %v: reset one step before an exact pass, the run differs by %.3g", twoCores, e)
 		}
 	}
 }

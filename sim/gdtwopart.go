@@ -17,17 +17,14 @@ type splitResidual struct {
 
 // begin recomputes r = Xβ − y when it is stale, and returns the loss at
 // β_k; ok is false when the loss is not finite. So that rounding in the
-// increments cannot pile up, r is exact again every gdExactEvery steps:
-// a step whose pass can compute Xβ_{k+1} (passExact, the one-pass step) is
-// told to (exactPass) and costs nothing more, otherwise r is recomputed
-// here. That recomputation reads X by rows: at (400, 4000) a pass on one
-// core is two steps' time, and it pushed the one-pass step's copy of X by
-// columns out of the last-level cache, which made the steps after it
-// slower too (10–15% of the step time through `run`). It is shared with
-// the step's helper h when there is one (bit for bit the one-core
-// residual).
+// increments cannot pile up, r is exact again every gdExactEvery steps: a
+// step whose pass can compute Xβ_{k+1} (passExact, the one-pass step) is
+// told to (exactPass) at no extra cost; otherwise r is recomputed here from
+// X by rows, shared with the step's helper h when there is one (bit for bit
+// the one-core residual). The one-pass step avoids that pass: X by rows
+// is not in the last-level cache beside the copy by columns, and the pass
+// evicted the copy, 11% of a GD run's CPU at (400, 4000) (BENCHMARKS.md).
 func (s *splitResidual) begin(m *gdMethod, h *gdHelper, passExact bool) (loss float64, ok bool) {
-	s.exactPass = passExact && s.sinceExact+1 >= gdExactEvery
 	if s.stale || (!passExact && s.sinceExact >= gdExactEvery) {
 		if h != nil && m.prob.N >= 8 {
 			residualOnTwoCores(h, &s.rows, m.prob, m.state.Beta, m.resid)
@@ -36,6 +33,7 @@ func (s *splitResidual) begin(m *gdMethod, h *gdHelper, passExact bool) (loss fl
 		}
 		s.stale, s.sinceExact = false, 0
 	}
+	s.exactPass = passExact && s.sinceExact+1 >= gdExactEvery
 	loss = squaredNorm(m.resid) / (4 * float64(m.prob.N))
 	return loss, m.noteLoss(loss)
 }
